@@ -1,0 +1,1 @@
+"""Accounts: users, memberships with roles per tenant, login, tokens and sessions."""

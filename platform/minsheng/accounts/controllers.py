@@ -1,0 +1,95 @@
+"""API routes of accounts: tokens, the caller's profile, adding users to a tenant."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.accounts import service as accounts
+from minsheng.accounts.schemas import Me, MembershipView, NewTenantUser, TenantUser, TokenRequest, TokenResponse
+from minsheng.audit import service as audit
+from minsheng.server.dependencies import provide_platform_admin, provide_user, services
+from minsheng.tenancy import service as tenancy
+from minsheng.tenancy.context import TenantRef, tenant_scope
+from minsheng.tenancy.isolation import rebind_tenant
+from minsheng.tenancy.models import Tenant
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["authentication"]
+
+    @post("/token", status_code=200)
+    async def token(self, data: TokenRequest, state: State, db_session: AsyncSession) -> TokenResponse:
+        """Exchange a username and password for a bearer token; 401 on a wrong password, 429 when locked."""
+        svc = services(state)
+        user = await accounts.authenticate(db_session, svc.settings, data.username, data.password)
+        secret, _row = await accounts.open_session(db_session, svc.settings, user, "api")
+        return TokenResponse(
+            access_token=secret,
+            token_type="bearer",  # noqa: S106 - the OAuth token type, not a secret
+            expires_in=svc.settings.token_lifetime_minutes * 60,
+        )
+
+    @post("/logout", status_code=204, dependencies={"user": Provide(provide_user)})
+    async def logout(self, user: accounts.Principal, db_session: AsyncSession) -> None:
+        """Revoke the token used for this request."""
+        await accounts.close_session(db_session, user.session_id)
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["authentication"]
+    dependencies = {"user": Provide(provide_user)}
+
+    @get("/")
+    async def me(self, user: accounts.Principal, db_session: AsyncSession) -> Me:
+        """The caller and the tenants it belongs to, with its roles in each."""
+        views = []
+        for membership in await accounts.memberships_of(db_session, user.user_id):
+            tenant = await db_session.get(Tenant, membership.tenant_id)
+            if tenant is not None:
+                views.append(
+                    MembershipView(
+                        tenant=tenant.slug, name=tenant.name, level=tenant.level.value, roles=membership.roles
+                    )
+                )
+        return Me(
+            id=user.user_id,
+            username=user.username,
+            display_name=user.display_name,
+            platform_admin=user.is_platform_admin,
+            memberships=sorted(views, key=lambda v: v.tenant),
+        )
+
+
+class TenantUsersController(Controller):
+    path = "/api/v1/admin/tenants/{slug:str}/users"
+    tags = ["platform administration"]
+    dependencies = {"operator": Provide(provide_platform_admin)}
+
+    @post("/", status_code=201)
+    async def add_user(
+        self, slug: str, data: NewTenantUser, operator: accounts.Principal, db_session: AsyncSession
+    ) -> TenantUser:
+        """Create a user with roles in the tenant, or give an existing user roles there (same password)."""
+        tenant = await tenancy.get_by_slug(db_session, slug)
+        roles = accounts.parse_roles(list(data.roles))
+        user = await accounts.find_user(db_session, data.username)
+        if user is None:
+            user = await accounts.create_user(db_session, data.username, data.password, display_name=data.display_name)
+        elif not accounts.verify_password_of(user, data.password):
+            raise accounts.existing_user_conflict(data.username)
+        await accounts.grant_membership(db_session, tenant.id, user, roles)
+        with tenant_scope(TenantRef(tenant.id, tenant.slug)):
+            await rebind_tenant(db_session)
+            await audit.record(
+                db_session,
+                "membership.granted",
+                actor=operator.username,
+                subject=user.username,
+                payload={"roles": roles},
+            )
+        return TenantUser(id=user.id, username=user.username, display_name=user.display_name, roles=roles)

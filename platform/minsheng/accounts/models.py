@@ -1,0 +1,68 @@
+"""Users are platform-wide; a membership gives a user roles in one tenant."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from minsheng.db.base import Base, JsonColumn, Timestamped, new_id
+
+
+class Role(enum.StrEnum):
+    TENANT_ADMIN = "tenant_admin"
+    PRESIDIUM = "presidium"
+    DEPUTY = "deputy"
+    TELLER = "teller"
+    GOVERNMENT = "government"
+
+
+class User(Timestamped, Base):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    display_name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Membership(Timestamped, Base):
+    """A user's roles in one tenant.
+
+    Keyed by tenant first like tenant tables, but readable without a tenant in context: a login has
+    to find the tenants a user belongs to before any tenant is chosen.
+    """
+
+    __tablename__ = "memberships"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    roles: Mapped[list[str]] = mapped_column(JsonColumn, nullable=False, default=list)
+
+
+class AuthSession(Timestamped, Base):
+    """A login: a bearer token for the API or a cookie session for pages.
+
+    Only a digest of the secret is stored. Both kinds expire when idle and at a hard limit.
+    """
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the secret
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)  # "api" | "web"
+    csrf_token: Mapped[str] = mapped_column(String(64), nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

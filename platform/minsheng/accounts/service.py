@@ -1,0 +1,202 @@
+"""Use cases of accounts: create users, log in with lockout, issue and resolve sessions, memberships."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.accounts.models import AuthSession, Membership, Role, User
+from minsheng.accounts.passwords import check_password_policy, hash_password, verify_password
+from minsheng.db.base import utcnow
+from minsheng.errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
+from minsheng.settings import Settings
+
+# last_seen is refreshed at most this often, so a busy client does not write on every request.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated user of a request."""
+
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    is_platform_admin: bool
+    session_id: str
+    csrf_token: str
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def validate_username(username: str) -> str:
+    name = username.strip()
+    if not (3 <= len(name) <= 64) or not all(c.isalnum() or c in "._-@" for c in name):
+        raise InvalidInput("A user name has 3 to 64 letters, digits or . _ - @")
+    return name
+
+
+async def create_user(
+    session: AsyncSession,
+    username: str,
+    password: str,
+    *,
+    display_name: str = "",
+    platform_admin: bool = False,
+) -> User:
+    """Create a user after the password policy accepts the password; 409 when the name is taken."""
+    username = validate_username(username)
+    check_password_policy(password, username)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        is_platform_admin=platform_admin,
+        password_changed_at=utcnow(),
+    )
+    try:
+        async with session.begin_nested():
+            session.add(user)
+    except IntegrityError as exc:
+        raise Conflict("A user named {username} already exists", username=username) from exc
+    return user
+
+
+async def find_user(session: AsyncSession, username: str) -> User | None:
+    return (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
+
+
+async def authenticate(session: AsyncSession, settings: Settings, username: str, password: str) -> User:
+    """Check a password, counting failures; a locked account answers 429 with the wait.
+
+    Failures are committed before refusing, so the count survives the refusal (等保: 登录失败处理).
+    """
+    user = await find_user(session, username.strip())
+    now = utcnow()
+    locked_until = _aware(user.locked_until) if user else None
+    if user is not None and locked_until is not None and locked_until > now:
+        minutes = max(1, math.ceil((locked_until - now).total_seconds() / 60))
+        raise TooManyRequests(
+            "Too many failed logins; try again in {minutes} minutes",
+            retry_after=int((locked_until - now).total_seconds()) + 1,
+            minutes=minutes,
+        )
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= settings.lockout_threshold:
+                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                user.failed_logins = 0
+            await session.commit()
+        raise Unauthorized("Wrong username or password")
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def open_session(session: AsyncSession, settings: Settings, user: User, kind: str) -> tuple[str, AuthSession]:
+    """Issue a login: returns the secret (shown once) and its stored row (holding only a digest)."""
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    lifetime = settings.token_lifetime_minutes if kind == "api" else 12 * 60
+    row = AuthSession(
+        id=_digest(secret),
+        user_id=user.id,
+        kind=kind,
+        csrf_token=secrets.token_urlsafe(24),
+        last_seen_at=now,
+        expires_at=now + timedelta(minutes=lifetime),
+    )
+    session.add(row)
+    await session.flush()
+    return secret, row
+
+
+async def resolve_session(session: AsyncSession, settings: Settings, secret: str, kind: str) -> Principal | None:
+    """The user behind a token or cookie, or None when it is unknown, expired or idle too long."""
+    row = await session.get(AuthSession, _digest(secret))
+    if row is None or row.kind != kind:
+        return None
+    now = utcnow()
+    idle_limit = timedelta(minutes=settings.session_idle_minutes)
+    last_seen = _aware(row.last_seen_at) or now
+    expires_at = _aware(row.expires_at) or now
+    if expires_at <= now or (kind == "web" and now - last_seen > idle_limit):
+        await session.delete(row)
+        return None
+    user = await session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - last_seen > TOUCH_INTERVAL:
+        row.last_seen_at = now
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        is_platform_admin=user.is_platform_admin,
+        session_id=row.id,
+        csrf_token=row.csrf_token,
+    )
+
+
+async def close_session(session: AsyncSession, session_id: str) -> None:
+    await session.execute(delete(AuthSession).where(AuthSession.id == session_id))
+
+
+def parse_roles(roles: list[str]) -> list[str]:
+    """Validate role names against the known roles (order kept, duplicates dropped)."""
+    known = {r.value for r in Role}
+    unknown = [r for r in roles if r not in known]
+    if unknown:
+        raise InvalidInput("Unknown role {role}", role=unknown[0])
+    return list(dict.fromkeys(roles))
+
+
+async def grant_membership(session: AsyncSession, tenant_id: uuid.UUID, user: User, roles: list[str]) -> Membership:
+    """Give ``user`` these roles in the tenant (replacing earlier roles there)."""
+    membership = await session.get(Membership, (tenant_id, user.id))
+    if membership is None:
+        membership = Membership(tenant_id=tenant_id, user_id=user.id, roles=parse_roles(roles))
+        session.add(membership)
+    else:
+        membership.roles = parse_roles(roles)
+    await session.flush()
+    return membership
+
+
+async def roles_in(session: AsyncSession, user_id: uuid.UUID, tenant_id: uuid.UUID) -> list[str] | None:
+    """The user's roles in a tenant, or None when the user is not a member."""
+    membership = await session.get(Membership, (tenant_id, user_id))
+    return list(membership.roles) if membership else None
+
+
+async def memberships_of(session: AsyncSession, user_id: uuid.UUID) -> list[Membership]:
+    return list((await session.execute(select(Membership).where(Membership.user_id == user_id))).scalars())
+
+
+def verify_password_of(user: User, password: str) -> bool:
+    """True when ``password`` is the user's current password."""
+    return verify_password(user.password_hash, password)
+
+
+def existing_user_conflict(username: str) -> Conflict:
+    # Adding an existing user to another tenant must not let the caller reset or learn its password.
+    return Conflict("A user named {username} already exists", username=username)

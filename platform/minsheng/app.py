@@ -1,0 +1,17 @@
+"""``create_app(settings)``: the Litestar application. Nothing here touches a server at import time."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from minsheng.server.core import CorePlugin
+from minsheng.server.protection import check_route_protection
+from minsheng.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app for ``settings`` (default: from the environment; nothing set means embedded)."""
+    core = CorePlugin(settings or Settings.from_env())
+    app = Litestar(plugins=[core], lifespan=[core.lifespan])
+    check_route_protection(app)
+    return app

@@ -1,0 +1,93 @@
+"""API routes of a tenant's audit log: browse, verify, export."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.audit.models import TenantAuditEvent
+from minsheng.audit.service import event_as_dict
+from minsheng.audit.verify import result_for
+from minsheng.jobs.outbox import enqueue
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access
+from minsheng.server.pagination import Page, PageParam, PerPageParam
+
+
+class AuditEventView(msgspec.Struct):
+    seq: int
+    occurred_at: str
+    actor: str
+    action: str
+    subject: str
+    payload: dict[str, Any]
+    algorithm: str
+    prev_digest: str
+    digest: str
+
+
+class ChainCheck(msgspec.Struct):
+    ok: bool
+    events: int
+    head: str
+    broken_at: int | None
+    reason: str | None
+
+
+class JobAccepted(msgspec.Struct):
+    job_id: uuid.UUID
+    status: str
+
+
+class AuditController(Controller):
+    path = "/api/v1/t/{slug:str}/audit"
+    tags = ["audit"]
+    dependencies = {"access": Provide(provide_tenant_access)}
+
+    @get("/")
+    async def events(
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        page: int = PageParam,
+        per_page: int = PerPageParam,
+        action: str | None = Parameter(query="action", default=None, max_length=100),
+    ) -> Page[AuditEventView]:
+        """The tenant's audit events, newest first, filtered by action."""
+        access.require("tenant_admin", "presidium")
+        query = select(TenantAuditEvent)
+        if action:
+            query = query.where(TenantAuditEvent.action == action)
+        total = (await db_session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+        rows = await db_session.execute(
+            query.order_by(TenantAuditEvent.seq.desc()).offset((page - 1) * per_page).limit(per_page)
+        )
+        items = [AuditEventView(**event_as_dict(e)) for e in rows.scalars()]
+        return Page(items=items, total=int(total))
+
+    @get("/verify")
+    async def verify(self, access: TenantAccess, db_session: AsyncSession) -> ChainCheck:
+        """Recompute the tenant's chain now; names the first broken link."""
+        access.require("tenant_admin", "presidium")
+        rows = await db_session.execute(select(TenantAuditEvent).order_by(TenantAuditEvent.seq))
+        result = result_for([event_as_dict(e) for e in rows.scalars()])
+        return ChainCheck(
+            ok=result.ok,
+            events=result.events,
+            head=result.head,
+            broken_at=result.broken.seq if result.broken else None,
+            reason=result.broken.reason if result.broken else None,
+        )
+
+    @post("/exports", status_code=202)
+    async def export(self, access: TenantAccess, db_session: AsyncSession) -> JobAccepted:
+        """Start an export of the chain; poll ``/jobs/{job_id}`` for its file."""
+        user = access.require("tenant_admin", "presidium")
+        job = enqueue(db_session, "audit.export", {"requested_by": user.username}, tenant_id=access.tenant.id)
+        return JobAccepted(job_id=job.id, status=job.status.value)

@@ -1,0 +1,165 @@
+"""The ``minsheng`` command: serve, worker, db upgrade, users add, tenants apply, verify."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from minsheng.settings import Settings
+
+T = TypeVar("T")
+
+
+def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
+    async def main() -> T:
+        return await coro_fn()
+
+    return asyncio.run(main())
+
+
+@click.group()
+def main() -> None:
+    """Minsheng: 民生实事项目人大代表票决制 platform."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes")
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the web server (embedded mode migrates and seeds demo data on start)."""
+    import uvicorn
+
+    uvicorn.run("minsheng.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None)
+
+
+@main.command()
+def worker() -> None:
+    """Run an arq worker for background jobs (needs MINSHENG_REDIS_URL)."""
+    from arq import run_worker
+
+    from minsheng.jobs.worker import worker_settings
+
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        raise click.ClickException("MINSHENG_REDIS_URL is not set; embedded mode runs jobs inside the server")
+    run_worker(worker_settings(settings))
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@click.option("--app-role", default=None, help="PostgreSQL role to grant data access (never ownership)")
+def db_upgrade(revision: str, app_role: str | None) -> None:
+    """Apply migrations as the owner (MINSHENG_MIGRATION_DATABASE_URL or MINSHENG_DATABASE_URL)."""
+    from minsheng.db.migrate import upgrade
+
+    settings = Settings.from_env()
+    upgrade(settings.migration_database_url, revision, app_role or os.environ.get("MINSHENG_DATABASE_APP_ROLE"))
+    click.echo(f"database at {revision}")
+
+
+@main.group()
+def users() -> None:
+    """User accounts."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--platform-admin", is_flag=True, help="A platform operator (onboards tenants)")
+@click.option("--display-name", default="")
+def users_add(username: str, platform_admin: bool, display_name: str) -> None:
+    """Create a user; the password comes from MINSHENG_PASSWORD or a prompt."""
+    from minsheng.accounts import service as accounts
+    from minsheng.db.session import Database
+    from minsheng.errors import DomainError
+    from minsheng.web.i18n import translate
+
+    password = os.environ.get("MINSHENG_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+
+    async def create() -> None:
+        database = Database(Settings.from_env())
+        try:
+            async with database.session() as session:
+                await accounts.create_user(
+                    session, username, password, display_name=display_name, platform_admin=platform_admin
+                )
+        finally:
+            await database.dispose()
+
+    try:
+        run(create)
+    except DomainError as exc:
+        raise click.ClickException(translate(exc.message, "en", **exc.params)) from exc
+    click.echo(f"user {username} created" + (" (platform operator)" if platform_admin else ""))
+
+
+@main.group()
+def tenants() -> None:
+    """Tenant manifests."""
+
+
+@tenants.command("apply")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--plan", "plan_only", is_flag=True, help="Only show what would change")
+def tenants_apply(file: Path, plan_only: bool) -> None:
+    """Create or update the tenants of a manifest, idempotently, printing each change."""
+    from minsheng.db.session import Database
+    from minsheng.errors import DomainError
+    from minsheng.tenancy import manifest
+    from minsheng.web.i18n import translate
+
+    async def go() -> list[manifest.Change]:
+        database = Database(Settings.from_env())
+        try:
+            async with database.session() as session:
+                items = manifest.read_manifest(file)
+                if plan_only:
+                    return await manifest.plan(session, items)
+                return await manifest.apply(session, items, actor="cli")
+        finally:
+            await database.dispose()
+
+    try:
+        changes = run(go)
+    except DomainError as exc:
+        raise click.ClickException(translate(exc.message, "en", **exc.params)) from exc
+    for change in changes:
+        click.echo(change.describe())
+    verb = "would change" if plan_only else "changed"
+    click.echo(f"{len(changes)} tenant(s) {verb}" if changes else "no changes: everything is up to date")
+
+
+@main.command()
+@click.option("--tenant", "slug", default=None, help="Verify this tenant's audit chain in the database")
+@click.option("--platform", "platform_chain", is_flag=True, help="Verify the platform's own chain")
+@click.argument("export", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify(slug: str | None, platform_chain: bool, export: Path | None) -> None:
+    """Check an audit chain (from the database or an export file); name the first broken link."""
+    from minsheng.audit.verify import verify_database_chain, verify_export
+
+    if export is not None:
+        result = verify_export(json.loads(export.read_text(encoding="utf-8")))
+    elif slug or platform_chain:
+        result = run(lambda: verify_database_chain(Settings.from_env(), slug))
+    else:
+        raise click.UsageError("name --tenant SLUG, --platform or an export file")
+    click.echo(result.summary)
+    sys.exit(0 if result.ok else 1)
+
+
+if __name__ == "__main__":
+    main()

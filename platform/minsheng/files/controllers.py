@@ -1,0 +1,79 @@
+"""API routes of files: upload (checked on content) and download (after a membership check)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State, UploadFile
+from litestar.di import Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.files import service as files
+from minsheng.files.models import StoredFile
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.storage.keys import content_disposition
+
+
+class FileView(msgspec.Struct):
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def file_view(row: StoredFile) -> FileView:
+    return FileView(id=row.id, filename=row.filename, content_type=row.content_type, size=row.size, sha256=row.sha256)
+
+
+class FilesController(Controller):
+    path = "/api/v1/t/{slug:str}/files"
+    tags = ["files"]
+    dependencies = {"access": Provide(provide_tenant_access)}
+
+    @post("/", status_code=201)
+    async def upload(
+        self,
+        access: TenantAccess,
+        state: State,
+        db_session: AsyncSession,
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> FileView:
+        """Upload an attachment (photo, scan, PDF, Word or Excel); its type is read from its content."""
+        user = access.require("tenant_admin", "presidium", "deputy", "teller", "government")
+        svc = services(state)
+        content = await data.read()
+        row = await files.save_upload(
+            db_session,
+            svc.store,
+            content,
+            filename=data.filename or "file",
+            claimed_type=data.content_type,
+            uploaded_by=user.username,
+            max_bytes=svc.settings.max_upload_bytes,
+        )
+        return file_view(row)
+
+    @get("/{file_id:uuid}", response_model=None)
+    async def download(
+        self, access: TenantAccess, file_id: uuid.UUID, state: State, db_session: AsyncSession
+    ) -> Redirect | Response[bytes]:
+        """Download a file: a short-lived presigned URL on S3, the bytes themselves on local disk."""
+        access.require("tenant_admin", "presidium", "deputy", "teller", "government")
+        result = await files.download(db_session, services(state).store, file_id)
+        if result.url is not None:
+            return Redirect(result.url, status_code=303)
+        return Response(
+            result.content or b"",
+            media_type=result.file.content_type,
+            headers={
+                "content-disposition": content_disposition(result.file.filename),
+                "x-content-type-options": "nosniff",
+            },
+        )

@@ -1,0 +1,58 @@
+"""API route of a job's visible status: pages and scripts poll it while long work runs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, get
+from litestar.di import Provide
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.errors import NotFound
+from minsheng.jobs.models import Job
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access
+
+
+class JobView(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    status: str
+    progress: int
+    total: int | None
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def job_view(job: Job) -> JobView:
+    return JobView(
+        id=job.id,
+        name=job.name,
+        status=job.status.value,
+        progress=job.progress,
+        total=job.total,
+        result=job.result,
+        error=job.error,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+    )
+
+
+class JobsController(Controller):
+    path = "/api/v1/t/{slug:str}/jobs"
+    tags = ["jobs"]
+    dependencies = {"access": Provide(provide_tenant_access)}
+
+    @get("/{job_id:uuid}")
+    async def status(self, access: TenantAccess, job_id: uuid.UUID, db_session: AsyncSession) -> JobView:
+        """A job of this tenant: its status, progress and result."""
+        access.require("tenant_admin", "presidium", "deputy", "teller", "government")
+        job = await db_session.get(Job, job_id)
+        # The outbox is a platform table, so the tenant check is explicit here.
+        if job is None or job.tenant_id != access.tenant.id:
+            raise NotFound("Not found")
+        return job_view(job)

@@ -1,0 +1,123 @@
+"""The job functions the platform knows, by name, and what each of them is handed when it runs.
+
+A job is registered with ``@job("documents.render")`` on ``async def fn(ctx: JobContext, **args)``;
+``args`` are the JSON arguments stored in its outbox row, and a returned dict is kept as its result.
+
+Jobs must be idempotent. The outbox guarantees that a job is never lost, not that it runs exactly
+once: arq may deliver one twice (a worker dies after the work but before the acknowledgement, a relay
+hands a row over again after Redis came back). The runner refuses a second delivery of a job that has
+finished, and the work and the "done" mark commit in one transaction; but a job that also reaches
+outside the database (sends a message, writes an object) must make that step safe to repeat, for
+example by writing under a key derived from ``ctx.job_id``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.settings import Settings
+
+JobResult = dict[str, Any] | None
+JobFunction = Callable[..., Awaitable[JobResult]]
+F = TypeVar("F", bound=JobFunction)
+
+ProgressReporter = Callable[[int, int | None], Awaitable[None]]
+
+_registry: dict[str, JobFunction] = {}
+
+
+class UnknownJob(LookupError):
+    """A job row names a function no module has registered."""
+
+
+class PermanentFailure(Exception):
+    """Raised by a job when trying again cannot help (bad arguments, a record that is gone).
+
+    The job is marked failed at once instead of being retried.
+    """
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a running job gets besides its arguments.
+
+    ``session`` is open in the job's transaction; for a tenant's job that tenant is already in
+    context, so the ORM filter and row-level security apply as in a request. Whatever the job writes
+    commits together with the job's "done" mark, or not at all.
+    """
+
+    session: AsyncSession
+    job_id: uuid.UUID
+    tenant_id: uuid.UUID | None
+    settings: Settings
+    attempt: int
+    _report: ProgressReporter
+
+    async def progress(self, done: int, total: int | None = None) -> None:
+        """Record how far the job has come, visibly to pages polling the job while it runs.
+
+        On PostgreSQL the figures commit at once in a short transaction of their own. SQLite has one
+        writer at a time: once the job's own transaction has begun the figures are written inside it
+        and show when the job commits. Each call also tells the relay the job is still alive, so a
+        long job should report at least every few minutes.
+        """
+        await self._report(done, total)
+
+
+def job(name: str) -> Callable[[F], F]:
+    """Register the decorated coroutine function as the job called ``name`` (``<context>.<verb>``)."""
+
+    def register(fn: F) -> F:
+        known = _registry.get(name)
+        # Re-importing a module registers the same function again: only a different one is a clash.
+        if known is not None and _qualified(known) != _qualified(fn):
+            raise ValueError(f"job {name!r} is already registered by {_qualified(known)}")
+        _registry[name] = fn
+        return fn
+
+    return register
+
+
+def get_job(name: str) -> JobFunction:
+    """The function registered as ``name``; :class:`UnknownJob` when there is none."""
+    try:
+        return _registry[name]
+    except KeyError:
+        known = ", ".join(sorted(_registry)) or "none"
+        raise UnknownJob(f"no job is registered as {name!r} (registered: {known})") from None
+
+
+def registered_jobs() -> list[str]:
+    """The names of every registered job, sorted."""
+    return sorted(_registry)
+
+
+def import_job_modules() -> list[str]:
+    """Import the built-in jobs and every bounded context's ``jobs`` module, so their jobs register.
+
+    Runners call this before running anything: a job row may name a job of any context. Returns the
+    modules imported.
+    """
+    import minsheng
+
+    names = ["minsheng.jobs.builtin"]
+    # Looking at files rather than asking the import system keeps unrelated packages (the web server)
+    # from being imported into a worker just to learn that they hold no jobs.
+    for root in minsheng.__path__:
+        for found in sorted(Path(root).glob("*/jobs.py")):
+            if (found.parent / "__init__.py").exists():
+                names.append(f"minsheng.{found.parent.name}.jobs")
+    for name in names:
+        importlib.import_module(name)
+    return names
+
+
+def _qualified(fn: Callable[..., Any]) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"

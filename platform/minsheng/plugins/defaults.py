@@ -1,0 +1,181 @@
+"""The built-in behaviour, registered as the plugin "minsheng.defaults" (as Datasette does).
+
+The platform eats its own cooking: every rule it applies by default comes through the same hooks a
+region plugin implements. Each impl is ``trylast`` so that any enabled region plugin answers first;
+the rules themselves live in ``minsheng.plugins.rules`` as pure functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+import structlog
+
+from minsheng.plugins.configuration import DEFAULTS_PLUGIN
+from minsheng.plugins.hookspecs import hookimpl
+from minsheng.plugins.registries import (
+    BallotFormat,
+    Category,
+    DigestAlgorithm,
+    NotificationChannel,
+    NotificationMessage,
+    SupervisionMethod,
+)
+from minsheng.plugins.rules import catalogs
+from minsheng.plugins.rules.ballot_formats import APPROVE_UP_TO_SEATS, YES_NO_ABSTAIN
+from minsheng.plugins.rules.margin import margin_rule, parse_ratio
+from minsheng.plugins.rules.outcome import outcome_rule, round_validity
+from minsheng.plugins.rules.quorum import quorum_rule
+from minsheng.plugins.rules.satisfaction import satisfaction_rule
+from minsheng.plugins.rules.screening import DEFAULT_NEGATIVE_LIST, screen_against_negative_list
+from minsheng.plugins.tenant import TenantView
+from minsheng.plugins.verdicts import (
+    MarginVerdict,
+    Outcome,
+    QuorumVerdict,
+    Refusal,
+    RoundValidity,
+    SatisfactionOutcome,
+    Tally,
+)
+
+PLUGIN_NAME = DEFAULTS_PLUGIN
+
+# A decimal between 0 and 1 inclusive, written plainly ("0.2", "1", "0.333"), so it converts exactly.
+_RATIO = {"type": "string", "pattern": r"^(0(\.[0-9]+)?|1(\.0+)?)$"}
+
+SETTINGS_SCHEMA: Mapping[str, object] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": PLUGIN_NAME,
+    "type": "object",
+    "properties": {
+        "margin_lower_ratio": {
+            **_RATIO,
+            "default": "0.2",
+            "description": "smallest margin as a share of seats (rounded up, at least 1)",
+        },
+        "margin_upper_ratio": {
+            **_RATIO,
+            "default": "0.5",
+            "description": "largest margin as a share of seats (rounded down)",
+        },
+        "allow_no_margin": {
+            "type": "boolean",
+            "default": False,
+            "description": "also allow as many candidates as seats (等额)",
+        },
+        "negative_list": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "default": list(DEFAULT_NEGATIVE_LIST),
+            "description": "terms that refuse a project at screening (负面清单)",
+        },
+    },
+    "additionalProperties": False,
+}
+
+_logger = structlog.get_logger(__name__)
+
+
+def _settings(tenant: TenantView) -> Mapping[str, object]:
+    return tenant.settings(PLUGIN_NAME)
+
+
+@hookimpl
+def minsheng_settings_schema() -> Mapping[str, object]:
+    """The settings of the built-in rules: margin ratios, 等额, negative list."""
+    return SETTINGS_SCHEMA
+
+
+@hookimpl(trylast=True)
+def minsheng_margin_rule(tenant: TenantView, seats: int, candidates: int) -> MarginVerdict:
+    """DOMAIN.md margin rule with the tenant's ratios and 等额 setting."""
+    settings = _settings(tenant)
+    return margin_rule(
+        seats,
+        candidates,
+        lower_ratio=parse_ratio(str(settings["margin_lower_ratio"])),
+        upper_ratio=parse_ratio(str(settings["margin_upper_ratio"])),
+        allow_no_margin=bool(settings["allow_no_margin"]),
+    )
+
+
+@hookimpl(trylast=True)
+def minsheng_quorum_rule(tenant: TenantView, entitled: int, present: int) -> QuorumVerdict:
+    """Two thirds of the deputies, the number itself included (DOMAIN.md: quorum)."""
+    return quorum_rule(entitled, present)
+
+
+@hookimpl(trylast=True)
+def minsheng_ballot_formats(tenant: TenantView) -> Sequence[BallotFormat]:
+    """Yes/no/abstain per candidate, and choose at most as many as seats."""
+    return (YES_NO_ABSTAIN, APPROVE_UP_TO_SEATS)
+
+
+@hookimpl(trylast=True)
+def minsheng_outcome_rule(tenant: TenantView, tally: Tally, seats: int, entitled: int) -> Outcome:
+    """More than half of all deputies, ranked by approvals, runoff on a tie at the cut-off."""
+    return outcome_rule(tally, seats, entitled)
+
+
+@hookimpl(trylast=True)
+def minsheng_round_validity(tenant: TenantView, issued: int, returned: int) -> RoundValidity:
+    """Void when more ballots come back than were issued."""
+    return round_validity(issued, returned)
+
+
+@hookimpl(trylast=True)
+def minsheng_satisfaction_rule(tenant: TenantView, counts: Mapping[str, int], members: int) -> SatisfactionOutcome:
+    """The Zhenhai rule: more than half satisfied, else more than half at least basically satisfied."""
+    return satisfaction_rule(counts, members)
+
+
+@hookimpl(trylast=True)
+def minsheng_supervision_methods(tenant: TenantView) -> Sequence[SupervisionMethod]:
+    """Inspection, special deliberation, special inquiry, follow-up review, quarterly meeting."""
+    return catalogs.SUPERVISION_METHODS
+
+
+@hookimpl(trylast=True)
+def minsheng_project_categories(tenant: TenantView) -> Sequence[Category]:
+    """The common livelihood categories, from education to specialty industries."""
+    return catalogs.CATEGORIES
+
+
+@hookimpl(trylast=True)
+def minsheng_screen_project(tenant: TenantView, project: Mapping[str, object]) -> list[Refusal]:
+    """Refuse projects matching the tenant's negative list."""
+    terms = _settings(tenant)["negative_list"]
+    return screen_against_negative_list(project, terms if isinstance(terms, Sequence) else ())
+
+
+@hookimpl(trylast=True)
+def minsheng_notification_channels(tenant: TenantView) -> Sequence[NotificationChannel]:
+    """A "log" channel that writes notifications to the log: enough for development and demos."""
+
+    async def send(message: NotificationMessage, recipients: Sequence[str]) -> None:
+        # Recipients are phone numbers or addresses: log how many, not who, to keep them out of logs.
+        _logger.info(
+            "notification",
+            channel="log",
+            tenant=tenant.slug,
+            subject=message.subject,
+            body=message.body,
+            recipients=len(recipients),
+        )
+
+    return (NotificationChannel(code="log", label="Log", send=send),)
+
+
+def _sha256(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+SHA256 = DigestAlgorithm(name="sha256", digest=_sha256)
+
+
+@hookimpl(trylast=True)
+def minsheng_audit_digest(tenant: TenantView) -> DigestAlgorithm:
+    """SHA-256, hex-encoded; a region needing national cryptography overrides it with SM3."""
+    return SHA256

@@ -1,0 +1,115 @@
+"""The app-core plugin: wires routes, dependencies, errors, templates, CSRF, metrics and the lifespan.
+
+Kept in one place (as in litestar-fullstack) so ``app.py`` stays a few lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import structlog
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins import InitPluginProtocol
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+
+from minsheng import __version__
+from minsheng.db.migrate import upgrade_async
+from minsheng.db.session import Database
+from minsheng.jobs.dispatch import make_dispatcher
+from minsheng.plugins.manager import get_plugin_manager
+from minsheng.server.dependencies import provide_db_session, provide_principal
+from minsheng.server.health import health, ready
+from minsheng.server.logging import configure_logging
+from minsheng.server.middleware import request_context_middleware
+from minsheng.server.problems import EXCEPTION_HANDLERS
+from minsheng.server.routes import ROUTE_HANDLERS
+from minsheng.server.state import Services
+from minsheng.settings import Settings
+from minsheng.storage import make_object_store
+from minsheng.web.templating import make_template_config
+
+log = structlog.get_logger("minsheng")
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+
+
+class MetricsController(PrometheusController):
+    path = "/metrics"
+    include_in_schema = False
+
+
+class CorePlugin(InitPluginProtocol):
+    """Everything the platform registers on the Litestar app."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        settings = self.settings
+        configure_logging(json=settings.log_json)
+        prometheus = PrometheusConfig(app_name="minsheng", group_path=True, exclude=["/metrics", "/static"])
+        app_config.route_handlers.extend(
+            [
+                *ROUTE_HANDLERS,
+                health,
+                ready,
+                MetricsController,
+                create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
+            ]
+        )
+        app_config.dependencies.update(
+            {"db_session": Provide(provide_db_session), "principal": Provide(provide_principal)}
+        )
+        app_config.exception_handlers.update(EXCEPTION_HANDLERS)
+        app_config.middleware[:0] = [request_context_middleware, prometheus.middleware]
+        app_config.template_config = make_template_config()
+        app_config.csrf_config = CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="minsheng_csrf",
+            header_name="x-csrf-token",
+            cookie_samesite="strict",
+            exclude=["/api/", "/health", "/ready", "/metrics"],
+        )
+        app_config.openapi_config = OpenAPIConfig(
+            title="Minsheng API",
+            version=__version__,
+            path="/api/v1/schema",
+            description="民生实事项目人大代表票决制 platform: the public JSON API (see API.md).",
+            render_plugins=[SwaggerRenderPlugin()],
+        )
+        app_config.debug = settings.debug
+        return app_config
+
+    @asynccontextmanager
+    async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
+        """Start: migrate and seed (embedded), open the database, store and job dispatcher; stop them."""
+        settings = self.settings
+        if not settings.is_postgres:
+            await upgrade_async(settings.migration_database_url)
+        database = Database(settings)
+        store = make_object_store(settings)
+        plugins = get_plugin_manager()
+        dispatcher = make_dispatcher(settings, database)
+        app.state.services = Services(
+            settings=settings, database=database, store=store, dispatcher=dispatcher, plugins=plugins
+        )
+        if settings.seed_demo:
+            from minsheng.tenancy.demo import seed_demo
+
+            await seed_demo(app.state.services)
+        await dispatcher.start()
+        log.info("started", database=settings.database_url.split("@")[-1], jobs=type(dispatcher).__name__)
+        try:
+            yield
+        finally:
+            await dispatcher.stop()
+            await asyncio.shield(database.dispose())

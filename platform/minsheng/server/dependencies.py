@@ -1,0 +1,137 @@
+"""Request-scoped dependencies: the transaction, the user, the tenant and its roles.
+
+A tenant URL is answered 404 for a non-member exactly as for a tenant that does not exist, so that
+tenant names cannot be probed; a member lacking the handler's roles gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from litestar import Request
+from litestar.datastructures import State
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.accounts import service as accounts
+from minsheng.errors import Forbidden, NotFound, Unauthorized
+from minsheng.server.state import Services
+from minsheng.tenancy import service as tenancy
+from minsheng.tenancy.context import TenantRef, set_current_tenant
+from minsheng.tenancy.isolation import rebind_tenant
+from minsheng.tenancy.models import Tenant, TenantStatus
+
+SESSION_COOKIE = "minsheng_session"
+JOBS_KEY = "minsheng_jobs"
+
+
+def services(state: State) -> Services:
+    value: Services = state.services
+    return value
+
+
+async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]:
+    """One transaction per request: committed when the handler succeeds, rolled back otherwise.
+
+    Jobs written to the outbox are handed to the dispatcher only after the commit.
+    """
+    svc = services(state)
+    async with svc.database.sessionmaker() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+            job_ids = session.info.pop(JOBS_KEY, None)
+            if job_ids:
+                await svc.dispatcher.notify(list(job_ids))
+
+
+async def provide_principal(
+    request: Request[Any, Any, Any], state: State, db_session: AsyncSession
+) -> accounts.Principal | None:
+    """The logged-in user: a bearer token on the API, the session cookie on pages."""
+    svc = services(state)
+    auth = request.headers.get("authorization", "")
+    principal = None
+    if auth.lower().startswith("bearer "):
+        principal = await accounts.resolve_session(db_session, svc.settings, auth[7:].strip(), "api")
+    elif not request.url.path.startswith("/api/"):
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            principal = await accounts.resolve_session(db_session, svc.settings, cookie, "web")
+    if principal is not None:
+        structlog.contextvars.bind_contextvars(user=principal.username)
+        request.state.principal = principal
+    return principal
+
+
+def require_user(principal: accounts.Principal | None) -> accounts.Principal:
+    if principal is None:
+        raise Unauthorized("Authentication required")
+    return principal
+
+
+async def provide_user(principal: accounts.Principal | None) -> accounts.Principal:
+    """The logged-in user, or 401."""
+    return require_user(principal)
+
+
+async def provide_platform_admin(principal: accounts.Principal | None) -> accounts.Principal:
+    """A platform operator, or 401/403."""
+    user = require_user(principal)
+    if not user.is_platform_admin:
+        raise Forbidden("You do not have the role needed for this action")
+    return user
+
+
+@dataclass(frozen=True)
+class TenantAccess:
+    """The tenant of a request and what the caller may do in it."""
+
+    tenant: Tenant
+    principal: accounts.Principal | None
+    roles: frozenset[str]
+
+    def require(self, *roles: str) -> accounts.Principal:
+        """The caller, when it holds one of ``roles`` here (platform operators hold all); else 403."""
+        principal = require_user(self.principal)
+        if principal.is_platform_admin or self.roles.intersection(roles):
+            return principal
+        raise Forbidden("You do not have the role needed for this action")
+
+
+async def _enter_tenant(db_session: AsyncSession, slug: str) -> Tenant:
+    tenant = await tenancy.find_by_slug(db_session, slug)
+    if tenant is None:
+        raise NotFound("Not found")
+    set_current_tenant(TenantRef(tenant.id, tenant.slug))
+    structlog.contextvars.bind_contextvars(tenant=tenant.slug)
+    await rebind_tenant(db_session)
+    return tenant
+
+
+async def provide_public_tenant(slug: str, db_session: AsyncSession) -> Tenant:
+    """The tenant of a no-login route (citizens' pages); suspended tenants are not served."""
+    tenant = await _enter_tenant(db_session, slug)
+    if tenant.status != TenantStatus.ACTIVE:
+        raise NotFound("Not found")
+    return tenant
+
+
+async def provide_tenant_access(
+    slug: str, db_session: AsyncSession, principal: accounts.Principal | None
+) -> TenantAccess:
+    """The tenant of a member route: 401 without login, 404 for non-members (as for no tenant)."""
+    user = require_user(principal)
+    tenant = await _enter_tenant(db_session, slug)
+    roles = await accounts.roles_in(db_session, user.user_id, tenant.id)
+    if roles is None and not user.is_platform_admin:
+        raise NotFound("Not found")
+    if tenant.status != TenantStatus.ACTIVE and not user.is_platform_admin:
+        raise NotFound("Not found")
+    return TenantAccess(tenant=tenant, principal=user, roles=frozenset(roles or ()))

@@ -1,0 +1,25 @@
+"""Every route of the platform, gathered once for the app-core plugin (nothing else imports these)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minsheng.accounts.controllers import AuthController, MeController, TenantUsersController
+from minsheng.audit.controllers import AuditController
+from minsheng.files.controllers import FilesController
+from minsheng.jobs.controllers import JobsController
+from minsheng.tenancy.controllers import TenantAdminController
+from minsheng.tenancy.public import TenantPublicController
+from minsheng.web.pages import PAGE_HANDLERS
+
+ROUTE_HANDLERS: list[Any] = [
+    AuthController,
+    MeController,
+    TenantAdminController,
+    TenantUsersController,
+    TenantPublicController,
+    AuditController,
+    FilesController,
+    JobsController,
+    *PAGE_HANDLERS,
+]

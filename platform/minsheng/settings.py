@@ -1,0 +1,114 @@
+"""One settings object, read from ``MINSHENG_*`` environment variables.
+
+With nothing set the platform runs embedded: SQLite, attachments on local disk and jobs in-process,
+all under ``MINSHENG_DATA_DIR`` (default ``./var``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"MINSHENG_{name}")
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    return int(raw) if raw is not None else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    endpoint: str
+    access_key: str
+    secret_key: str
+    bucket: str
+    secure: bool = False
+    region: str = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    # Migrations run as the owner of the tables; the app itself connects as a role that owns nothing,
+    # so PostgreSQL's row-level security applies to it. Defaults to ``database_url``.
+    migration_database_url: str
+    redis_url: str | None
+    s3: S3Settings | None
+    secret_key: str
+    seed_demo: bool = True
+    max_upload_bytes: int = 10 * 1024 * 1024
+    session_idle_minutes: int = 30
+    token_lifetime_minutes: int = 8 * 60
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    log_json: bool = True
+    debug: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith("postgresql")
+
+    @property
+    def embedded_jobs(self) -> bool:
+        """Jobs run in-process when there is no Redis."""
+        return self.redis_url is None
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read the settings from the environment; defaults give the embedded mode."""
+        data_dir = Path(_env("DATA_DIR", "./var") or "./var").resolve()
+        database_url = _env("DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'minsheng.sqlite3'}"
+        s3 = None
+        if _env("S3_ENDPOINT"):
+            s3 = S3Settings(
+                endpoint=_env("S3_ENDPOINT") or "",
+                access_key=_env("S3_ACCESS_KEY", "") or "",
+                secret_key=_env("S3_SECRET_KEY", "") or "",
+                bucket=_env("S3_BUCKET", "minsheng") or "minsheng",
+                secure=_env_bool("S3_SECURE", False),
+                region=_env("S3_REGION", "us-east-1") or "us-east-1",
+            )
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            migration_database_url=_env("MIGRATION_DATABASE_URL") or database_url,
+            redis_url=_env("REDIS_URL"),
+            s3=s3,
+            secret_key=_env("SECRET_KEY") or _stable_dev_secret(data_dir),
+            seed_demo=_env_bool("SEED_DEMO", _env("DATABASE_URL") is None),
+            max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+            session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 30),
+            token_lifetime_minutes=_env_int("TOKEN_LIFETIME_MINUTES", 8 * 60),
+            lockout_threshold=_env_int("LOCKOUT_THRESHOLD", 5),
+            lockout_minutes=_env_int("LOCKOUT_MINUTES", 15),
+            log_json=_env_bool("LOG_JSON", True),
+            debug=_env_bool("DEBUG", False),
+        )
+
+
+def _stable_dev_secret(data_dir: Path) -> str:
+    """Embedded mode keeps one random secret in the data directory, so sessions survive a restart."""
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        path.write_text(value)
+        path.chmod(0o600)
+        return value

@@ -1,0 +1,85 @@
+"""Isolation, layer one (the ORM) and the hook for layer two (PostgreSQL RLS).
+
+* every ORM SELECT/UPDATE/DELETE touching a tenant table gets ``tenant_id = <current>``, or matches
+  nothing when no tenant is in context;
+* every new tenant row gets the current tenant id, and a row for another tenant is refused;
+* every transaction on PostgreSQL starts with ``set_config('app.tenant_id', <current>, true)``, so the
+  database's own policies hold even for raw SQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, false, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
+
+from minsheng.db.base import TenantScoped
+from minsheng.tenancy.context import current_tenant
+
+# Oversight queries name the tenants they read explicitly; nothing turns the filter off silently.
+OVERSIGHT_OPTION = "minsheng_tenant_ids"
+
+
+class TenantIsolationError(RuntimeError):
+    """A write for a tenant other than the one in context, or with no tenant at all."""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _filter_tenant_rows(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return
+    ids = state.execution_options.get(OVERSIGHT_OPTION)
+    if ids is not None:
+        allowed = tuple(ids)
+        criteria = with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id.in_(allowed), include_aliases=True)
+    else:
+        tenant = current_tenant()
+        if tenant is None:
+            criteria = with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
+        else:
+            tid = tenant.id
+            criteria = with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tid, include_aliases=True)
+    state.statement = state.statement.options(criteria)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_new_rows(session: Session, _context: Any, _instances: Any) -> None:
+    tenant = current_tenant()
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, TenantScoped):
+            continue
+        if tenant is None:
+            raise TenantIsolationError(f"no tenant in context for a {type(obj).__name__} row")
+        if obj.tenant_id is None:
+            obj.tenant_id = tenant.id
+        elif obj.tenant_id != tenant.id:
+            raise TenantIsolationError(f"a {type(obj).__name__} row of another tenant")
+
+
+@event.listens_for(Session, "after_begin")
+def _bind_tenant_in_database(session: Session, _transaction: SessionTransaction, conn: Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    tenant = current_tenant()
+    conn.execute(
+        text("SELECT set_config('app.tenant_id', :tid, true)"),
+        {"tid": str(tenant.id) if tenant else ""},
+    )
+
+
+async def rebind_tenant(session: AsyncSession) -> None:
+    """Re-apply the tenant in context to the session's open transaction (after switching tenants).
+
+    Used by platform operations that act on a tenant they just created or looked up.
+    """
+    if session.in_transaction() and session.bind is not None and session.bind.dialect.name == "postgresql":
+        tenant = current_tenant()
+        await session.execute(
+            text("SELECT set_config('app.tenant_id', :tid, true)"),
+            {"tid": str(tenant.id) if tenant else ""},
+        )

@@ -1,0 +1,145 @@
+"""Use cases of the tenant tree: create, look up, list, walk the ancestry."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.audit import service as audit
+from minsheng.errors import Conflict, InvalidInput, NotFound
+from minsheng.plugins.manager import MinshengPluginManager, get_plugin_manager
+from minsheng.tenancy.configuration import validate_configuration
+from minsheng.tenancy.context import TenantRef, tenant_scope
+from minsheng.tenancy.isolation import rebind_tenant
+from minsheng.tenancy.models import Tenant, TenantLevel
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+# Which level may sit under which. A county may sit directly under a province (省直管县).
+ALLOWED_PARENTS: dict[TenantLevel, tuple[TenantLevel | None, ...]] = {
+    TenantLevel.PROVINCE: (None,),
+    TenantLevel.CITY: (TenantLevel.PROVINCE,),
+    TenantLevel.COUNTY: (TenantLevel.CITY, TenantLevel.PROVINCE),
+    TenantLevel.TOWNSHIP: (TenantLevel.COUNTY,),
+}
+
+
+@dataclass(frozen=True)
+class TenantDraft:
+    slug: str
+    name: str
+    level: str
+    parent: str | None = None
+    plugins: list[str] | None = None
+    settings: dict[str, Any] | None = None
+
+
+def validate_slug(slug: str) -> str:
+    if not SLUG_PATTERN.match(slug):
+        raise InvalidInput(
+            "A slug has 1 to 63 lower-case letters, digits or dashes, and starts and ends with a letter or digit"
+        )
+    return slug
+
+
+def parse_level(level: str) -> TenantLevel:
+    try:
+        return TenantLevel(level)
+    except ValueError as exc:
+        raise InvalidInput("Unknown tenant level {level}", level=level) from exc
+
+
+def check_placement(level: TenantLevel, parent: Tenant | None) -> None:
+    """Refuse a node under a parent of the wrong level (a township belongs to a county, ...)."""
+    parent_level = parent.level if parent else None
+    if parent_level not in ALLOWED_PARENTS[level]:
+        if parent is None:
+            raise InvalidInput("A {level} needs a parent tenant", level=level.value)
+        raise InvalidInput(
+            "A {level} cannot be placed under a {parent_level}", level=level.value, parent_level=parent.level.value
+        )
+
+
+async def find_by_slug(session: AsyncSession, slug: str) -> Tenant | None:
+    return (await session.execute(select(Tenant).where(Tenant.slug == slug))).scalar_one_or_none()
+
+
+async def get_by_slug(session: AsyncSession, slug: str) -> Tenant:
+    tenant = await find_by_slug(session, slug)
+    if tenant is None:
+        raise NotFound("Not found")
+    return tenant
+
+
+async def create_tenant(
+    session: AsyncSession, draft: TenantDraft, *, actor: str, manager: MinshengPluginManager | None = None
+) -> Tenant:
+    """Create a tenant under its parent; 409 when the slug exists, 422 for a bad level or parent.
+
+    Its plugins and settings are validated against the installed plugins' schemas.
+    The slug's uniqueness is the database's: of many concurrent requests exactly one wins.
+    Audited in the platform's chain and as the first event of the tenant's own chain.
+    """
+    slug = validate_slug(draft.slug.strip())
+    level = parse_level(draft.level)
+    name = draft.name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("A tenant needs a name of at most 200 characters")
+    parent = None
+    if draft.parent:
+        parent = await find_by_slug(session, draft.parent)
+        if parent is None:
+            raise InvalidInput("Unknown parent tenant {parent}", parent=draft.parent)
+    check_placement(level, parent)
+    await validate_configuration(session, manager or get_plugin_manager(), parent, draft.plugins, draft.settings)
+    if await find_by_slug(session, slug) is not None:
+        raise Conflict("A tenant with the slug {slug} already exists", slug=slug)
+    tenant = Tenant(
+        slug=slug,
+        name=name,
+        level=level,
+        parent_id=parent.id if parent else None,
+        plugins=draft.plugins,
+        settings=draft.settings or {},
+    )
+    try:
+        async with session.begin_nested():
+            session.add(tenant)
+    except IntegrityError as exc:
+        raise Conflict("A tenant with the slug {slug} already exists", slug=slug) from exc
+    summary = {"slug": slug, "name": name, "level": level.value, "parent": draft.parent}
+    await audit.record_platform(session, "tenant.created", actor=actor, subject=slug, payload=summary)
+    with tenant_scope(TenantRef(tenant.id, tenant.slug)):
+        await rebind_tenant(session)
+        await audit.record(session, "tenant.created", actor=actor, subject=slug, payload=summary)
+    await rebind_tenant(session)
+    return tenant
+
+
+async def list_tenants(
+    session: AsyncSession,
+    *,
+    page: int,
+    per_page: int,
+    q: str | None = None,
+    level: str | None = None,
+    parent_id: uuid.UUID | None = None,
+) -> tuple[list[Tenant], int]:
+    """A page of tenants, filtered by a search text, level or parent; ordered by slug."""
+    query = select(Tenant)
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(or_(Tenant.slug.ilike(pattern), Tenant.name.ilike(pattern)))
+    if level:
+        query = query.where(Tenant.level == parse_level(level))
+    if parent_id:
+        query = query.where(Tenant.parent_id == parent_id)
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = await session.execute(query.order_by(Tenant.slug).offset((page - 1) * per_page).limit(per_page))
+    return list(rows.scalars()), int(total)

@@ -1,0 +1,247 @@
+"""``minsheng.testing``: pytest fixtures to run the real platform, for our tests and plugin authors'.
+
+Load it with ``pytest_plugins = ["minsheng.testing"]``. It gives an app on SQLite and, when
+``MINSHENG_TEST_DATABASE_URL`` is set, the same app on PostgreSQL (``backend`` is parametrized).
+
+PostgreSQL runs with the real isolation setup: the schema is migrated by the owner (the URL's user)
+into a fresh database, and the app connects as a role that owns nothing, so RLS binds it. Tests marked
+``postgres`` or ``redis`` run whenever those services are configured (CI always configures them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import dataclasses
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from litestar import Litestar
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from minsheng.app import create_app
+from minsheng.db.migrate import upgrade
+from minsheng.settings import Settings
+
+PG_URL = os.environ.get("MINSHENG_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("MINSHENG_TEST_REDIS_URL")
+APP_ROLE = "minsheng_app_test"
+PASSWORD = "Correct-Horse-42"
+
+_deselected: list[str] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Not skipped: deselected, and said so, when the service is not configured for this run.
+    keep, drop = [], []
+    for item in items:
+        if ("postgres" in item.keywords and not PG_URL) or ("redis" in item.keywords and not REDIS_URL):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+        _deselected.extend(i.nodeid for i in drop)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _deselected:
+        terminalreporter.write_line(
+            f"{len(_deselected)} tests need PostgreSQL or Redis and were not run: set "
+            "MINSHENG_TEST_DATABASE_URL and MINSHENG_TEST_REDIS_URL (CI sets both)."
+        )
+
+
+# --- PostgreSQL: one migrated database per test session, emptied between tests -----------------
+
+
+@dataclass
+class PostgresDatabase:
+    owner_url: str
+    app_url: str
+
+
+async def _admin_execute(url: str, *statements: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        for statement in statements:
+            await conn.execute(text(statement))
+    await engine.dispose()
+
+
+def _in_thread(fn: Any, *args: Any) -> Any:
+    # Session fixtures may be first requested from inside a running event loop (an async test):
+    # their own event loops and Alembic's run in a worker thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[PostgresDatabase]:
+    assert PG_URL, "MINSHENG_TEST_DATABASE_URL is not set"
+    base = make_url(PG_URL)
+    name = f"minsheng_test_{secrets.token_hex(4)}"
+    _in_thread(
+        asyncio.run,
+        _admin_execute(
+            PG_URL,
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN "
+            f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF; END $$",
+            f"CREATE DATABASE {name}",
+        ),
+    )
+    owner_url = base.set(database=name).render_as_string(hide_password=False)
+    app_url = base.set(database=name, username=APP_ROLE, password=None).render_as_string(hide_password=False)
+    _in_thread(lambda: upgrade(owner_url, app_role=APP_ROLE))
+    yield PostgresDatabase(owner_url=owner_url, app_url=app_url)
+    _in_thread(asyncio.run, _admin_execute(PG_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+async def truncate_all(owner_url: str) -> None:
+    from minsheng.db.models import Base
+
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    await _admin_execute(owner_url, f"TRUNCATE {tables} CASCADE")
+
+
+# --- The app -----------------------------------------------------------------------------------
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'minsheng.sqlite3'}",
+        migration_database_url=f"sqlite+aiosqlite:///{tmp_path / 'minsheng.sqlite3'}",
+        redis_url=None,
+        s3=None,
+        secret_key="test-secret-" + secrets.token_hex(8),
+        seed_demo=False,
+        log_json=False,
+    )
+    return dataclasses.replace(settings, **overrides)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    if backend == "postgres":
+        pg: PostgresDatabase = request.getfixturevalue("postgres_database")
+        await truncate_all(pg.owner_url)
+        return make_settings(tmp_path, database_url=pg.app_url, migration_database_url=pg.owner_url)
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@dataclass
+class Api:
+    """A test client with the platform's common moves."""
+
+    client: httpx.AsyncClient
+    app: Litestar
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def services(self) -> Any:
+        return self.app.state.services
+
+    async def make_user(self, username: str, *, platform_admin: bool = False, password: str = PASSWORD) -> None:
+        from minsheng.accounts import service as accounts
+
+        async with self.services.database.session() as session:
+            await accounts.create_user(session, username, password, platform_admin=platform_admin)
+
+    async def token(self, username: str, password: str = PASSWORD) -> str:
+        if username not in self.tokens:
+            response = await self.client.post("/api/v1/auth/token", json={"username": username, "password": password})
+            assert response.status_code == 200, response.text
+            self.tokens[username] = response.json()["access_token"]
+        return self.tokens[username]
+
+    async def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self.token(username)}"}
+
+    async def operator(self) -> dict[str, str]:
+        if "operator" not in self.tokens:
+            await self.make_user("operator", platform_admin=True)
+        return await self.headers("operator")
+
+    async def create_tenant(
+        self, slug: str, level: str = "township", parent: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        body = {"slug": slug, "name": extra.pop("name", slug), "level": level, "parent": parent, **extra}
+        response = await self.client.post("/api/v1/admin/tenants", json=body, headers=await self.operator())
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    async def tree(self) -> None:
+        """A province, a city, two counties and a township under each county."""
+        await self.create_tenant("prov", "province")
+        await self.create_tenant("city", "city", "prov")
+        await self.create_tenant("county-a", "county", "city")
+        await self.create_tenant("county-b", "county", "city")
+        await self.create_tenant("town-a", "township", "county-a")
+        await self.create_tenant("town-b", "township", "county-b")
+
+    async def add_member(self, slug: str, username: str, roles: list[str]) -> dict[str, Any]:
+        response = await self.client.post(
+            f"/api/v1/admin/tenants/{slug}/users",
+            json={"username": username, "password": PASSWORD, "display_name": username, "roles": roles},
+            headers=await self.operator(),
+        )
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+
+@pytest.fixture
+async def api(app: Litestar) -> AsyncIterator[Api]:
+    # The app, its lifespan and the test share one event loop (asyncpg's pool is bound to its loop).
+    async with running(app):
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
+            yield Api(client=client, app=app)
+
+
+@asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[None]:
+    """Run the app's lifespan in a task of its own (entered and left in one task, as anyio wants)."""
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def lifespan() -> None:
+        async with app.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(lifespan())
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        task.result()  # start-up failed: raise its error here
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+def random_slug(prefix: str = "t") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
