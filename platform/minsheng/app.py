@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from minsheng.server.core import CorePlugin
+from minsheng.server.openapi import document_problems
 from minsheng.server.protection import check_route_protection
 from minsheng.settings import Settings
 
@@ -14,4 +15,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     core = CorePlugin(settings or Settings.from_env())
     app = Litestar(plugins=[core], lifespan=[core.lifespan])
     check_route_protection(app)
+    document_problems(app)
     return app

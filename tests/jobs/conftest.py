@@ -17,13 +17,14 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, create_worker
 from redis.asyncio import Redis
 
-from minsheng.db.migrate import upgrade
+from minsheng.db.migrate import upgrade_async
 from minsheng.db.session import Database
 from minsheng.jobs.registry import JobContext, PermanentFailure, job
 from minsheng.jobs.worker import worker_settings
 from minsheng.settings import Settings
 from minsheng.tenancy.context import TenantRef, current_tenant
 from minsheng.tenancy.models import Tenant, TenantLevel
+from minsheng.testing import truncate_all
 
 REDIS_ENV = "MINSHENG_TEST_REDIS_URL"
 HERE = Path(__file__).parent
@@ -72,6 +73,8 @@ async def tenant_probe(ctx: JobContext, fail: bool = False) -> dict[str, Any]:
     CALLS.append(("tests.tenant_probe", ctx.job_id, ctx.attempt))
     ctx.session.add(Tenant(slug=f"made-by-{ctx.job_id.hex[:8]}", name="made by a job", level=TenantLevel.TOWNSHIP))
     await ctx.session.flush()
+    # Reported while the job's transaction holds SQLite's write lock: must not wait for itself.
+    await ctx.progress(1, 1)
     if fail:
         raise RuntimeError("after writing")
     tenant = current_tenant()
@@ -107,15 +110,22 @@ def gate() -> Gate:
     return Gate("main")
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Embedded settings on a fresh SQLite database, migrated to head."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
-    upgrade(url)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings on a fresh database: SQLite migrated to head, or PostgreSQL emptied (connecting as a
+    role that row-level security binds), when ``MINSHENG_TEST_DATABASE_URL`` is set."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+        await upgrade_async(url)
+        owner_url = url
+    else:
+        postgres = request.getfixturevalue("postgres_database")
+        await truncate_all(postgres.owner_url)
+        url, owner_url = postgres.app_url, postgres.owner_url
     return Settings(
         data_dir=tmp_path,
         database_url=url,
-        migration_database_url=url,
+        migration_database_url=owner_url,
         redis_url=None,
         s3=None,
         secret_key="test-secret",

@@ -70,3 +70,16 @@ async def test_jobs_left_running_by_a_dead_process_go_back_to_pending(database: 
     async with database.session() as session:
         assert (await session.get(Job, dead.id)).status == JobStatus.PENDING  # type: ignore[union-attr]
         assert (await session.get(Job, alive.id)).status == JobStatus.RUNNING  # type: ignore[union-attr]
+
+
+async def test_a_sweep_leaves_alone_the_jobs_its_own_process_is_running(database: Database) -> None:
+    async with database.session() as session:
+        ours = enqueue(session, "tests.record")
+    async with database.session() as session:
+        await session.execute(
+            update(Job)
+            .where(Job.id == ours.id)
+            .values(status=JobStatus.RUNNING, updated_at=utcnow() - timedelta(hours=1))
+        )
+    async with database.session() as session:
+        assert await release_stale_jobs(session, exclude={ours.id}) == 0

@@ -45,6 +45,7 @@ async def test_a_tenant_job_runs_in_its_tenant_context_and_its_writes_commit_wit
     row = await _row(database, job_id)
     assert (row.status, row.attempts, row.error) == (JobStatus.DONE, 1, None)
     assert row.result == {"slug": "jiaxian", "tenant_id": str(tenant.id)}
+    assert (row.progress, row.total) == (1, 1)
     assert await _tenant_count(database) == 2
 
 

@@ -11,6 +11,7 @@ from minsheng.accounts import service as accounts
 from minsheng.accounts.schemas import Me, MembershipView, NewTenantUser, TenantUser, TokenRequest, TokenResponse
 from minsheng.audit import service as audit
 from minsheng.server.dependencies import provide_platform_admin, provide_user, services
+from minsheng.server.openapi import problems
 from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.tenancy.isolation import rebind_tenant
@@ -21,7 +22,7 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["authentication"]
 
-    @post("/token", status_code=200)
+    @post("/token", status_code=200, responses=problems(401, 429))
     async def token(self, data: TokenRequest, state: State, db_session: AsyncSession) -> TokenResponse:
         """Exchange a username and password for a bearer token; 401 on a wrong password, 429 when locked."""
         svc = services(state)
@@ -70,7 +71,7 @@ class TenantUsersController(Controller):
     tags = ["platform administration"]
     dependencies = {"operator": Provide(provide_platform_admin)}
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, responses=problems(409))
     async def add_user(
         self, slug: str, data: NewTenantUser, operator: accounts.Principal, db_session: AsyncSession
     ) -> TenantUser:

@@ -84,7 +84,10 @@ async def authenticate(session: AsyncSession, settings: Settings, username: str,
 
     Failures are committed before refusing, so the count survives the refusal (等保: 登录失败处理).
     """
-    user = await find_user(session, username.strip())
+    # The user's row stays locked until the transaction ends, so concurrent attempts on one account
+    # are counted one after another: parallel guessing cannot outrun the lockout.
+    query = select(User).where(User.username == username.strip()).with_for_update()
+    user = (await session.execute(query.execution_options(populate_existing=True))).scalar_one_or_none()
     now = utcnow()
     locked_until = _aware(user.locked_until) if user else None
     if user is not None and locked_until is not None and locked_until > now:

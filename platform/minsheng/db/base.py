@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, Table, Uuid
+from sqlalchemy import JSON, DateTime, Dialect, ForeignKey, MetaData, Table, TypeDecorator, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -24,6 +24,23 @@ NAMING_CONVENTION = {
 
 # JSONB on PostgreSQL, JSON text elsewhere.
 JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp with time zone, stored in UTC and always read back aware.
+
+    PostgreSQL's ``timestamptz`` comes back aware, but SQLite keeps no zone and hands back naive
+    values, which the API would serialise without an offset (not an RFC 3339 date-time).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if isinstance(value, datetime) and value.tzinfo is None else value
 
 
 def utcnow() -> datetime:
@@ -52,7 +69,7 @@ class TenantScoped:
 
 
 class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, nullable=False)
 
 
 def tenant_tables() -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+APPEND_ONLY_TABLES = ("audit_events", "platform_audit_events")
+
 
 def quote_ident(name: str) -> str:
     if not name.replace("_", "").isalnum():
@@ -22,6 +24,10 @@ def grant_app_role(connection: Connection, role: str) -> None:
     connection.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ident}"))
     connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {ident}"))
     connection.execute(text(f"REVOKE ALL ON alembic_version FROM {ident}"))
+    # The audit log is append-only for the app: no UPDATE or DELETE, even of its own tenant's rows.
+    # (Deleting a whole tenant cascades through foreign keys, which run with the owner's rights.)
+    for table in APPEND_ONLY_TABLES:
+        connection.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {ident}"))
 
 
 def create_app_role(connection: Connection, role: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
 import msgspec
@@ -10,6 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +30,16 @@ class FileView(msgspec.Struct):
     sha256: str
 
 
+@dataclass
+class UploadForm:
+    """The multipart form of an upload: the file is the part named ``data``.
+
+    A form without it is refused with 422 (given a bare ``UploadFile``, Litestar fails with a 500).
+    """
+
+    data: UploadFile
+
+
 def file_view(row: StoredFile) -> FileView:
     return FileView(id=row.id, filename=row.filename, content_type=row.content_type, size=row.size, sha256=row.sha256)
 
@@ -43,24 +55,37 @@ class FilesController(Controller):
         access: TenantAccess,
         state: State,
         db_session: AsyncSession,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> FileView:
         """Upload an attachment (photo, scan, PDF, Word or Excel); its type is read from its content."""
         user = access.require("tenant_admin", "presidium", "deputy", "teller", "government")
         svc = services(state)
-        content = await data.read()
+        upload = data.data
+        content = await upload.read()
         row = await files.save_upload(
             db_session,
             svc.store,
             content,
-            filename=data.filename or "file",
-            claimed_type=data.content_type,
+            filename=upload.filename or "file",
+            claimed_type=upload.content_type,
             uploaded_by=user.username,
             max_bytes=svc.settings.max_upload_bytes,
         )
         return file_view(row)
 
-    @get("/{file_id:uuid}", response_model=None)
+    @get(
+        "/{file_id:uuid}",
+        response_model=None,
+        responses={
+            200: ResponseSpec(
+                data_container=bytes,
+                media_type="*/*",
+                description="The file itself, with the content type read from it (local storage)",
+                generate_examples=False,
+            ),
+            303: ResponseSpec(data_container=None, description="A short-lived presigned URL of the file (S3 storage)"),
+        },
+    )
     async def download(
         self, access: TenantAccess, file_id: uuid.UUID, state: State, db_session: AsyncSession
     ) -> Redirect | Response[bytes]:

@@ -138,7 +138,9 @@ class InlineDispatcher:
     async def sweep(self) -> int:
         """Start every pending job that is due (and revive those left running by a crash)."""
         async with self.database.session() as session:
-            await release_stale_jobs(session)
+            # Our own jobs are alive however long they take: on SQLite their progress reports only
+            # show at their commit, so they could look stale.
+            await release_stale_jobs(session, exclude=set(self._active))
             due = await pending_job_ids(session)
         await self.notify(due)
         return len(due)

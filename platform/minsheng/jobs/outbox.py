@@ -14,6 +14,7 @@ before anyone is told. Telling a runner is the caller's second step, after the c
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -102,16 +103,20 @@ async def mark_queued(session: AsyncSession, ids: list[uuid.UUID]) -> None:
 
 
 async def release_stale_jobs(
-    session: AsyncSession, *, stale_after: timedelta = STALE_AFTER, now: datetime | None = None
+    session: AsyncSession,
+    *,
+    stale_after: timedelta = STALE_AFTER,
+    now: datetime | None = None,
+    exclude: Collection[uuid.UUID] = (),
 ) -> int:
     """Put jobs that have been queued or running for too long back to pending; returns how many.
 
     A running job whose process died, or a queued one whose Redis lost its queue, would otherwise
     wait forever. Handing such a job over again is safe: arq refuses a job id it still holds, and the
-    runner refuses a job that has finished.
+    runner refuses a job that has finished. ``exclude`` names jobs the caller knows to be alive.
     """
     cutoff = (now or utcnow()) - stale_after
-    result = await session.execute(
+    statement = (
         update(Job)
         .where(
             or_(Job.status == JobStatus.RUNNING, Job.status == JobStatus.QUEUED),
@@ -119,4 +124,7 @@ async def release_stale_jobs(
         )
         .values(status=JobStatus.PENDING, updated_at=utcnow())
     )
+    if exclude:
+        statement = statement.where(Job.id.not_in(list(exclude)))
+    result = await session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)

@@ -9,6 +9,9 @@ hands a row over again after Redis came back). The runner refuses a second deliv
 finished, and the work and the "done" mark commit in one transaction; but a job that also reaches
 outside the database (sends a message, writes an object) must make that step safe to repeat, for
 example by writing under a key derived from ``ctx.job_id``.
+
+A job runs in one transaction and must finish within the worker's ``JOB_TIMEOUT`` (10 minutes): work
+bigger than that is split into several jobs, each enqueuing the next.
 """
 
 from __future__ import annotations

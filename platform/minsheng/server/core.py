@@ -34,12 +34,21 @@ from minsheng.server.problems import EXCEPTION_HANDLERS
 from minsheng.server.routes import ROUTE_HANDLERS
 from minsheng.server.state import Services
 from minsheng.settings import Settings
-from minsheng.storage import make_object_store
+from minsheng.storage import ObjectStore, make_object_store, open_object_store
 from minsheng.web.templating import make_template_config
 
 log = structlog.get_logger("minsheng")
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+
+
+async def _open_store(settings: Settings) -> ObjectStore:
+    # A store that is down at start-up must not keep the app down: /ready reports it until it is back.
+    try:
+        return await asyncio.wait_for(open_object_store(settings), timeout=10)
+    except Exception as exc:
+        log.warning("object_store_unavailable", error=repr(exc))
+        return make_object_store(settings)
 
 
 class MetricsController(PrometheusController):
@@ -87,6 +96,8 @@ class CorePlugin(InitPluginProtocol):
             render_plugins=[SwaggerRenderPlugin()],
         )
         app_config.debug = settings.debug
+        # Our structlog set-up (configure_logging above) is the only logging configuration.
+        app_config.logging_config = None
         return app_config
 
     @asynccontextmanager
@@ -96,7 +107,7 @@ class CorePlugin(InitPluginProtocol):
         if not settings.is_postgres:
             await upgrade_async(settings.migration_database_url)
         database = Database(settings)
-        store = make_object_store(settings)
+        store = await _open_store(settings)
         plugins = get_plugin_manager()
         dispatcher = make_dispatcher(settings, database)
         app.state.services = Services(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.service import Principal
 from minsheng.server.dependencies import provide_platform_admin, services
+from minsheng.server.openapi import problems
 from minsheng.server.pagination import Page, PageParam, PerPageParam
 from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.models import Tenant
@@ -47,7 +48,7 @@ class TenantAdminController(Controller):
     tags = ["platform administration"]
     dependencies = {"operator": Provide(provide_platform_admin)}
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, responses=problems(409))
     async def create(self, data: NewTenant, operator: Principal, db_session: AsyncSession, state: State) -> TenantView:
         """Create a tenant; 409 if the slug exists, 422 for a bad level, parent, plugin or setting."""
         draft = tenancy.TenantDraft(
@@ -63,7 +64,7 @@ class TenantAdminController(Controller):
         )
         return tenant_view(tenant, data.parent)
 
-    @get("/")
+    @get("/", responses=problems(404))
     async def list_tenants(
         self,
         operator: Principal,

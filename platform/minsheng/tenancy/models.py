@@ -7,10 +7,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, ForeignKey, String, Uuid
+from sqlalchemy import Enum, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from minsheng.db.base import Base, JsonColumn, Timestamped, new_id, utcnow
+from minsheng.db.base import Base, JsonColumn, Timestamped, UtcDateTime, new_id, utcnow
 
 
 class TenantLevel(enum.StrEnum):
@@ -50,6 +50,4 @@ class Tenant(Timestamped, Base):
     plugins: Mapped[list[str] | None] = mapped_column(JsonColumn, nullable=True)
     # {plugin name: {setting: value}}, merged over the parent's.
     settings: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
-    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow, nullable=False)

@@ -59,6 +59,17 @@ EXTRACTION_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "ngettext": (1, 2),
     "msgid": None,
     "translate": None,
+    # Domain refusals and rule reasons carry their msgid as a literal argument (minsheng.errors).
+    "DomainError": None,
+    "InvalidInput": None,
+    "Unauthorized": None,
+    "Forbidden": None,
+    "NotFound": None,
+    "Conflict": None,
+    "TooManyRequests": None,
+    "RuleViolation": (2,),
+    "UploadRefused": None,
+    "Reason": None,
 }
 
 # The primary language of a browser's locale, mapped to the catalog that serves it. Any Chinese
