@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import service as accounts
 from minsheng.errors import Forbidden, NotFound, Unauthorized
+from minsheng.jobs.outbox import take_enqueued
 from minsheng.server.state import Services
 from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.context import TenantRef, set_current_tenant
@@ -24,7 +25,6 @@ from minsheng.tenancy.isolation import rebind_tenant
 from minsheng.tenancy.models import Tenant, TenantStatus
 
 SESSION_COOKIE = "minsheng_session"
-JOBS_KEY = "minsheng_jobs"
 
 
 def services(state: State) -> Services:
@@ -46,9 +46,9 @@ async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]
             raise
         else:
             await session.commit()
-            job_ids = session.info.pop(JOBS_KEY, None)
+            job_ids = take_enqueued(session)
             if job_ids:
-                await svc.dispatcher.notify(list(job_ids))
+                await svc.dispatcher.notify(job_ids)
 
 
 async def provide_principal(
