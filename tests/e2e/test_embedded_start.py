@@ -56,9 +56,12 @@ def test_first_embedded_start_seeds_the_demo_province(tmp_path: Path) -> None:
         assert tenants["total"] == 15  # province, city, county and its 12 townships
         assert sum(t["level"] == "township" for t in tenants["items"]) == 12
         deputy = logins["zhaozhuang-deputy"]
-        assert httpx.post(
-            f"{base}/api/v1/auth/token", json={"username": "zhaozhuang-deputy", "password": deputy["password"]}
-        ).status_code == 200
+        assert (
+            httpx.post(
+                f"{base}/api/v1/auth/token", json={"username": "zhaozhuang-deputy", "password": deputy["password"]}
+            ).status_code
+            == 200
+        )
         township = httpx.get(base + "/t/baofeng-zhaozhuang/")
         assert township.status_code == 200 and "赵庄镇" in township.text
     finally:

@@ -29,8 +29,6 @@ class User(Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
@@ -66,3 +64,17 @@ class AuthSession(Timestamped, Base):
     csrf_token: Mapped[str] = mapped_column(String(64), nullable=False)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+
+
+class LoginThrottle(Base):
+    """Failed logins counted per user name, whether or not the name exists.
+
+    Counting on the user's row would lock real accounts only, and the 429 would then tell which names
+    exist; counting per name treats every name alike.
+    """
+
+    __tablename__ = "login_throttles"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 import secrets
@@ -10,10 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import AuthSession, Membership, Role, User
+from minsheng.accounts.models import AuthSession, LoginThrottle, Membership, Role, User
 from minsheng.accounts.passwords import check_password_policy, hash_password, verify_password
 from minsheng.db.base import utcnow
 from minsheng.errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
@@ -79,35 +82,46 @@ async def find_user(session: AsyncSession, username: str) -> User | None:
     return (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
 
 
+async def _throttle(session: AsyncSession, name: str, *, create: bool) -> LoginThrottle | None:
+    # The row stays locked until the transaction ends, so concurrent attempts on one name are counted
+    # one after another: parallel guessing cannot outrun the lockout.
+    if create:
+        insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+        await session.execute(insert(LoginThrottle).values(username=name, failures=0).on_conflict_do_nothing())
+    query = select(LoginThrottle).where(LoginThrottle.username == name).with_for_update()
+    return (await session.execute(query.execution_options(populate_existing=True))).scalar_one_or_none()
+
+
 async def authenticate(session: AsyncSession, settings: Settings, username: str, password: str) -> User:
-    """Check a password, counting failures; a locked account answers 429 with the wait.
+    """Check a password, counting failures per name; a locked name answers 429 with the wait.
 
     Failures are committed before refusing, so the count survives the refusal (等保: 登录失败处理).
+    Unknown names are counted and locked exactly like real ones, so no answer tells them apart.
     """
-    # The user's row stays locked until the transaction ends, so concurrent attempts on one account
-    # are counted one after another: parallel guessing cannot outrun the lockout.
-    query = select(User).where(User.username == username.strip()).with_for_update()
-    user = (await session.execute(query.execution_options(populate_existing=True))).scalar_one_or_none()
+    name = username.strip()[:64]
     now = utcnow()
-    locked_until = _aware(user.locked_until) if user else None
-    if user is not None and locked_until is not None and locked_until > now:
-        minutes = max(1, math.ceil((locked_until - now).total_seconds() / 60))
+    throttle = await _throttle(session, name, create=False)
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
+        wait = (throttle.locked_until - now).total_seconds()
         raise TooManyRequests(
             "Too many failed logins; try again in {minutes} minutes",
-            retry_after=int((locked_until - now).total_seconds()) + 1,
-            minutes=minutes,
+            retry_after=int(wait) + 1,
+            minutes=max(1, math.ceil(wait / 60)),
         )
-    ok = verify_password(user.password_hash if user else None, password)
+    user = await find_user(session, name)
+    # Argon2 is deliberately slow: off the event loop, so one login does not stall other requests.
+    ok = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= settings.lockout_threshold:
-                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-                user.failed_logins = 0
-            await session.commit()
+        throttle = await _throttle(session, name, create=True)
+        assert throttle is not None
+        throttle.failures += 1
+        if throttle.failures >= settings.lockout_threshold:
+            throttle.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+            throttle.failures = 0
+        await session.commit()
         raise Unauthorized("Wrong username or password")
-    user.failed_logins = 0
-    user.locked_until = None
+    if throttle is not None:
+        await session.delete(throttle)
     return user
 
 

@@ -86,7 +86,8 @@ class CorePlugin(InitPluginProtocol):
             cookie_name="minsheng_csrf",
             header_name="x-csrf-token",
             cookie_samesite="strict",
-            exclude=["/api/", "/health", "/ready", "/metrics"],
+            # Anchored: Litestar matches these as regular expressions anywhere in the path.
+            exclude=["^/api/", "^/health$", "^/ready$", "^/metrics"],
         )
         app_config.openapi_config = OpenAPIConfig(
             title="Minsheng API",

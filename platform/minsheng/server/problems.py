@@ -93,8 +93,13 @@ def http_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
     detail = exc.detail or ""
     if status >= 500:
         return internal_error_handler(request, exc)
+    # Litestar's own headers are kept: a 405 lists the allowed methods in ``Allow`` (RFC 9110).
     return problem_response(
-        request, status, detail, translate("The request is not valid: {detail}", locale, detail=detail)
+        request,
+        status,
+        detail,
+        translate("The request is not valid: {detail}", locale, detail=detail),
+        headers=dict(exc.headers) if exc.headers else None,
     )
 
 

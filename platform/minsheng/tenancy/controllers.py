@@ -16,7 +16,7 @@ from minsheng.server.openapi import problems
 from minsheng.server.pagination import Page, PageParam, PerPageParam
 from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.models import Tenant
-from minsheng.tenancy.schemas import NewTenant, TenantView
+from minsheng.tenancy.schemas import LevelName, NewTenant, TenantView
 
 
 def tenant_view(tenant: Tenant, parent_slug: str | None) -> TenantView:
@@ -72,7 +72,7 @@ class TenantAdminController(Controller):
         page: int = PageParam,
         per_page: int = PerPageParam,
         q: str | None = Parameter(query="q", default=None, max_length=100, description="Search slug or name"),
-        level: str | None = Parameter(query="level", default=None, max_length=16),
+        level: LevelName | None = Parameter(query="level", default=None),
         parent: str | None = Parameter(query="parent", default=None, max_length=63, description="Parent slug"),
     ) -> Page[TenantView]:
         """The tenants, paginated, with search and filters."""

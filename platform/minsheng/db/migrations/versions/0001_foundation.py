@@ -77,6 +77,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_tenants_parent_id"), ["parent_id"], unique=False)
 
     op.create_table(
+        "login_throttles",
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("username", name=op.f("pk_login_throttles")),
+    )
+    op.create_table(
         "users",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
@@ -84,8 +91,6 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("is_platform_admin", sa.Boolean(), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
-        sa.Column("failed_logins", sa.Integer(), nullable=False),
-        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
@@ -235,6 +240,7 @@ def downgrade() -> None:
     op.drop_table("auth_sessions")
     op.drop_table("audit_events")
     op.drop_table("users")
+    op.drop_table("login_throttles")
     with op.batch_alter_table("tenants", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tenants_parent_id"))
 
