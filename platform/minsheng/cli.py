@@ -117,24 +117,32 @@ def tenants() -> None:
 @click.option("--plan", "plan_only", is_flag=True, help="Only show what would change")
 def tenants_apply(file: Path, plan_only: bool) -> None:
     """Create or update the tenants of a manifest, idempotently, printing each change."""
+    from rich.progress import Progress
+
     from minsheng.db.session import Database
     from minsheng.errors import DomainError
     from minsheng.tenancy import manifest
     from minsheng.web.i18n import translate
 
-    async def go() -> list[manifest.Change]:
+    async def go(progress: Progress) -> list[manifest.Change]:
         database = Database(Settings.from_env())
+        task = progress.add_task("applying", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
         try:
             async with database.session() as session:
                 items = manifest.read_manifest(file)
                 if plan_only:
                     return await manifest.plan(session, items)
-                return await manifest.apply(session, items, actor="cli")
+                return await manifest.apply(session, items, actor="cli", on_progress=advance)
         finally:
             await database.dispose()
 
     try:
-        changes = run(go)
+        with Progress(transient=True, disable=plan_only) as progress:
+            changes = run(lambda: go(progress))
     except DomainError as exc:
         raise click.ClickException(translate(exc.message, "en", **exc.params)) from exc
     for change in changes:

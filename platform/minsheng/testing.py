@@ -14,6 +14,7 @@ import asyncio
 import concurrent.futures
 import dataclasses
 import os
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -183,6 +184,27 @@ class Api:
         if "operator" not in self.tokens:
             await self.make_user("operator", platform_admin=True)
         return await self.headers("operator")
+
+    def browser(self) -> httpx.AsyncClient:
+        """A client with a cookie jar of its own, as a second browser would have."""
+        transport = httpx.ASGITransport(app=self.app)  # type: ignore[arg-type]
+        return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
+
+    @staticmethod
+    async def login_form_token(browser: httpx.AsyncClient) -> str:
+        """Open the login page: the CSRF cookie lands in the jar, the form's token is returned."""
+        page = await browser.get("/login")
+        assert page.status_code == 200
+        found = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+        assert found, "the login form carries the CSRF middleware's token"
+        return found.group(1)
+
+    async def page_login(self, browser: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
+        """Log in through the login form (cookie session), as a person would."""
+        token = await self.login_form_token(browser)
+        return await browser.post(
+            "/login", data={"username": username, "password": password, "next": "/", "_csrf_token": token}
+        )
 
     async def create_tenant(
         self, slug: str, level: str = "township", parent: str | None = None, **extra: Any

@@ -63,19 +63,13 @@ async def me(api: Api, token: str) -> httpx.Response:
 
 
 def new_browser(api: Api) -> httpx.AsyncClient:
-    """A client with a cookie jar of its own, as a second browser would have."""
-    transport = httpx.ASGITransport(app=api.app)  # type: ignore[arg-type]
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
+    return api.browser()
 
 
 async def login_form_token(browser: httpx.AsyncClient) -> str:
-    """Open the login page: the CSRF cookie lands in the jar, the form's token is returned."""
-    page = await browser.get("/login")
-    assert page.status_code == 200
+    assert_token = await Api.login_form_token(browser)
     assert "minsheng_csrf" in browser.cookies
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
-    assert found, "the login form carries the CSRF middleware's token"
-    return found.group(1)
+    return assert_token
 
 
 async def page_login(browser: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:

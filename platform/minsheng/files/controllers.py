@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.files import service as files
 from minsheng.files.models import StoredFile
+from minsheng.files.responses import download_response
 from minsheng.server.dependencies import TenantAccess, provide_tenant_access, services
-from minsheng.storage.keys import content_disposition
 
 
 class FileView(msgspec.Struct):
@@ -91,14 +91,4 @@ class FilesController(Controller):
     ) -> Redirect | Response[bytes]:
         """Download a file: a short-lived presigned URL on S3, the bytes themselves on local disk."""
         access.require("tenant_admin", "presidium", "deputy", "teller", "government")
-        result = await files.download(db_session, services(state).store, file_id)
-        if result.url is not None:
-            return Redirect(result.url, status_code=303)
-        return Response(
-            result.content or b"",
-            media_type=result.file.content_type,
-            headers={
-                "content-disposition": content_disposition(result.file.filename),
-                "x-content-type-options": "nosniff",
-            },
-        )
+        return download_response(await files.download(db_session, services(state).store, file_id))

@@ -7,7 +7,9 @@ from typing import Any
 from minsheng.accounts.controllers import AuthController, MeController, TenantUsersController
 from minsheng.audit.controllers import AuditController
 from minsheng.files.controllers import FilesController
+from minsheng.files.pages import file_page
 from minsheng.jobs.controllers import JobsController
+from minsheng.jobs.pages import job_page
 from minsheng.tenancy.controllers import TenantAdminController
 from minsheng.tenancy.public import TenantPublicController
 from minsheng.web.pages import PAGE_HANDLERS
@@ -21,5 +23,7 @@ ROUTE_HANDLERS: list[Any] = [
     AuditController,
     FilesController,
     JobsController,
+    job_page,
+    file_page,
     *PAGE_HANDLERS,
 ]

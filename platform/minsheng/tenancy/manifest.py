@@ -6,6 +6,7 @@ reports each change, so applying the same file twice changes nothing the second 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,11 +99,22 @@ async def plan(session: AsyncSession, tenants: list[ManifestTenant]) -> list[Cha
     return changes
 
 
-async def apply(session: AsyncSession, tenants: list[ManifestTenant], *, actor: str) -> list[Change]:
-    """Create or update the manifest's tenants; returns the changes made (empty when up to date)."""
+async def apply(
+    session: AsyncSession,
+    tenants: list[ManifestTenant],
+    *,
+    actor: str,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[Change]:
+    """Create or update the manifest's tenants; returns the changes made (empty when up to date).
+
+    ``on_progress(done, total)`` is called after each change (the CLI draws a progress bar with it).
+    """
     changes = await plan(session, tenants)
     by_slug = {t.slug: t for t in tenants}
-    for change in changes:
+    for done, change in enumerate(changes, start=1):
+        if on_progress is not None and done > 1:
+            on_progress(done - 1, len(changes))
         item = by_slug[change.slug]
         if change.action == "create":
             draft = tenancy.TenantDraft(
@@ -123,4 +135,6 @@ async def apply(session: AsyncSession, tenants: list[ManifestTenant], *, actor: 
             await rebind_tenant(session)
             await audit.record(session, "tenant.updated", actor=actor, subject=tenant.slug, payload=change.fields)
         await rebind_tenant(session)
+    if on_progress is not None:
+        on_progress(len(changes), len(changes))
     return changes

@@ -1,0 +1,30 @@
+"""Long work has a visible status: the job's page shows its progress and then its result."""
+
+from __future__ import annotations
+
+from minsheng.testing import Api
+
+
+async def test_an_export_job_page_shows_done_and_links_its_file(api: Api) -> None:
+    await api.create_tenant("prov", "province")
+    await api.add_member("prov", "clerk", ["tenant_admin"])
+    await api.add_member("prov", "deputy", ["deputy"])
+    job_id = (await api.client.post("/api/v1/t/prov/audit/exports", headers=await api.headers("clerk"))).json()[
+        "job_id"
+    ]
+    async with api.browser() as browser:
+        assert (await api.page_login(browser, "clerk")).status_code == 303
+        running = await browser.get(f"/t/prov/jobs/{job_id}", headers={"HX-Request": "true"})
+        assert running.status_code == 200
+        assert "<html" not in running.text, "htmx polls get the fragment only"
+        await api.services.dispatcher.drain()
+        page = await browser.get(f"/t/prov/jobs/{job_id}")
+        assert page.status_code == 200
+        assert "hx-trigger" not in page.text, "a finished job stops polling"
+        link = f"/t/prov/files/"
+        assert link in page.text
+        file_url = page.text.split(link, 1)[1].split('"', 1)[0]
+        download = await browser.get(link + file_url)
+        assert download.status_code == 200 and b'"events"' in download.content
+    async with api.browser() as stranger:
+        assert (await stranger.get(f"/t/prov/jobs/{job_id}")).status_code == 401
