@@ -21,7 +21,7 @@ async def test_an_export_job_page_shows_done_and_links_its_file(api: Api) -> Non
         page = await browser.get(f"/t/prov/jobs/{job_id}")
         assert page.status_code == 200
         assert "hx-trigger" not in page.text, "a finished job stops polling"
-        link = f"/t/prov/files/"
+        link = "/t/prov/files/"
         assert link in page.text
         file_url = page.text.split(link, 1)[1].split('"', 1)[0]
         download = await browser.get(link + file_url)

@@ -38,7 +38,7 @@ def test_applying_the_demo_manifest_twice_changes_nothing_the_second_time(tmp_pa
     )
     code, output = run(tmp_path, "tenants", "apply", str(changed))
     assert code == 0, output
-    assert [line for line in output.splitlines() if line.strip()][0] == "~ baofeng-zhaozhuang: name"
+    assert next(line for line in output.splitlines() if line.strip()) == "~ baofeng-zhaozhuang: name"
     assert "1 tenant(s) changed" in output
     code, output = run(tmp_path, "verify", "--tenant", "baofeng-zhaozhuang")
     assert code == 0 and "OK: 2 events" in output
