@@ -1,19 +1,28 @@
 """Every model of the platform, imported once so the metadata is complete (Alembic, RLS, tests)."""
 
-from minsheng.accounts.models import AuthSession, Membership, User
+from minsheng.accounts.models import AuthSession, LoginThrottle, Membership, User
 from minsheng.audit.models import PlatformAuditEvent, TenantAuditEvent
+from minsheng.collection.models import Suggestion
 from minsheng.db.base import Base
 from minsheng.files.models import StoredFile
 from minsheng.jobs.models import Job
+from minsheng.projects.models import CandidateEntry, CandidateList, Project, ProjectStatusChange, Screening
 from minsheng.tenancy.models import Tenant
 
 __all__ = [
     "AuthSession",
     "Base",
+    "CandidateEntry",
+    "CandidateList",
     "Job",
+    "LoginThrottle",
     "Membership",
     "PlatformAuditEvent",
+    "Project",
+    "ProjectStatusChange",
+    "Screening",
     "StoredFile",
+    "Suggestion",
     "Tenant",
     "TenantAuditEvent",
     "User",

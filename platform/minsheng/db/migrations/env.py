@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from minsheng.db.base import UtcDateTime
 from minsheng.db.models import Base
 from minsheng.db.roles import grant_app_role
 from minsheng.db.session import make_engine
@@ -15,10 +17,18 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    # Migrations spell our column types as plain SQLAlchemy types, never as imports of the app.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
