@@ -15,8 +15,8 @@ pytestmark = pytest.mark.postgres
 
 CONSTRAINTS = text(
     """
-    SELECT c.conname, c.contype, t.relname AS table_name, r.relname AS referenced,
-           ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
+    SELECT c.conname, c.contype::text, t.relname AS table_name, r.relname AS referenced,
+           ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
                  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns
     FROM pg_constraint c
     JOIN pg_class t ON t.oid = c.conrelid
@@ -50,4 +50,4 @@ async def test_tenant_tables_lead_every_key_with_tenant_id(api: Api) -> None:
         elif referenced in scoped:
             assert "tenant_id" in columns, f"{table}.{name} → {referenced} {columns}"
             checked += 1
-    assert checked >= len(scoped)
+    assert checked >= len(scoped), rows
