@@ -151,6 +151,33 @@ def tenants_apply(file: Path, plan_only: bool) -> None:
     click.echo(f"{len(changes)} tenant(s) {verb}" if changes else "no changes: everything is up to date")
 
 
+@main.group()
+def plugins() -> None:
+    """Region plugins."""
+
+
+@plugins.command("list")
+def plugins_list() -> None:
+    """Installed plugins, the hooks each implements and the tenants that use it."""
+    from minsheng.db.session import Database
+    from minsheng.plugins.manager import get_plugin_manager
+    from minsheng.tenancy.plugin_usage import PluginUsage, plugin_usage
+
+    async def go() -> list[PluginUsage]:
+        database = Database(Settings.from_env())
+        try:
+            async with database.session() as session:
+                return await plugin_usage(session, get_plugin_manager())
+        finally:
+            await database.dispose()
+
+    for usage in run(go):
+        click.echo(usage.name)
+        click.echo("  hooks:   " + ", ".join(usage.hooks))
+        shown = ", ".join(usage.tenants[:20]) + (f" … (+{len(usage.tenants) - 20})" if len(usage.tenants) > 20 else "")
+        click.echo(f"  tenants: {len(usage.tenants)}" + (f" ({shown})" if usage.tenants else ""))
+
+
 @main.command()
 @click.option("--tenant", "slug", default=None, help="Verify this tenant's audit chain in the database")
 @click.option("--platform", "platform_chain", is_flag=True, help="Verify the platform's own chain")

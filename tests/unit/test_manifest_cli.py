@@ -51,3 +51,13 @@ def test_a_bad_manifest_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     code, output = run(tmp_path, "tenants", "apply", str(bad))
     assert code != 0
     assert "Unknown tenant level village" in output
+
+
+def test_plugins_list_shows_the_defaults_with_their_hooks_and_tenants(tmp_path: Path) -> None:
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}")
+    run(tmp_path, "tenants", "apply", str(ROOT / "tenants" / "henan-baofeng.yaml"))
+    code, output = run(tmp_path, "plugins", "list")
+    assert code == 0, output
+    assert "minsheng.defaults" in output
+    assert "minsheng_margin_rule" in output
+    assert "tenants: 15" in output
