@@ -70,6 +70,14 @@ def db_upgrade(revision: str, app_role: str | None) -> None:
     click.echo(f"database at {revision}")
 
 
+@db.command("citus-sql")
+def db_citus_sql() -> None:
+    """Print the SQL that distributes every tenant table on tenant_id (run on a Citus coordinator)."""
+    from minsheng.db.citus import distribution_sql
+
+    click.echo(distribution_sql(), nl=False)
+
+
 @main.group()
 def users() -> None:
     """User accounts."""
