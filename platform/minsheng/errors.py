@@ -6,7 +6,11 @@ when the response is rendered (see ``minsheng.web.i18n``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from minsheng.plugins.verdicts import Reason
 
 
 class DomainError(Exception):
@@ -25,6 +29,23 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     status_code = 422
     title = "Invalid input"
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """What is wrong with one field of the input (``row``: its index in a batch, from 0)."""
+
+    key: str
+    reason: Reason
+    row: int | None = None
+
+
+class InvalidFields(InvalidInput):
+    """Invalid input, with one translated entry per wrong field (and row) in the problem's ``errors``."""
+
+    def __init__(self, message: str, /, *, problems: Sequence[FieldProblem], **params: Any) -> None:
+        super().__init__(message, **params)
+        self.problems = list(problems)
 
 
 class RuleViolation(DomainError):

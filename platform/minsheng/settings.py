@@ -55,6 +55,9 @@ class Settings:
     token_lifetime_minutes: int = 8 * 60
     lockout_threshold: int = 5
     lockout_minutes: int = 15
+    # Public suggestions per client IP (issue 3: abuse is contained); 0 turns a limit off.
+    suggestion_rate_per_minute: int = 5
+    suggestion_rate_per_day: int = 30
     log_json: bool = True
     debug: bool = False
     extra: dict[str, str] = field(default_factory=dict)
@@ -96,6 +99,8 @@ class Settings:
             token_lifetime_minutes=_env_int("TOKEN_LIFETIME_MINUTES", 8 * 60),
             lockout_threshold=_env_int("LOCKOUT_THRESHOLD", 5),
             lockout_minutes=_env_int("LOCKOUT_MINUTES", 15),
+            suggestion_rate_per_minute=_env_int("SUGGESTION_RATE_PER_MINUTE", 5),
+            suggestion_rate_per_day=_env_int("SUGGESTION_RATE_PER_DAY", 30),
             log_json=_env_bool("LOG_JSON", True),
             debug=_env_bool("DEBUG", False),
         )

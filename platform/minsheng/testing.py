@@ -64,6 +64,24 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 with its smallest cost during tests: the same code path, a fraction of the CPU.
+
+    Production keeps argon2-cffi's recommended parameters; a test suite creating hundreds of users
+    would otherwise spend most of its time hashing.
+    """
+    from argon2 import PasswordHasher
+
+    from minsheng.accounts import passwords
+
+    saved = passwords._hasher, passwords._DUMMY_HASH
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    passwords._DUMMY_HASH = passwords._hasher.hash("minsheng-no-such-user")
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = saved
+
+
 # --- PostgreSQL: one migrated database per test session, emptied between tests -----------------
 
 
@@ -205,6 +223,23 @@ class Api:
         return await browser.post(
             "/login", data={"username": username, "password": password, "next": "/", "_csrf_token": token}
         )
+
+    async def alter_audit_event(self, tenant_id: str, seq: int, **values: str) -> None:
+        """Change a stored audit event behind the app's back (as the tables' owner), to test the verifier."""
+        settings = self.services.settings
+        engine = create_async_engine(settings.migration_database_url)
+        # SQLite stores UUIDs as 32 hex digits; PostgreSQL needs the cast.
+        where = "tenant_id = CAST(:t AS uuid)" if settings.is_postgres else "tenant_id = :t"
+        key = tenant_id if settings.is_postgres else tenant_id.replace("-", "")
+        assignments = ", ".join(f"{column} = :{column}" for column in values)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(
+                    text(f"UPDATE audit_events SET {assignments} WHERE seq = :seq AND {where}"),
+                    {**values, "seq": seq, "t": key},
+                )
+        finally:
+            await engine.dispose()
 
     async def create_tenant(
         self, slug: str, level: str = "township", parent: str | None = None, **extra: Any

@@ -7,18 +7,9 @@ import asyncio
 import json
 
 from click.testing import CliRunner
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from minsheng.cli import main
 from minsheng.testing import Api
-
-
-async def _owner_execute(url: str, statement: str, **params: object) -> None:
-    engine = create_async_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text(statement), params)
-    await engine.dispose()
 
 
 def _verify(api: Api, *args: str) -> tuple[int, str]:
@@ -45,13 +36,7 @@ async def test_tampering_with_one_event_is_found_at_that_event(api: Api) -> None
     assert (await api.client.get("/api/v1/t/prov/audit/verify", headers=headers)).json()["ok"] is True
 
     tenant_id = (await api.client.get("/api/v1/t/prov/", headers=headers)).json()["id"]
-    await _owner_execute(
-        api.services.settings.migration_database_url,
-        "UPDATE audit_events SET subject = 'someone-else' WHERE seq = 3 AND tenant_id = CAST(:t AS uuid)"
-        if api.services.settings.is_postgres
-        else "UPDATE audit_events SET subject = 'someone-else' WHERE seq = 3 AND tenant_id = :t",
-        t=tenant_id if api.services.settings.is_postgres else tenant_id.replace("-", ""),
-    )
+    await api.alter_audit_event(tenant_id, 3, subject="someone-else")
     code, output = await asyncio.to_thread(_verify, api, "--tenant", "prov")
     assert code == 1
     assert "BROKEN at event 3" in output

@@ -45,6 +45,29 @@ async def _lock_chain(session: AsyncSession, key: str) -> None:
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": zlib.crc32(key.encode()) - 2**31})
 
 
+def _chain_event(
+    model: AuditModel,
+    last: AuditEvent | None,
+    *,
+    actor: str,
+    action: str,
+    subject: str,
+    payload: dict[str, Any],
+    digest: Digest,
+) -> AuditEvent:
+    fields: dict[str, Any] = {
+        "seq": (last.seq + 1) if last else 1,
+        "occurred_at": canonical_time(utcnow()),
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "payload": payload,
+        "algorithm": digest.name,
+        "prev_digest": last.digest if last else GENESIS,
+    }
+    return model(**fields, digest=digest.function(canonical_bytes(fields)))
+
+
 async def _append(
     session: AsyncSession,
     model: AuditModel,
@@ -61,17 +84,20 @@ async def _append(
         AuditEvent | None,
         (await session.execute(select(model).order_by(model.seq.desc()).limit(1))).scalar_one_or_none(),
     )
-    fields: dict[str, Any] = {
-        "seq": (last.seq + 1) if last else 1,
-        "occurred_at": canonical_time(utcnow()),
-        "actor": actor,
-        "action": action,
-        "subject": subject,
-        "payload": payload,
-        "algorithm": digest.name,
-        "prev_digest": last.digest if last else GENESIS,
-    }
-    event = model(**fields, digest=digest.function(canonical_bytes(fields)))
+    if last is not None and last.algorithm != digest.name:
+        # A new algorithm starts a new segment: the switch itself is the segment's first event, so the
+        # older events keep the digests they were written with and the change stays on the record.
+        last = _chain_event(
+            model,
+            last,
+            actor=actor,
+            action="audit.algorithm_changed",
+            subject=subject,
+            payload={"from": last.algorithm, "to": digest.name},
+            digest=digest,
+        )
+        session.add(last)
+    event = _chain_event(model, last, actor=actor, action=action, subject=subject, payload=payload, digest=digest)
     session.add(event)
     await session.flush()
     return event

@@ -3,43 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
 
-import msgspec
 from litestar import Controller, get
 from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import NotFound
 from minsheng.jobs.models import Job
+from minsheng.jobs.schemas import JobView, job_view
 from minsheng.server.dependencies import TenantAccess, provide_tenant_access
-
-
-class JobView(msgspec.Struct):
-    id: uuid.UUID
-    name: str
-    status: str
-    progress: int
-    total: int | None
-    result: dict[str, Any] | None
-    error: str | None
-    created_at: datetime
-    updated_at: datetime
-
-
-def job_view(job: Job) -> JobView:
-    return JobView(
-        id=job.id,
-        name=job.name,
-        status=job.status.value,
-        progress=job.progress,
-        total=job.total,
-        result=job.result,
-        error=job.error,
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-    )
 
 
 class JobsController(Controller):

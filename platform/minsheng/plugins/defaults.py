@@ -71,6 +71,12 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
             "default": list(DEFAULT_NEGATIVE_LIST),
             "description": "terms that refuse a project at screening (负面清单)",
         },
+        "places": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1, "maxLength": 100},
+            "default": [],
+            "description": "villages and communities collection must reach (coverage lists those without suggestions)",
+        },
     },
     "additionalProperties": False,
 }

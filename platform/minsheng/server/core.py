@@ -31,6 +31,7 @@ from minsheng.server.health import health, ready
 from minsheng.server.logging import configure_logging
 from minsheng.server.middleware import request_context_middleware
 from minsheng.server.problems import EXCEPTION_HANDLERS
+from minsheng.server.ratelimit import make_rate_limiter
 from minsheng.server.routes import ROUTE_HANDLERS
 from minsheng.server.state import Services
 from minsheng.settings import Settings
@@ -111,8 +112,14 @@ class CorePlugin(InitPluginProtocol):
         store = await _open_store(settings)
         plugins = get_plugin_manager()
         dispatcher = make_dispatcher(settings, database)
+        rate_limiter = make_rate_limiter(settings)
         app.state.services = Services(
-            settings=settings, database=database, store=store, dispatcher=dispatcher, plugins=plugins
+            settings=settings,
+            database=database,
+            store=store,
+            dispatcher=dispatcher,
+            plugins=plugins,
+            rate_limiter=rate_limiter,
         )
         if settings.seed_demo:
             from minsheng.tenancy.demo import seed_demo
@@ -124,4 +131,5 @@ class CorePlugin(InitPluginProtocol):
             yield
         finally:
             await dispatcher.stop()
+            await rate_limiter.close()
             await asyncio.shield(database.dispose())

@@ -12,7 +12,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from minsheng.errors import DomainError, TooManyRequests
+from minsheng.errors import DomainError, InvalidFields, TooManyRequests
 from minsheng.plugins.errors import PluginError
 from minsheng.web.i18n import negotiate_locale, translate
 
@@ -61,8 +61,19 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
     locale = request_locale(request)
     detail = translate(exc.message, locale, **exc.params)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    extra = dict(exc.extra)
+    if isinstance(exc, InvalidFields):
+        extra["errors"] = [
+            {
+                "key": problem.key,
+                "source": "body",
+                "message": translate(problem.reason.message, locale, **problem.reason.params),
+                **({"row": problem.row} if problem.row is not None else {}),
+            }
+            for problem in exc.problems
+        ]
     return problem_response(
-        request, exc.status_code, translate(exc.title, locale), detail, extra=exc.extra, headers=headers
+        request, exc.status_code, translate(exc.title, locale), detail, extra=extra, headers=headers
     )
 
 

@@ -16,3 +16,4 @@ class Services:
     store: Any  # minsheng.storage.ObjectStore
     dispatcher: Any  # minsheng.jobs.dispatch.JobDispatcher
     plugins: Any  # pluggy.PluginManager
+    rate_limiter: Any = None  # minsheng.server.ratelimit.RateLimiter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, get, post
+from litestar import Controller, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
@@ -14,9 +14,10 @@ from minsheng.accounts.service import Principal
 from minsheng.server.dependencies import provide_platform_admin, services
 from minsheng.server.openapi import problems
 from minsheng.server.pagination import Page, PageParam, PerPageParam
+from minsheng.tenancy import archive
 from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.models import Tenant
-from minsheng.tenancy.schemas import LevelName, NewTenant, TenantView
+from minsheng.tenancy.schemas import Deleted, LevelName, NewTenant, TenantChanges, TenantView
 
 
 def tenant_view(tenant: Tenant, parent_slug: str | None) -> TenantView:
@@ -93,3 +94,29 @@ class TenantAdminController(Controller):
         tenant = await tenancy.get_by_slug(db_session, slug)
         parents = await _parent_slugs(db_session, [tenant])
         return tenant_view(tenant, parents.get(tenant.parent_id) if tenant.parent_id else None)
+
+    @patch("/{slug:str}")
+    async def update(
+        self, operator: Principal, slug: str, data: TenantChanges, db_session: AsyncSession, state: State
+    ) -> TenantView:
+        """Change a tenant's name, plugins or settings (validated against the plugins' schemas)."""
+        tenant = await tenancy.update_tenant(
+            db_session, slug, data.given(), actor=operator.username, manager=services(state).plugins
+        )
+        parents = await _parent_slugs(db_session, [tenant])
+        return tenant_view(tenant, parents.get(tenant.parent_id) if tenant.parent_id else None)
+
+    @delete("/{slug:str}", status_code=200, responses=problems(409))
+    async def delete_tenant(
+        self,
+        operator: Principal,
+        slug: str,
+        db_session: AsyncSession,
+        state: State,
+        confirm: str = Parameter(query="confirm", description="The slug typed again, to confirm"),
+    ) -> Deleted:
+        """Delete a tenant with its rows and files (irreversible: export it first; type its slug)."""
+        counts = await archive.delete_tenant(
+            db_session, services(state).store, slug, confirm=confirm, actor=operator.username
+        )
+        return Deleted(slug=slug, rows=counts["rows"], objects=counts["objects"])

@@ -14,11 +14,8 @@ from typing import Any
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
 from minsheng.errors import InvalidInput
 from minsheng.tenancy import service as tenancy
-from minsheng.tenancy.context import TenantRef, tenant_scope
-from minsheng.tenancy.isolation import rebind_tenant
 
 
 @dataclass(frozen=True)
@@ -127,14 +124,7 @@ async def apply(
             )
             await tenancy.create_tenant(session, draft, actor=actor)
             continue
-        tenant = await tenancy.get_by_slug(session, item.slug)
-        for name, value in change.fields.items():
-            setattr(tenant, name, value)
-        await session.flush()
-        with tenant_scope(TenantRef(tenant.id, tenant.slug)):
-            await rebind_tenant(session)
-            await audit.record(session, "tenant.updated", actor=actor, subject=tenant.slug, payload=change.fields)
-        await rebind_tenant(session)
+        await tenancy.update_tenant(session, item.slug, change.fields, actor=actor)
     if on_progress is not None:
         on_progress(len(changes), len(changes))
     return changes

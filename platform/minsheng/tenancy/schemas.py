@@ -30,3 +30,27 @@ class TenantView(msgspec.Struct):
     plugins: list[str] | None
     settings: dict[str, Any]
     created_at: datetime
+
+
+class Deleted(msgspec.Struct):
+    slug: str
+    rows: int
+    objects: int
+
+
+PluginNames = Annotated[list[Annotated[str, msgspec.Meta(max_length=100)]], msgspec.Meta(max_length=50)]
+
+
+class TenantChanges(msgspec.Struct):
+    """A partial update: only the fields given change; ``plugins: null`` means "inherit my parent's"."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | msgspec.UnsetType = msgspec.UNSET
+    plugins: (
+        Annotated[list[Annotated[str, msgspec.Meta(max_length=100)]], msgspec.Meta(max_length=50)]
+        | msgspec.UnsetType
+        | None
+    ) = msgspec.UNSET
+    settings: dict[str, dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
+
+    def given(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}

@@ -143,3 +143,43 @@ async def list_tenants(
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = await session.execute(query.order_by(Tenant.slug).offset((page - 1) * per_page).limit(per_page))
     return list(rows.scalars()), int(total)
+
+
+UPDATABLE_FIELDS = ("name", "plugins", "settings")
+
+
+async def update_tenant(
+    session: AsyncSession,
+    slug: str,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    manager: MinshengPluginManager | None = None,
+) -> Tenant:
+    """Change a tenant's name, plugin list (None: inherit) or settings; the configuration is validated.
+
+    Audited in the platform's chain and the tenant's own. Its townships' effective configuration
+    follows at once, since it is computed from the tree on every use.
+    """
+    tenant = await get_by_slug(session, slug)
+    unknown = set(changes) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise InvalidInput("Unknown field {field}", field=sorted(unknown)[0])
+    if "name" in changes and (not str(changes["name"]).strip() or len(str(changes["name"])) > 200):
+        raise InvalidInput("A tenant needs a name of at most 200 characters")
+    parent = await session.get(Tenant, tenant.parent_id) if tenant.parent_id else None
+    plugins = changes.get("plugins", tenant.plugins)
+    settings = changes.get("settings", tenant.settings)
+    await validate_configuration(session, manager or get_plugin_manager(), parent, plugins, settings)
+    differences = {k: v for k, v in changes.items() if getattr(tenant, k) != v}
+    if not differences:
+        return tenant
+    for name, value in differences.items():
+        setattr(tenant, name, value)
+    await session.flush()
+    await audit.record_platform(session, "tenant.updated", actor=actor, subject=slug, payload=differences)
+    with tenant_scope(TenantRef(tenant.id, tenant.slug)):
+        await rebind_tenant(session)
+        await audit.record(session, "tenant.updated", actor=actor, subject=slug, payload=differences)
+    await rebind_tenant(session)
+    return tenant

@@ -62,6 +62,7 @@ EXTRACTION_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     # Domain refusals and rule reasons carry their msgid as a literal argument (minsheng.errors).
     "DomainError": None,
     "InvalidInput": None,
+    "InvalidFields": None,
     "Unauthorized": None,
     "Forbidden": None,
     "NotFound": None,

@@ -1,0 +1,187 @@
+"""API routes of collection: citizens' suggestions (no login) and the staff inbox (API.md)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.collection import rules
+from minsheng.collection import services as collection
+from minsheng.collection.models import Channel, Suggestion
+from minsheng.collection.schemas import (
+    BatchResult,
+    ChannelName,
+    Count,
+    CoverageView,
+    DayCount,
+    Decline,
+    NewSuggestion,
+    SimilarSuggestion,
+    StatusName,
+    SuggestionBatch,
+    SuggestionStatusView,
+    SuggestionView,
+    TrackingCode,
+)
+from minsheng.plugins.configuration import DEFAULTS_PLUGIN
+from minsheng.projects import services as projects
+from minsheng.server.dependencies import TenantAccess, provide_public_tenant, provide_tenant_access, services
+from minsheng.server.openapi import problems
+from minsheng.server.pagination import Page, PageParam, PerPageParam
+from minsheng.tenancy.configuration import tenant_hooks
+from minsheng.tenancy.models import Tenant
+
+STAFF = ("tenant_admin", "presidium", "government")
+PUBLIC = {"tenant": Provide(provide_public_tenant)}
+MEMBERS = {"access": Provide(provide_tenant_access)}
+
+
+def suggestion_view(row: Suggestion) -> SuggestionView:
+    return SuggestionView(
+        id=row.id,
+        code=row.code,
+        content=row.content,
+        channel=row.channel,
+        status=row.status,
+        project_id=row.project_id,
+        place=row.place,
+        category=row.category,
+        meeting=row.meeting,
+        created_at=row.created_at,
+    )
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's IP address (behind a proxy, uvicorn's ``--proxy-headers`` puts the real one here)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def status_view(db_session: AsyncSession, row: Suggestion) -> SuggestionStatusView:
+    """The public fate of a suggestion: status, the project it joined or why it was declined."""
+    title = await projects.title_of(db_session, row.project_id) if row.project_id else None
+    return SuggestionStatusView(
+        status=row.status,  # type: ignore[arg-type]
+        project_id=row.project_id,
+        project_title=title,
+        decline_reason=row.decline_reason,
+    )
+
+
+class SuggestionsController(Controller):
+    path = "/api/v1/t/{slug:str}/suggestions"
+    tags = ["collection"]
+
+    @post("/", status_code=201, dependencies=PUBLIC, responses=problems(429))
+    async def submit(
+        self,
+        tenant: Tenant,
+        data: NewSuggestion,
+        request: Request[Any, Any, Any],
+        state: State,
+        db_session: AsyncSession,
+    ) -> TrackingCode:
+        """A citizen's suggestion (no login); answers its tracking code. 429 when sent too often."""
+        svc = services(state)
+        await collection.check_submission_rate(svc.rate_limiter, svc.settings, client_address(request))
+        categories = list((await tenant_hooks(db_session, tenant)).project_categories())
+        draft = rules.SuggestionDraft(data.content, data.category, data.place, data.contact_name, data.contact_phone)
+        row = await collection.submit(db_session, draft, collection.Origin(Channel(data.channel)), categories)
+        return TrackingCode(code=row.code)
+
+    @get("/{code:str}", dependencies=PUBLIC)
+    async def track(
+        self, tenant: Tenant, db_session: AsyncSession, code: str = Parameter(max_length=64)
+    ) -> SuggestionStatusView:
+        """What became of a suggestion (no login): received, merged into a project, or declined with a reason."""
+        return await status_view(db_session, await collection.find_by_code(db_session, code))
+
+    @get("/", dependencies=MEMBERS)
+    async def inbox(
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        page: int = PageParam,
+        per_page: int = PerPageParam,
+        status: StatusName | None = Parameter(query="status", default=None),
+        channel: ChannelName | None = Parameter(query="channel", default=None),
+        place: str | None = Parameter(query="place", default=None, max_length=100),
+        category: str | None = Parameter(query="category", default=None, max_length=50),
+        q: str | None = Parameter(query="q", default=None, max_length=200, description="Search the content"),
+        since: datetime | None = Parameter(query="since", default=None, description="Received at or after"),
+        until: datetime | None = Parameter(query="until", default=None, description="Received before"),
+    ) -> Page[SuggestionView]:
+        """The staff inbox with filters and search over the content, newest first."""
+        access.require(*STAFF)
+        where = collection.InboxFilter(status, channel, place, category, q, since, until)
+        rows, total = await collection.inbox(db_session, where, page=page, per_page=per_page)
+        return Page(items=[suggestion_view(r) for r in rows], total=total)
+
+    @post("/batch", status_code=201, dependencies=MEMBERS)
+    async def enter_batch(self, access: TenantAccess, data: SuggestionBatch, db_session: AsyncSession) -> BatchResult:
+        """Suggestions gathered on paper, typed in by staff; 422 with one entry per wrong row, nothing stored."""
+        user = access.require(*STAFF)
+        categories = list((await tenant_hooks(db_session, access.tenant)).project_categories())
+        drafts = [
+            rules.SuggestionDraft(s.content, s.category, s.place, s.contact_name, s.contact_phone)
+            for s in data.suggestions
+        ]
+        origin = collection.Origin(Channel(data.channel), (data.meeting or "").strip() or None, user.username)
+        rows = await collection.enter_batch(db_session, drafts, origin, categories)
+        return BatchResult(items=[suggestion_view(r) for r in rows], total=len(rows))
+
+    @post("/{suggestion_id:uuid}/decline", status_code=200, dependencies=MEMBERS, responses=problems(409))
+    async def decline(
+        self, access: TenantAccess, suggestion_id: uuid.UUID, data: Decline, db_session: AsyncSession
+    ) -> SuggestionView:
+        """Decline a suggestion with the reason its author will see; 409 once merged or declined."""
+        user = access.require(*STAFF)
+        return suggestion_view(await collection.decline(db_session, suggestion_id, data.reason, actor=user.username))
+
+    @get("/{suggestion_id:uuid}/similar", dependencies=MEMBERS)
+    async def similar(
+        self,
+        access: TenantAccess,
+        suggestion_id: uuid.UUID,
+        db_session: AsyncSession,
+        limit: int = Parameter(query="limit", default=5, ge=1, le=20),
+    ) -> list[SimilarSuggestion]:
+        """Duplicate hints: the suggestions of the same year most like this one, best first."""
+        access.require(*STAFF)
+        matches = await collection.similar(db_session, suggestion_id, limit=limit)
+        return [SimilarSuggestion(score=score, suggestion=suggestion_view(row)) for row, score in matches]
+
+
+class CoverageController(Controller):
+    path = "/api/v1/t/{slug:str}/coverage"
+    tags = ["collection"]
+
+    @get("/", dependencies=MEMBERS)
+    async def coverage(
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
+    ) -> CoverageView:
+        """Suggestions per place, channel, category and day, and the known places with none yet."""
+        access.require(*STAFF)
+        year = year or rules.collection_year()
+        hooks = await tenant_hooks(db_session, access.tenant)
+        configured = hooks.tenant.settings(DEFAULTS_PLUGIN).get("places", ())
+        places = [str(p) for p in configured] if isinstance(configured, list | tuple) else []
+        counts = await collection.coverage(db_session, year, places)
+        return CoverageView(
+            year=year,
+            total=counts.total,
+            by_place=[Count(k, n) for k, n in counts.by_place],
+            by_channel=[Count(k, n) for k, n in counts.by_channel],
+            by_category=[Count(k, n) for k, n in counts.by_category],
+            by_day=[DayCount(d, n) for d, n in counts.by_day],
+            places_without_suggestions=counts.places_without_suggestions,
+        )

@@ -1,0 +1,120 @@
+"""Citizens' pages for phones (no login): the suggestion form and a suggestion's status page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.collection import rules
+from minsheng.collection import services as collection
+from minsheng.collection.models import Channel
+from minsheng.errors import DomainError, InvalidFields, TooManyRequests
+from minsheng.projects import services as projects
+from minsheng.server.dependencies import provide_public_tenant, services
+from minsheng.tenancy.configuration import tenant_hooks
+from minsheng.tenancy.models import Tenant
+from minsheng.web.i18n import msgid
+from minsheng.web.templating import render
+
+PUBLIC = {"tenant": Provide(provide_public_tenant)}
+PUBLIC_CHANNELS = (Channel.ONLINE.value, Channel.QR_CODE.value)
+STATUS_WORDS = (msgid("received"), msgid("merged"), msgid("declined"))
+
+
+def _client(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _form(
+    request: Request[Any, Any, Any],
+    tenant: Tenant,
+    db_session: AsyncSession,
+    values: dict[str, str],
+    *,
+    status_code: int = 200,
+    error: DomainError | None = None,
+) -> Template:
+    categories = list((await tenant_hooks(db_session, tenant)).project_categories().values())
+    field_errors = {p.key: p.reason for p in error.problems} if isinstance(error, InvalidFields) else {}
+    return render(
+        request,
+        "collection/suggest.html",
+        status_code=status_code,
+        tenant=tenant,
+        categories=categories,
+        values=values,
+        error=error,
+        field_errors=field_errors,
+        minimum=rules.CONTENT_MIN,
+        maximum=rules.CONTENT_MAX,
+    )
+
+
+@get("/t/{slug:str}/suggest", include_in_schema=False, dependencies=PUBLIC)
+async def suggest_form(
+    request: Request[Any, Any, Any],
+    tenant: Tenant,
+    db_session: AsyncSession,
+    channel: str | None = None,
+    place: str | None = None,
+) -> Template:
+    """The suggestion form; a poster's QR code presets the channel and the village (``?channel=&place=``)."""
+    values = {
+        "channel": channel if channel in PUBLIC_CHANNELS else Channel.ONLINE.value,
+        "place": (place or "")[:100],
+    }
+    return await _form(request, tenant, db_session, values)
+
+
+@post("/t/{slug:str}/suggest", include_in_schema=False, dependencies=PUBLIC, status_code=200)
+async def suggest(
+    request: Request[Any, Any, Any],
+    tenant: Tenant,
+    state: State,
+    db_session: AsyncSession,
+    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template:
+    """Submit the form (CSRF-checked by the middleware): shows the tracking code, or the form with errors."""
+    values = {
+        name: str(data.get(name) or "")[:4000]
+        for name in ("content", "category", "place", "contact_name", "contact_phone", "channel")
+    }
+    channel = values["channel"] if values["channel"] in PUBLIC_CHANNELS else Channel.ONLINE.value
+    svc = services(state)
+    try:
+        await collection.check_submission_rate(svc.rate_limiter, svc.settings, _client(request))
+        categories = list((await tenant_hooks(db_session, tenant)).project_categories())
+        draft = rules.SuggestionDraft(
+            values["content"],
+            values["category"],
+            values["place"][:100],
+            values["contact_name"][:50],
+            values["contact_phone"][:30],
+        )
+        row = await collection.submit(db_session, draft, collection.Origin(Channel(channel)), categories)
+    except DomainError as error:
+        response = await _form(request, tenant, db_session, values, status_code=error.status_code, error=error)
+        if isinstance(error, TooManyRequests):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    return render(request, "collection/submitted.html", status_code=201, tenant=tenant, code=row.code)
+
+
+@get("/t/{slug:str}/suggestions/{code:str}", include_in_schema=False, dependencies=PUBLIC)
+async def suggestion_status(
+    request: Request[Any, Any, Any], tenant: Tenant, code: str, db_session: AsyncSession
+) -> Template:
+    """What became of a suggestion: received, merged into a project, or declined with the reason."""
+    row = await collection.find_by_code(db_session, code)
+    title = await projects.title_of(db_session, row.project_id) if row.project_id else None
+    return render(request, "collection/status.html", tenant=tenant, suggestion=row, project_title=title)
+
+
+PAGE_HANDLERS: list[Any] = [suggest_form, suggest, suggestion_status]

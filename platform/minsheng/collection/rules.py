@@ -1,0 +1,218 @@
+"""Pure rules of collection: what a valid suggestion is, tracking codes, duplicate hints, coverage.
+
+No I/O here: the services call these with plain values, and ``tests/unit/test_collection_rules.py``
+checks them without a database.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from minsheng.errors import FieldProblem
+from minsheng.plugins.verdicts import Reason
+
+CONTENT_MIN = 5
+CONTENT_MAX = 2000
+# No 0/O and 1/I: a code is read aloud on the phone and copied by hand from a receipt.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 10  # 32**10 = 2**50 codes: not guessable within any rate limit
+# China keeps one offset all year (no daylight saving), so a fixed zone needs no tz database.
+CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+MOBILE = re.compile(r"1[3-9]\d{9}")
+LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+
+
+def new_tracking_code() -> str:
+    """A fresh random tracking code (``CODE_LENGTH`` characters of ``CODE_ALPHABET``)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed by its author: case, spaces and dashes do not matter."""
+    return re.sub(r"[\s-]", "", code).upper()
+
+
+def collection_year(now: datetime | None = None) -> int:
+    """The collection year of a suggestion made at ``now``: the calendar year in China."""
+    return (now or datetime.now(UTC)).astimezone(CHINA_TIME).year
+
+
+def china_day(moment: datetime) -> date:
+    """The day in China of an aware ``moment`` (naive values are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CHINA_TIME).date()
+
+
+def is_valid_phone(phone: str) -> bool:
+    """A Chinese mobile number (1[3-9] and 9 digits) or a landline with area code (0xx-xxxxxxx)."""
+    compact = re.sub(r"\s", "", phone)
+    return bool(MOBILE.fullmatch(compact) or LANDLINE.fullmatch(compact))
+
+
+@dataclass(frozen=True)
+class SuggestionDraft:
+    """A suggestion as it arrives, before it is checked (all texts untrimmed)."""
+
+    content: str
+    category: str | None = None
+    place: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    trimmed = value.strip()
+    return trimmed or None
+
+
+def clean_draft(draft: SuggestionDraft) -> SuggestionDraft:
+    """The draft with every text trimmed and empty optional texts dropped."""
+    phone = _blank_to_none(draft.contact_phone)
+    return SuggestionDraft(
+        content=draft.content.strip(),
+        category=_blank_to_none(draft.category),
+        place=_blank_to_none(draft.place),
+        contact_name=_blank_to_none(draft.contact_name),
+        contact_phone=re.sub(r"\s", "", phone) if phone else None,
+    )
+
+
+def suggestion_problems(draft: SuggestionDraft, categories: Iterable[str]) -> list[FieldProblem]:
+    """What is wrong with a (cleaned) draft: content length, category, phone; empty when fine."""
+    problems: list[FieldProblem] = []
+    length = len(draft.content)
+    if not CONTENT_MIN <= length <= CONTENT_MAX:
+        problems.append(
+            FieldProblem(
+                "content",
+                Reason(
+                    "A suggestion needs between {minimum} and {maximum} characters; this one has {length}",
+                    {"minimum": CONTENT_MIN, "maximum": CONTENT_MAX, "length": length},
+                ),
+            )
+        )
+    if draft.category is not None and draft.category not in set(categories):
+        problems.append(FieldProblem("category", Reason("Unknown category {category}", {"category": draft.category})))
+    if draft.contact_phone is not None and not is_valid_phone(draft.contact_phone):
+        problems.append(
+            FieldProblem(
+                "contact_phone",
+                Reason(
+                    "{phone} is not a mobile number (11 digits from 13 to 19) or a landline with its area code",
+                    {"phone": draft.contact_phone},
+                ),
+            )
+        )
+    return problems
+
+
+# --- duplicate hints -------------------------------------------------------------------------------
+
+_NOT_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
+
+
+def normalise_text(text: str) -> str:
+    """Text reduced to what carries meaning: NFKC (full-width to half-width), lower case, no
+    punctuation or spaces, so that "修路！" and "修 路" read the same."""
+    return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """The character bigrams of normalised ``text`` (a one-character text is its own single gram).
+
+    Chinese has no spaces between words; overlapping character pairs capture most two-character
+    words (修路, 路灯) without a dictionary.
+    """
+    norm = normalise_text(text)
+    if len(norm) < 2:
+        return frozenset({norm}) if norm else frozenset()
+    return frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' bigram sets, from 0 (nothing shared) to 1 (same grams)."""
+    grams_a, grams_b = bigrams(a), bigrams(b)
+    if not grams_a or not grams_b:
+        return 0.0
+    return len(grams_a & grams_b) / len(grams_a | grams_b)
+
+
+@dataclass(frozen=True)
+class Match:
+    key: object
+    score: float
+
+
+def most_similar(
+    text: str, others: Iterable[tuple[object, str]], *, limit: int = 5, threshold: float = 0.2
+) -> list[Match]:
+    """The ``limit`` texts of ``others`` (key, text) most similar to ``text``, best first, each at
+    least ``threshold`` similar; ties keep the order of ``others``."""
+    grams = bigrams(text)
+    scored: list[Match] = []
+    if not grams:
+        return scored
+    for key, other in others:
+        other_grams = bigrams(other)
+        if not other_grams:
+            continue
+        score = len(grams & other_grams) / len(grams | other_grams)
+        if score >= threshold:
+            scored.append(Match(key, round(score, 4)))
+    scored.sort(key=lambda match: -match.score)
+    return scored[:limit]
+
+
+# --- coverage --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    place: str | None
+    channel: str
+    category: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Coverage:
+    total: int
+    by_place: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
+    by_category: list[tuple[str, int]]
+    by_day: list[tuple[date, int]]
+    places_without_suggestions: list[str]
+
+
+def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+
+def coverage(rows: Sequence[CoverageRow], known_places: Iterable[str]) -> Coverage:
+    """Counts per place, channel, category and day (in China), and the known places with none.
+
+    Suggestions without a place or category count under "" so that the totals add up.
+    """
+    places: Counter[str] = Counter(row.place or "" for row in rows)
+    channels: Counter[str] = Counter(row.channel for row in rows)
+    categories: Counter[str] = Counter(row.category or "" for row in rows)
+    days: Counter[date] = Counter(china_day(row.created_at) for row in rows)
+    silent = sorted({p.strip() for p in known_places if p.strip()} - set(places))
+    return Coverage(
+        total=len(rows),
+        by_place=_ranked(places),
+        by_channel=_ranked(channels),
+        by_category=_ranked(categories),
+        by_day=sorted(days.items()),
+        places_without_suggestions=silent,
+    )

@@ -1,0 +1,281 @@
+"""Use cases of collection: submit, enter on paper, search, decline, merge links, coverage.
+
+Each runs in the caller's transaction (one per request). Projects link suggestions through
+:func:`link_to_project` and :func:`unlink_from_project`; nothing else writes a suggestion's fate.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, distinct, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.audit import service as audit
+from minsheng.collection import rules
+from minsheng.collection.models import Channel, Suggestion, SuggestionStatus
+from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound, TooManyRequests
+from minsheng.plugins.verdicts import Reason
+from minsheng.server.ratelimit import RateLimiter, suggestion_limits
+from minsheng.settings import Settings
+
+CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Origin:
+    """How a suggestion arrived: its channel, the meeting it came from, the staff who typed it in."""
+
+    channel: Channel
+    meeting: str | None = None
+    entered_by: str | None = None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def check_submission_rate(limiter: RateLimiter, settings: Settings, client: str) -> None:
+    """429 with ``Retry-After`` when ``client`` (its IP address) submitted too often (issue 3: abuse)."""
+    decision = await limiter.hit(f"suggest:{client}", suggestion_limits(settings))
+    if not decision.allowed:
+        raise TooManyRequests(
+            "Too many suggestions from this connection; try again in {seconds} seconds",
+            retry_after=decision.retry_after,
+            seconds=decision.retry_after,
+        )
+
+
+async def _insert_with_code(session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin) -> Suggestion:
+    # A collision of two random 50-bit codes is very unlikely but possible: the unique constraint
+    # decides, and the insert is retried with a new code inside a savepoint.
+    for attempt in range(CODE_ATTEMPTS):
+        suggestion = Suggestion(
+            code=rules.new_tracking_code(),
+            year=rules.collection_year(),
+            content=draft.content,
+            category=draft.category,
+            place=draft.place,
+            channel=origin.channel.value,
+            meeting=origin.meeting,
+            contact_name=draft.contact_name,
+            contact_phone=draft.contact_phone,
+            attachments=[],
+            status=SuggestionStatus.RECEIVED.value,
+            entered_by=origin.entered_by,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(suggestion)
+        except IntegrityError:
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+            continue
+        return suggestion
+    raise AssertionError("unreachable")
+
+
+async def submit(
+    session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, categories: Sequence[str]
+) -> Suggestion:
+    """Store one suggestion with a new tracking code; 422 naming every wrong field (DOMAIN.md: collection)."""
+    cleaned = rules.clean_draft(draft)
+    problems = rules.suggestion_problems(cleaned, categories)
+    if problems:
+        raise InvalidFields(problems[0].reason.message, problems=problems, **problems[0].reason.params)
+    return await _insert_with_code(session, cleaned, origin)
+
+
+async def enter_batch(
+    session: AsyncSession, drafts: Sequence[rules.SuggestionDraft], origin: Origin, categories: Sequence[str]
+) -> list[Suggestion]:
+    """Store suggestions gathered on paper: every row is checked first and none is stored if any is wrong."""
+    cleaned = [rules.clean_draft(draft) for draft in drafts]
+    problems = [
+        FieldProblem(problem.key, problem.reason, row=index)
+        for index, draft in enumerate(cleaned)
+        for problem in rules.suggestion_problems(draft, categories)
+    ]
+    if problems:
+        rows = len({problem.row for problem in problems})
+        raise InvalidFields(
+            "{rows} of {total} rows are not valid; nothing was saved", problems=problems, rows=rows, total=len(drafts)
+        )
+    stored = [await _insert_with_code(session, draft, origin) for draft in cleaned]
+    await audit.record(
+        session,
+        "suggestions.entered",
+        actor=origin.entered_by or "",
+        subject=origin.meeting or origin.channel.value,
+        payload={"channel": origin.channel.value, "count": len(stored), "codes": [s.code for s in stored]},
+    )
+    return stored
+
+
+async def find_by_code(session: AsyncSession, code: str) -> Suggestion:
+    """The suggestion of a tracking code in the tenant in context, or 404."""
+    found = (
+        await session.execute(select(Suggestion).where(Suggestion.code == rules.normalise_code(code)[:16]))
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound("No suggestion has the tracking code {code}", code=code[:32])
+    return found
+
+
+async def get(session: AsyncSession, suggestion_id: uuid.UUID) -> Suggestion:
+    """One suggestion of the tenant in context, or 404."""
+    found = (await session.execute(select(Suggestion).where(Suggestion.id == suggestion_id))).scalar_one_or_none()
+    if found is None:
+        raise NotFound("Not found")
+    return found
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    status: str | None = None
+    channel: str | None = None
+    place: str | None = None
+    category: str | None = None
+    q: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    project_id: uuid.UUID | None = None
+
+
+def _filtered(query: Select[Any], where: InboxFilter) -> Select[Any]:
+    if where.status:
+        query = query.where(Suggestion.status == where.status)
+    if where.channel:
+        query = query.where(Suggestion.channel == where.channel)
+    if where.place:
+        query = query.where(Suggestion.place == where.place)
+    if where.category:
+        query = query.where(Suggestion.category == where.category)
+    if where.project_id:
+        query = query.where(Suggestion.project_id == where.project_id)
+    if where.since:
+        query = query.where(Suggestion.created_at >= where.since)
+    if where.until:
+        query = query.where(Suggestion.created_at < where.until)
+    if where.q and where.q.strip():
+        pattern = f"%{_escape_like(where.q.strip())}%"
+        query = query.where(
+            or_(Suggestion.content.ilike(pattern, escape="\\"), Suggestion.code == rules.normalise_code(where.q)[:16])
+        )
+    return query
+
+
+async def inbox(session: AsyncSession, where: InboxFilter, *, page: int, per_page: int) -> tuple[list[Suggestion], int]:
+    """The staff inbox: suggestions matching ``where``, newest first, and how many match."""
+    query = _filtered(select(Suggestion), where)
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = await session.execute(
+        query.order_by(Suggestion.created_at.desc(), Suggestion.id).offset((page - 1) * per_page).limit(per_page)
+    )
+    return list(rows.scalars()), total
+
+
+async def decline(session: AsyncSession, suggestion_id: uuid.UUID, reason: str, *, actor: str) -> Suggestion:
+    """Decline a received suggestion with a reason its author will read; 409 once merged or declined."""
+    suggestion = await get(session, suggestion_id)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidFields(
+            "A reason is needed to decline a suggestion",
+            problems=[FieldProblem("reason", Reason("A reason is needed to decline a suggestion"))],
+        )
+    changed = await session.execute(
+        update(Suggestion)
+        .where(Suggestion.id == suggestion_id, Suggestion.status == SuggestionStatus.RECEIVED.value)
+        .values(status=SuggestionStatus.DECLINED.value, decline_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("The suggestion {code} is no longer waiting for a decision", code=suggestion.code)
+    await audit.record(session, "suggestion.declined", actor=actor, subject=suggestion.code, payload={"reason": reason})
+    await session.refresh(suggestion)
+    return suggestion
+
+
+async def link_to_project(session: AsyncSession, suggestion_ids: Sequence[uuid.UUID], project_id: uuid.UUID) -> int:
+    """Mark received suggestions as merged into a project; 409 if any is not waiting any more.
+
+    One conditional UPDATE: under concurrent merges of the same suggestion only one transaction
+    finds it still ``received`` (PostgreSQL re-checks the condition after the row lock), so a
+    suggestion ends up in exactly one project.
+    """
+    ids = list(dict.fromkeys(suggestion_ids))
+    if not ids:
+        return 0
+    changed = await session.execute(
+        update(Suggestion)
+        .where(Suggestion.id.in_(ids), Suggestion.status == SuggestionStatus.RECEIVED.value)
+        .values(status=SuggestionStatus.MERGED.value, project_id=project_id)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != len(ids):  # type: ignore[attr-defined]
+        raise Conflict(
+            "{count} of the suggestions are unknown, declined or already merged into a project",
+            count=len(ids) - changed.rowcount,  # type: ignore[attr-defined]
+        )
+    return len(ids)
+
+
+async def unlink_from_project(session: AsyncSession, suggestion_id: uuid.UUID, project_id: uuid.UUID) -> Suggestion:
+    """Take a suggestion out of a project: it is ``received`` again; 404 if it is not in that project."""
+    changed = await session.execute(
+        update(Suggestion)
+        .where(Suggestion.id == suggestion_id, Suggestion.project_id == project_id)
+        .values(status=SuggestionStatus.RECEIVED.value, project_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound("The suggestion is not part of this project")
+    return await get(session, suggestion_id)
+
+
+async def supporters(session: AsyncSession, project_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many suggestions stand behind each project (its 民意 count)."""
+    if not project_ids:
+        return {}
+    rows = await session.execute(
+        select(Suggestion.project_id, func.count())
+        .where(Suggestion.project_id.in_(list(project_ids)))
+        .group_by(Suggestion.project_id)
+    )
+    counts = {project_id: 0 for project_id in project_ids}
+    counts.update({project_id: count for project_id, count in rows.tuples() if project_id is not None})
+    return counts
+
+
+async def similar(session: AsyncSession, suggestion_id: uuid.UUID, *, limit: int = 5) -> list[tuple[Suggestion, float]]:
+    """Duplicate hints: the suggestions of the same year most like this one (bigram Jaccard)."""
+    suggestion = await get(session, suggestion_id)
+    others = (
+        await session.execute(
+            select(Suggestion).where(Suggestion.year == suggestion.year, Suggestion.id != suggestion.id)
+        )
+    ).scalars()
+    by_id = {other.id: other for other in others}
+    matches = rules.most_similar(suggestion.content, ((k, v.content) for k, v in by_id.items()), limit=limit)
+    return [(by_id[match.key], match.score) for match in matches if isinstance(match.key, uuid.UUID)]
+
+
+async def coverage(session: AsyncSession, year: int, configured_places: Sequence[str]) -> rules.Coverage:
+    """Suggestions of ``year`` per place, channel, category and day, and the known places with none.
+
+    Known places: those configured for the tenant plus every place any suggestion ever named.
+    """
+    rows = await session.execute(
+        select(Suggestion.place, Suggestion.channel, Suggestion.category, Suggestion.created_at).where(
+            Suggestion.year == year
+        )
+    )
+    seen = await session.execute(select(distinct(Suggestion.place)).where(Suggestion.place.is_not(None)))
+    known = [*configured_places, *(place for place in seen.scalars() if place)]
+    return rules.coverage([rules.CoverageRow(*row) for row in rows.tuples()], known)

@@ -1,0 +1,154 @@
+"""Request and response shapes of the congress vote (API.md: roster, session, check-in, rounds, result)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+Choice = Literal["yes", "no", "abstain"]
+MethodName = Literal["electronic", "paper"]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class Created(msgspec.Struct):
+    id: uuid.UUID
+
+
+# --- roster ---------------------------------------------------------------------------------------
+
+
+class NewDeputy(msgspec.Struct):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    username: Annotated[str, msgspec.Meta(min_length=3, max_length=64)] | None = None
+    """A member of the tenant with the role ``deputy``, who will vote with this account."""
+
+
+class DeputyView(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    username: str | None
+    active: bool
+
+
+# --- sessions and check-in ------------------------------------------------------------------------
+
+
+class NewSession(msgspec.Struct):
+    title: Title
+    date: date
+
+
+class SessionView(msgspec.Struct):
+    id: uuid.UUID
+    title: str
+    date: date
+    created_at: datetime
+
+
+class NewCheckIn(msgspec.Struct):
+    deputy_id: uuid.UUID | None = None
+    """The deputy to check in; a deputy checking themself in may leave it out."""
+
+
+class CheckInView(msgspec.Struct):
+    session_id: uuid.UUID
+    deputy_id: uuid.UUID
+    checked_in_at: datetime
+    already: bool
+    """True when the deputy had already checked in (answered 200 instead of 201)."""
+
+
+class Attendance(msgspec.Struct):
+    entitled: int
+    present: int
+    quorum_met: bool
+    required: int
+
+
+# --- rounds ---------------------------------------------------------------------------------------
+
+
+class NewRound(msgspec.Struct):
+    title: Title
+    seats: Annotated[int, msgspec.Meta(ge=1, le=1000)]
+    candidates: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1, max_length=2000)]
+    ballot_format: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    method: MethodName = "electronic"
+    """``electronic``: deputies vote through the API; ``paper``: tellers enter the paper ballots."""
+
+
+class NewRunoff(msgspec.Struct):
+    title: Title | None = None
+
+
+class RoundView(msgspec.Struct):
+    id: uuid.UUID
+    session_id: uuid.UUID
+    title: str
+    seats: int
+    ballot_format: str
+    method: str
+    status: str
+    candidates: list[uuid.UUID]
+    runoff_of: uuid.UUID | None
+    runoff: uuid.UUID | None
+    outcome: str | None
+    ballots_received: int
+
+
+class BallotIn(msgspec.Struct):
+    """A ballot in its format's shape: ``choices`` for ``yes_no_abstain``, ``selected`` for approval."""
+
+    choices: dict[str, Choice] | None = None
+    selected: list[str] | None = None
+
+
+class Receipt(msgspec.Struct):
+    receipt: str
+
+
+class PaperBallotsIn(msgspec.Struct):
+    ballots: Annotated[list[Any], msgspec.Meta(min_length=1, max_length=5000)]
+    """Each ballot as marked: a mapping ``{project_id: yes|no|abstain}`` or a list of selected ids."""
+
+
+class PaperEntryView(msgspec.Struct):
+    entry_id: uuid.UUID
+    entered: int
+    valid: int
+    invalid: int
+
+
+class CloseRound(msgspec.Struct):
+    ballots_issued: Annotated[int, msgspec.Meta(ge=0, le=100_000)] | None = None
+    ballots_returned: Annotated[int, msgspec.Meta(ge=0, le=100_000)] | None = None
+
+
+class CandidateResult(msgspec.Struct):
+    project_id: uuid.UUID
+    yes: int
+    no: int
+    abstain: int
+    chosen: bool
+    rank: int | None
+
+
+class RoundResult(msgspec.Struct):
+    """API.md's result; ``tied`` and ``reason`` say why a runoff is needed or the round is void."""
+
+    status: str
+    entitled: int
+    present: int
+    ballots_issued: int
+    ballots_returned: int
+    valid: int
+    invalid: int
+    candidates: list[CandidateResult]
+    receipts: list[str]
+    chain_head: str
+    tied: list[uuid.UUID]
+    reason: str | None
+    remaining_seats: int

@@ -1,0 +1,278 @@
+"""API routes of the project pool, screening and the candidate list (API.md)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.projects import candidates
+from minsheng.projects import services as projects
+from minsheng.projects.export import pool_workbook
+from minsheng.projects.models import Project, Screening
+from minsheng.projects.schemas import (
+    CandidateListRequest,
+    CandidateListView,
+    CandidateView,
+    LinkedSuggestion,
+    MarginView,
+    NewProject,
+    NewScreening,
+    ProjectChanges,
+    ProjectDetail,
+    ProjectView,
+    ScreeningView,
+    StatusChangeView,
+    StatusName,
+    SuggestionIds,
+)
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access
+from minsheng.server.openapi import problems
+from minsheng.server.pagination import Page, PageParam, PerPageParam
+from minsheng.server.problems import request_locale
+from minsheng.tenancy.configuration import tenant_hooks
+from minsheng.web.i18n import translate
+
+STAFF = ("tenant_admin", "presidium", "government")
+# ASCII name for old clients, the Chinese one (项目库.xlsx) for the rest (RFC 6266).
+EXPORT_DISPOSITION = "attachment; filename=\"projects.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%BA%93.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _money(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 2)))
+
+
+def project_view(row: Project, supporters: int) -> ProjectView:
+    return ProjectView(
+        **{name: getattr(row, name) for name in ProjectView.__struct_fields__ if name not in ("budget", "supporters")},
+        budget=float(row.budget) if row.budget is not None else None,
+        supporters=supporters,
+    )
+
+
+def screening_view(row: Screening, project_status: str) -> ScreeningView:
+    fields = {name: getattr(row, name) for name in ScreeningView.__struct_fields__ if name != "project_status"}
+    return ScreeningView(**fields, project_status=project_status)
+
+
+async def project_detail(db_session: AsyncSession, row: Project) -> ProjectDetail:
+    linked = await projects.linked_suggestions(db_session, row.id)
+    screening = await projects.latest_screening(db_session, row.id)
+    base = project_view(row, len(linked))
+    return ProjectDetail(
+        **{name: getattr(base, name) for name in ProjectView.__struct_fields__},
+        suggestions=[LinkedSuggestion(s.id, s.code, s.content, s.place, s.channel) for s in linked],
+        screening=screening_view(screening, row.status) if screening else None,
+        history=[
+            StatusChangeView(h.from_status, h.to_status, h.actor, h.notes, h.at)
+            for h in await projects.history(db_session, row.id)
+        ],
+    )
+
+
+class ProjectsController(Controller):
+    path = "/api/v1/t/{slug:str}/projects"
+    tags = ["project pool"]
+    dependencies = {"access": Provide(provide_tenant_access)}
+
+    @post("/", status_code=201, responses=problems(409))
+    async def create(self, access: TenantAccess, data: NewProject, db_session: AsyncSession) -> ProjectDetail:
+        """Put a project into the pool, merging suggestions into it; 409 if one is already merged or declined."""
+        user = access.require(*STAFF)
+        hooks = await tenant_hooks(db_session, access.tenant)
+        fields = {name: getattr(data, name) for name in NewProject.__struct_fields__ if name != "suggestion_ids"}
+        draft = projects.ProjectDraft(**{**fields, "budget": _money(data.budget)})
+        row = await projects.create(db_session, draft, hooks, actor=user.username, suggestion_ids=data.suggestion_ids)
+        return await project_detail(db_session, row)
+
+    @get("/")
+    async def pool(
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        page: int = PageParam,
+        per_page: int = PerPageParam,
+        status: StatusName | None = Parameter(query="status", default=None),
+        category: str | None = Parameter(query="category", default=None, max_length=50),
+        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
+        q: str | None = Parameter(query="q", default=None, max_length=200, description="Search title and content"),
+    ) -> Page[ProjectView]:
+        """The project pool with each project's supporters (suggestions merged into it)."""
+        access.require(*STAFF, "deputy")
+        where = projects.PoolFilter(status, category, year, q)
+        rows, total = await projects.pool(db_session, where, page=page, per_page=per_page)
+        counts = await projects.supporters(db_session, [r.id for r in rows])
+        return Page(items=[project_view(r, counts[r.id]) for r in rows], total=total)
+
+    @get(
+        "/export.xlsx",
+        media_type=XLSX,
+        responses={
+            200: ResponseSpec(
+                data_container=bytes,
+                media_type=XLSX,
+                description="The pool as an Excel workbook",
+                generate_examples=False,
+            )
+        },
+    )
+    async def export(
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        status: StatusName | None = Parameter(query="status", default=None),
+        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
+    ) -> Response[bytes]:
+        """The project pool as an Excel workbook: one row per project with supporters, status and budget."""
+        access.require(*STAFF)
+        rows, _total = await projects.pool(
+            db_session, projects.PoolFilter(status=status, year=year), page=1, per_page=None
+        )
+        counts = await projects.supporters(db_session, [r.id for r in rows])
+        names = {
+            code: c.name for code, c in (await tenant_hooks(db_session, access.tenant)).project_categories().items()
+        }
+        return Response(
+            pool_workbook(rows, counts, names),
+            media_type=XLSX,
+            headers={"Content-Disposition": EXPORT_DISPOSITION},
+        )
+
+    @get("/{project_id:uuid}")
+    async def detail(self, access: TenantAccess, project_id: uuid.UUID, db_session: AsyncSession) -> ProjectDetail:
+        """A project with its supporters, the suggestions behind it, its screening and status history."""
+        access.require(*STAFF, "deputy")
+        return await project_detail(db_session, await projects.get(db_session, project_id))
+
+    @patch("/{project_id:uuid}")
+    async def change(
+        self, access: TenantAccess, project_id: uuid.UUID, data: ProjectChanges, db_session: AsyncSession
+    ) -> ProjectDetail:
+        """Change the project's fields (target, location, budget, funding source, unit, deadline, extra ...)."""
+        user = access.require(*STAFF)
+        changes: dict[str, Any] = {
+            name: value
+            for name in ProjectChanges.__struct_fields__
+            if (value := getattr(data, name)) is not msgspec.UNSET
+        }
+        if "budget" in changes:
+            changes["budget"] = _money(changes["budget"])
+        for name in ("title", "content", "category"):
+            if changes.get(name) is None:
+                changes.pop(name, None)
+        hooks = await tenant_hooks(db_session, access.tenant)
+        row = await projects.update(db_session, project_id, changes, hooks, actor=user.username)
+        return await project_detail(db_session, row)
+
+    @post("/{project_id:uuid}/suggestions", status_code=200, responses=problems(409))
+    async def merge(
+        self, access: TenantAccess, project_id: uuid.UUID, data: SuggestionIds, db_session: AsyncSession
+    ) -> ProjectDetail:
+        """Merge more suggestions into the project; 409 if one is already merged or declined."""
+        user = access.require(*STAFF)
+        row = await projects.merge(db_session, project_id, data.suggestion_ids, actor=user.username)
+        return await project_detail(db_session, row)
+
+    @delete("/{project_id:uuid}/suggestions/{suggestion_id:uuid}", status_code=200)
+    async def unmerge(
+        self, access: TenantAccess, project_id: uuid.UUID, suggestion_id: uuid.UUID, db_session: AsyncSession
+    ) -> ProjectDetail:
+        """Take a suggestion out of the project; it waits in the inbox again."""
+        user = access.require(*STAFF)
+        row = await projects.unmerge(db_session, project_id, suggestion_id, actor=user.username)
+        return await project_detail(db_session, row)
+
+    @post("/{project_id:uuid}/screening", status_code=200)
+    async def screen(
+        self, access: TenantAccess, project_id: uuid.UUID, data: NewScreening, db_session: AsyncSession
+    ) -> ScreeningView:
+        """The government's screening; 422 with the plugin's reason when screening in is refused."""
+        user = access.require("government")
+        hooks = await tenant_hooks(db_session, access.tenant)
+        draft = projects.ScreeningDraft(**{name: getattr(data, name) for name in NewScreening.__struct_fields__})
+        row = await projects.screen(db_session, project_id, draft, hooks, actor=user.username)
+        return screening_view(row, draft.decision)
+
+
+def candidate_list_view(
+    state: candidates.CandidateListState, counts: dict[uuid.UUID, int], locale: str
+) -> CandidateListView:
+    verdict = state.verdict
+    return CandidateListView(
+        year=state.row.year,
+        planned_seats=state.row.planned_seats,
+        status=state.row.status,
+        candidates=[
+            CandidateView(p.id, p.title, p.category, counts.get(p.id, 0), index + 1)
+            for index, p in enumerate(state.projects)
+        ],
+        margin=MarginView(
+            allowed=verdict.allowed,
+            reason=translate(verdict.reason.message, locale, **verdict.reason.params) if verdict.reason else None,
+            minimum=verdict.minimum,
+            maximum=verdict.maximum,
+            no_margin_allowed=verdict.no_margin_allowed,
+        ),
+        fixed_by=state.row.fixed_by,
+        fixed_at=state.row.fixed_at,
+    )
+
+
+YearParam = Parameter(ge=2000, le=2100)
+
+
+class CandidateListsController(Controller):
+    path = "/api/v1/t/{slug:str}/candidate-lists/{year:int}"
+    tags = ["project pool"]
+    dependencies = {"access": Provide(provide_tenant_access)}
+
+    async def _answer(
+        self, db_session: AsyncSession, state: candidates.CandidateListState, request: Request[Any, Any, Any]
+    ) -> CandidateListView:
+        counts = await projects.supporters(db_session, [p.id for p in state.projects])
+        return candidate_list_view(state, counts, request_locale(request))
+
+    @put("/", responses=problems(409))
+    async def save(
+        self,
+        access: TenantAccess,
+        data: CandidateListRequest,
+        db_session: AsyncSession,
+        request: Request[Any, Any, Any],
+        year: int = YearParam,
+    ) -> CandidateListView:
+        """Save the draft list (screened-in projects only) and show the margin rule's verdict on it."""
+        user = access.require("presidium")
+        hooks = await tenant_hooks(db_session, access.tenant)
+        state = await candidates.save_draft(
+            db_session, year, data.planned_seats, data.project_ids, hooks, actor=user.username
+        )
+        return await self._answer(db_session, state, request)
+
+    @get("/")
+    async def show(
+        self, access: TenantAccess, db_session: AsyncSession, request: Request[Any, Any, Any], year: int = YearParam
+    ) -> CandidateListView:
+        """The year's candidate list with the margin rule's verdict."""
+        access.require(*STAFF, "deputy")
+        hooks = await tenant_hooks(db_session, access.tenant)
+        return await self._answer(db_session, await candidates.get(db_session, year, hooks), request)
+
+    @post("/fix", status_code=200, responses=problems(409))
+    async def fix(
+        self, access: TenantAccess, db_session: AsyncSession, request: Request[Any, Any, Any], year: int = YearParam
+    ) -> CandidateListView:
+        """Fix the list; 422 naming ``margin_rule`` unless the tenant's margin rule allows it."""
+        user = access.require("presidium")
+        hooks = await tenant_hooks(db_session, access.tenant)
+        return await self._answer(
+            db_session, await candidates.fix(db_session, year, hooks, actor=user.username), request
+        )

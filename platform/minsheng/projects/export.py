@@ -1,0 +1,71 @@
+"""The project pool as an Excel workbook (issue 3: Excel export of the pool), headers in Chinese."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from minsheng.projects.models import Project
+
+# Offices read this sheet as it is, so the headers are the terms they use (not translated per reader).
+HEADERS = (
+    "项目名称",
+    "类别",
+    "年度",
+    "状态",
+    "民意数（建议条数）",
+    "投资额（元）",
+    "资金来源",
+    "责任单位",
+    "完成时限",
+    "实施地点",
+    "目标任务",
+    "项目内容",
+)
+STATUS_WORDS = {"pool": "储备", "accepted": "初审通过", "rejected": "初审未通过"}
+# A cell beginning with one of these is a formula to Excel; a citizen's text must never run as one.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def pool_workbook(
+    projects: Sequence[Project], supporters: Mapping[uuid.UUID, int], category_names: Mapping[str, str]
+) -> bytes:
+    """One row per project with its supporters, status and budget."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "项目库"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for project in projects:
+        sheet.append(
+            [
+                _safe(project.title),
+                category_names.get(project.category, project.category),
+                project.year,
+                STATUS_WORDS.get(project.status, project.status),
+                supporters.get(project.id, 0),
+                float(project.budget) if project.budget is not None else None,
+                _safe(project.funding_source),
+                _safe(project.responsible_unit),
+                project.deadline,
+                _safe(project.location),
+                _safe(project.target),
+                _safe(project.content),
+            ]
+        )
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHIJKL", (30, 12, 8, 12, 10, 14, 16, 20, 12, 16, 30, 50), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

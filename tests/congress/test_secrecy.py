@@ -1,0 +1,111 @@
+"""Must show 7: after a finished round, nothing in the database links a deputy to a ballot.
+
+The test reads the database as its owner, table by table and cell by cell, without the models:
+whatever a future migration adds is inspected too.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from minsheng.testing import Api
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+async def _dump(url: str) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    """Every row of every table as text, and the reflected schema."""
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        schema = await connection.run_sync(
+            lambda sync: {
+                name: {
+                    "columns": sa.inspect(sync).get_columns(name),
+                    "foreign_keys": sa.inspect(sync).get_foreign_keys(name),
+                }
+                for name in sa.inspect(sync).get_table_names()
+            }
+        )
+        rows = {}
+        for name in schema:
+            result = await connection.execute(sa.text(f'SELECT * FROM "{name}"'))
+            rows[name] = [{k: _text(v) for k, v in row._mapping.items()} for row in result]
+        xmins = {}
+        if connection.dialect.name == "postgresql":
+            for name in ("ballots", "participations"):
+                found = await connection.execute(sa.text(f"SELECT DISTINCT xmin::text FROM {name}"))
+                xmins[name] = {row[0] for row in found}
+        schema["__xmin__"] = xmins
+    await engine.dispose()
+    return rows, schema
+
+
+async def test_no_table_row_or_column_links_a_deputy_to_a_ballot(api: Api, hall) -> None:
+    await hall.add_deputies(6)
+    projects = await hall.add_projects(3)
+    round_id = await hall.open_round(projects, 2)
+    receipts = []
+    for deputy in range(6):
+        response = await hall.vote(round_id, deputy, {"selected": [str(projects[deputy % 3])]})
+        receipts.append(response.json()["receipt"])
+    assert (await hall.close(round_id)).status_code == 200
+
+    rows, schema = await _dump(api.services.settings.migration_database_url)
+
+    # The ballot table: no deputy, no user, no time, nothing sequential; it points only to its round.
+    ballot_columns = {c["name"]: c for c in schema["ballots"]["columns"]}
+    assert set(ballot_columns) == {
+        "tenant_id",
+        "round_id",
+        "id",
+        "content",
+        "valid",
+        "invalid_reason",
+        "receipt",
+        "entry_id",
+    }
+    for column in ballot_columns.values():
+        assert not isinstance(column["type"], sa.DateTime | sa.Date | sa.Time)
+    assert {fk["referred_table"] for fk in schema["ballots"]["foreign_keys"]} == {
+        "tenants",
+        "voting_rounds",
+        "paper_entries",
+    }
+    assert not {fk["referred_table"] for fk in schema["paper_entries"]["foreign_keys"]} & {"deputies", "users"}
+    # Participations: who voted in which round, and nothing else; nothing refers to ballots.
+    assert {c["name"] for c in schema["participations"]["columns"]} == {"tenant_id", "round_id", "deputy_id"}
+    for name, table in schema.items():
+        if name != "__xmin__":
+            assert all(fk["referred_table"] != "ballots" for fk in table["foreign_keys"]), name
+
+    # Cell by cell: no row that holds a ballot's id or receipt also holds a deputy's id, user id or name.
+    ballot_marks = {row["id"] for row in rows["ballots"]} | set(receipts)
+    deputy_marks = {str(d) for d in hall.deputies}
+    deputy_marks |= {row["user_id"] for row in rows["deputies"] if row["user_id"]}
+    deputy_marks |= {row["username"] for row in rows["users"] if row["username"].startswith("d")}
+    deputy_marks = {m.replace("-", "") for m in deputy_marks} | deputy_marks
+    holders = []
+    for name, table_rows in rows.items():
+        for row in table_rows:
+            cells = " ".join(row.values())
+            if any(mark in cells for mark in ballot_marks):
+                holders.append(name)
+                assert not any(mark in cells for mark in deputy_marks), f"{name} links a deputy to a ballot"
+    assert set(holders) == {"ballots", "voting_rounds", "audit_events"}, holders
+    assert len(rows["ballots"]) == 6 and len(rows["participations"]) == 6
+    assert all(uuid.UUID(row["id"]).version == 4 for row in rows["ballots"])
+
+    # PostgreSQL's system columns: the close rewrote both tables in one transaction, so ``xmin``
+    # (the writing transaction) no longer pairs a ballot with its participation.
+    if schema["__xmin__"]:
+        assert len(schema["__xmin__"]["ballots"]) == 1
+        assert schema["__xmin__"]["ballots"] == schema["__xmin__"]["participations"]
