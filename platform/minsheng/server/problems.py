@@ -11,6 +11,8 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from minsheng.errors import DomainError, InvalidFields, TooManyRequests
 from minsheng.plugins.errors import PluginError
@@ -146,7 +148,33 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+def is_contention(exc: Exception) -> bool:
+    """A database too busy to answer in time: the pool's wait ran out, or SQLite's write lock did."""
+    if isinstance(exc, SQLAlchemyTimeoutError):
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+def database_busy_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """503 with Retry-After when the database is saturated: the transaction was rolled back, nothing
+    was written, so the client may simply send the same request again."""
+    if not is_contention(exc):
+        return internal_error_handler(request, exc)
+    request_id = request.scope.get("state", {}).get("request_id", "")
+    log.warning("database_busy", request_id=request_id, path=request.url.path, error=type(exc).__name__)
+    locale = request_locale(request)
+    return problem_response(
+        request,
+        503,
+        translate("Service unavailable", locale),
+        translate("The service is busy; nothing was saved. Try again in a moment", locale),
+        headers={"Retry-After": "1"},
+    )
+
+
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    SQLAlchemyTimeoutError: database_busy_handler,
+    OperationalError: database_busy_handler,
     DomainError: domain_error_handler,
     PluginError: plugin_error_handler,
     ValidationException: validation_error_handler,
