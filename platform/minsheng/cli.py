@@ -191,11 +191,17 @@ def plugins_list() -> None:
 @click.option("--platform", "platform_chain", is_flag=True, help="Verify the platform's own chain")
 @click.argument("export", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify(slug: str | None, platform_chain: bool, export: Path | None) -> None:
-    """Check an audit chain (from the database or an export file); name the first broken link."""
-    from minsheng.audit.verify import verify_database_chain, verify_export
+    """Check an audit chain (database or export file) or a round export; name the first mismatch.
 
+    A round export (``GET /rounds/{id}/export``) is recomputed offline: receipts, ballot hashes,
+    validity and tally through the ballot format, the chain, and the stored result.
+    """
+    from minsheng.audit.round_verify import RoundVerifyResult
+    from minsheng.audit.verify import VerifyResult, verify_database_chain, verify_file
+
+    result: VerifyResult | RoundVerifyResult
     if export is not None:
-        result = verify_export(json.loads(export.read_text(encoding="utf-8")))
+        result = verify_file(json.loads(export.read_text(encoding="utf-8")))
     elif slug or platform_chain:
         result = run(lambda: verify_database_chain(Settings.from_env(), slug))
     else:

@@ -106,25 +106,38 @@ def _in_thread(fn: Any, *args: Any) -> Any:
         return pool.submit(fn, *args).result()
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[PostgresDatabase]:
-    assert PG_URL, "MINSHENG_TEST_DATABASE_URL is not set"
-    base = make_url(PG_URL)
+async def create_postgres_database(base_url: str) -> PostgresDatabase:
+    """A fresh, migrated database beside ``base_url``'s, and the app role that RLS binds.
+
+    Used by the ``postgres_database`` fixture and by the benchmarks in ``tests/bench``.
+    """
+    base = make_url(base_url)
     name = f"minsheng_test_{secrets.token_hex(4)}"
-    _in_thread(
-        asyncio.run,
-        _admin_execute(
-            PG_URL,
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN "
-            f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF; END $$",
-            f"CREATE DATABASE {name}",
-        ),
+    await _admin_execute(
+        base_url,
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN "
+        f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF; END $$",
+        f"CREATE DATABASE {name}",
     )
     owner_url = base.set(database=name).render_as_string(hide_password=False)
     app_url = base.set(database=name, username=APP_ROLE, password=None).render_as_string(hide_password=False)
-    _in_thread(lambda: upgrade(owner_url, app_role=APP_ROLE))
-    yield PostgresDatabase(owner_url=owner_url, app_url=app_url)
-    _in_thread(asyncio.run, _admin_execute(PG_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    # Alembic runs its own event loop: in a worker thread.
+    await asyncio.to_thread(upgrade, owner_url, app_role=APP_ROLE)
+    return PostgresDatabase(owner_url=owner_url, app_url=app_url)
+
+
+async def drop_postgres_database(base_url: str, database: PostgresDatabase) -> None:
+    """Drop a database made by :func:`create_postgres_database`."""
+    name = make_url(database.owner_url).database
+    await _admin_execute(base_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[PostgresDatabase]:
+    assert PG_URL, "MINSHENG_TEST_DATABASE_URL is not set"
+    database: PostgresDatabase = _in_thread(asyncio.run, create_postgres_database(PG_URL))
+    yield database
+    _in_thread(asyncio.run, drop_postgres_database(PG_URL, database))
 
 
 async def truncate_all(owner_url: str) -> None:

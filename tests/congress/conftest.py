@@ -24,7 +24,7 @@ from minsheng.testing import Api, random_slug
 
 @dataclass
 class Hall:
-    """One tenant's congress: ``clerk`` (tenant_admin, presidium) and ``teller`` are staff."""
+    """One tenant's congress: ``clerk`` (tenant_admin, presidium) and two tellers are staff."""
 
     api: Api
     slug: str
@@ -44,6 +44,23 @@ class Hall:
 
     async def teller(self) -> dict[str, str]:
         return await self.api.headers(f"teller-{self.slug}")
+
+    async def second_teller(self) -> dict[str, str]:
+        """The other teller of double entry (DOMAIN.md, "Paper ballots")."""
+        return await self.api.headers(f"teller2-{self.slug}")
+
+    async def enter_paper(self, round_id: str, ballots: list[Any], *, teller: int = 0) -> Any:
+        """Post a batch of paper ballots as the first (0) or the second (1) teller."""
+        headers = await (self.second_teller() if teller else self.teller())
+        return await self.api.client.post(
+            f"{self.base}/rounds/{round_id}/paper-ballots", json={"ballots": ballots}, headers=headers
+        )
+
+    async def enter_twice(self, round_id: str, ballots: list[Any]) -> None:
+        """Double entry: both tellers enter the same ballots (the second in reverse order)."""
+        for teller, batch in ((0, ballots), (1, list(reversed(ballots)))):
+            response = await self.enter_paper(round_id, batch, teller=teller)
+            assert response.status_code == 201, response.text
 
     async def add_staff(self, username: str, roles: list[str]) -> None:
         """A member with ``roles`` and an API token (known to ``api.headers``), without argon2's cost."""
@@ -151,6 +168,7 @@ async def open_hall(api: Api, deputies: int = 0) -> Hall:
     hall = Hall(api=api, slug=slug, tenant_id=uuid.UUID(tenant["id"]))
     await hall.add_staff(f"clerk-{slug}", ["tenant_admin", "presidium"])
     await hall.add_staff(f"teller-{slug}", ["teller"])
+    await hall.add_staff(f"teller2-{slug}", ["teller"])
     if deputies:
         await hall.add_deputies(deputies)
     return hall

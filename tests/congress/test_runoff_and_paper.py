@@ -1,4 +1,6 @@
-"""A tie at the cut-off and its runoff; paper ballots: void rounds, invalid ballots, figures that must add up."""
+"""A tie at the cut-off and its runoff; paper ballots (entered twice, by two tellers): void rounds,
+invalid ballots, figures that must add up. Double entry itself: test_paper_double_entry.py.
+"""
 
 from __future__ import annotations
 
@@ -78,11 +80,10 @@ async def test_paper_ballots_over_marked_count_as_invalid(api: Api, hall) -> Non
     """Must show 6: marking both candidates for one seat (多选作废) makes that ballot invalid, not refused."""
     round_id, (a, b) = await paper_round(hall)
     ballots = [[str(a)], [str(a)], [str(a)], [str(b)], [str(a), str(b)]]
-    entered = await api.client.post(
-        f"{hall.base}/rounds/{round_id}/paper-ballots", json={"ballots": ballots}, headers=await hall.teller()
-    )
+    entered = await hall.enter_paper(round_id, ballots)
     assert entered.status_code == 201, entered.text
     assert {k: entered.json()[k] for k in ("entered", "valid", "invalid")} == {"entered": 5, "valid": 4, "invalid": 1}
+    assert (await hall.enter_paper(round_id, ballots, teller=1)).status_code == 201
     body = (await hall.close(round_id, ballots_issued=5, ballots_returned=5)).json()
     assert body["status"] == "decided"
     assert (body["ballots_issued"], body["ballots_returned"], body["valid"], body["invalid"]) == (5, 5, 4, 1)
@@ -92,15 +93,13 @@ async def test_paper_ballots_over_marked_count_as_invalid(api: Api, hall) -> Non
     ]
     assert len(body["receipts"]) == 5
     events = await api.client.get(f"{hall.base}/audit?action=round.paper_ballots_entered", headers=await hall.clerk())
-    assert events.json()["items"][0]["actor"] == f"teller-{hall.slug}"
+    assert {item["actor"] for item in events.json()["items"]} == {f"teller-{hall.slug}", f"teller2-{hall.slug}"}
 
 
 async def test_more_ballots_returned_than_issued_voids_the_round(api: Api, hall) -> None:
     """Must show 6: returned above issued: void, and the reason says so."""
     round_id, (a, _b) = await paper_round(hall)
-    await api.client.post(
-        f"{hall.base}/rounds/{round_id}/paper-ballots", json={"ballots": [[str(a)]] * 5}, headers=await hall.teller()
-    )
+    await hall.enter_twice(round_id, [[str(a)]] * 5)
     body = (await hall.close(round_id, ballots_issued=4, ballots_returned=5)).json()
     assert body["status"] == "void"
     assert body["reason"] == "5 ballots returned but only 4 issued: the vote is void"
@@ -110,15 +109,12 @@ async def test_more_ballots_returned_than_issued_voids_the_round(api: Api, hall)
 
 async def test_paper_figures_that_do_not_add_up_block_the_close(api: Api, hall) -> None:
     round_id, (a, _b) = await paper_round(hall)
-    teller = await hall.teller()
-    await api.client.post(
-        f"{hall.base}/rounds/{round_id}/paper-ballots", json={"ballots": [[str(a)]] * 3}, headers=teller
-    )
+    await hall.enter_twice(round_id, [[str(a)]] * 3)
     short = await hall.close(round_id, ballots_issued=5, ballots_returned=5)
     assert short.status_code == 409
     assert "3 valid and 0 invalid ballots were entered but 5 were returned" in short.json()["detail"]
     assert (await hall.close(round_id)).status_code == 422, "a paper round needs both counts"
-    await api.client.post(f"{hall.base}/rounds/{round_id}/paper-ballots", json={"ballots": [[]] * 2}, headers=teller)
+    await hall.enter_twice(round_id, [[]] * 2)
     assert (await hall.close(round_id, ballots_issued=5, ballots_returned=5)).status_code == 200
 
 

@@ -149,8 +149,14 @@ async def open_session(session: AsyncSession, settings: Settings, user: User, ki
 
 async def resolve_session(session: AsyncSession, settings: Settings, secret: str, kind: str) -> Principal | None:
     """The user behind a token or cookie, or None when it is unknown, expired or idle too long."""
-    row = await session.get(AuthSession, _digest(secret))
-    if row is None or row.kind != kind:
+    # The session row and its user in one round trip: this runs on every authenticated request.
+    query = select(AuthSession, User).join(User, User.id == AuthSession.user_id)
+    query = query.where(AuthSession.id == _digest(secret))
+    found = (await session.execute(query)).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.kind != kind:
         return None
     now = utcnow()
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
@@ -159,8 +165,7 @@ async def resolve_session(session: AsyncSession, settings: Settings, secret: str
     if expires_at <= now or (kind == "web" and now - last_seen > idle_limit):
         await session.delete(row)
         return None
-    user = await session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - last_seen > TOUCH_INTERVAL:
         row.last_seen_at = now

@@ -152,3 +152,32 @@ class RoundResult(msgspec.Struct):
     tied: list[uuid.UUID]
     reason: str | None
     remaining_seats: int
+
+
+class TellerEntryView(msgspec.Struct):
+    """One teller's entry: all the batches the teller posted, counted together."""
+
+    teller: str
+    batches: list[uuid.UUID]
+    ballots: int
+    valid: int
+    invalid: int
+    counted: bool
+    """True for the entry whose ballots count at close (the first teller's)."""
+
+
+class PaperDifference(msgspec.Struct):
+    content: Any
+    """The ballot's marks, normalised."""
+    counts: dict[str, int]
+    """How many times each teller entered this marking."""
+
+
+class PaperEntriesView(msgspec.Struct):
+    """Double entry (DOMAIN.md, "Paper ballots"): each teller's entry and how they compare."""
+
+    entries: list[TellerEntryView]
+    required_tellers: int
+    agree: bool
+    """At least ``required_tellers`` different tellers entered, and their entries are equal."""
+    differences: list[PaperDifference]

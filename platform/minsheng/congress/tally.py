@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import service as audit
-from minsheng.congress import rounds, sessions
+from minsheng.congress import paper, rounds, sessions
 from minsheng.congress.models import Ballot, Participation, RoundStatus, VotingMethod, VotingRound
 from minsheng.congress.rules import ballot_hash, result_order
 from minsheng.db.base import utcnow
@@ -66,6 +66,21 @@ async def _reshuffle(session: AsyncSession, voting_round: VotingRound, ballots: 
         )
 
 
+async def _counted_paper_ballots(
+    session: AsyncSession, round_id: uuid.UUID, ballots: list[Any], *, check: bool
+) -> list[Any]:
+    """The paper ballots that count: one teller's entry, once the tellers' entries agree (``check``).
+
+    A void round (more returned than issued) needs no agreement: nothing is tallied.
+    """
+    found = await paper.comparison(session, round_id)
+    if check:
+        paper.require_agreement(found)
+    counted = set(found.counted.batches) if found.counted else set()
+    await paper.drop_duplicate_entries(session, found)
+    return [row for row in ballots if row.entry_id in counted]
+
+
 def _counts(issued: int, returned: int, valid: int, invalid: int) -> dict[str, int]:
     return {"ballots_issued": issued, "ballots_returned": returned, "valid": valid, "invalid": invalid}
 
@@ -105,6 +120,10 @@ async def close_round(
         raise InvalidInput("A paper round needs ballots_issued and ballots_returned to close")
 
     validity = hooks.round_validity(issued=issued, returned=returned)
+    if voting_round.method == VotingMethod.PAPER.value:
+        ballots = await _counted_paper_ballots(session, voting_round.id, ballots, check=validity.valid)
+        valid = [row for row in ballots if row.valid]
+        invalid_count = len(ballots) - len(valid)
     if not validity.valid:
         outcome = Outcome("void", reason=validity.reason)
         tally: dict[str, dict[str, int]] = {c: {"yes": 0, "no": 0, "abstain": 0} for c in candidates}

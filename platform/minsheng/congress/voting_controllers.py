@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.models import Role
-from minsheng.congress import ballots, rounds, tally
+from minsheng.congress import ballots, export, paper, rounds, tally
 from minsheng.congress.models import VotingRound
 from minsheng.congress.schemas import (
     BallotIn,
@@ -19,10 +19,13 @@ from minsheng.congress.schemas import (
     Created,
     NewRunoff,
     PaperBallotsIn,
+    PaperDifference,
+    PaperEntriesView,
     PaperEntryView,
     Receipt,
     RoundResult,
     RoundView,
+    TellerEntryView,
 )
 from minsheng.server.dependencies import TenantAccess, provide_tenant_access
 from minsheng.server.openapi import problems
@@ -30,6 +33,7 @@ from minsheng.server.problems import request_locale
 from minsheng.web.i18n import translate
 
 ROUND_MANAGERS = (Role.TENANT_ADMIN.value, Role.PRESIDIUM.value)
+PAPER_READERS = (Role.TELLER.value, *ROUND_MANAGERS)
 
 
 async def round_view(db_session: AsyncSession, voting_round: VotingRound) -> RoundView:
@@ -121,6 +125,51 @@ class RoundsController(Controller):
             entry_id=figures.entry_id, entered=figures.entered, valid=figures.valid, invalid=figures.invalid
         )
 
+    @get("/{round_id:uuid}/paper-entries")
+    async def paper_entries(
+        self, access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession
+    ) -> PaperEntriesView:
+        """Each teller's entry of the paper ballots and how they compare (tellers, tenant admins, presidium).
+
+        ``differences`` lists every marking whose count differs between the entries, with each
+        teller's count, so those ballots can be counted again.
+        """
+        access.require(*PAPER_READERS)
+        await rounds.get_round(db_session, round_id)
+        found = await paper.comparison(db_session, round_id)
+        return PaperEntriesView(
+            entries=[
+                TellerEntryView(
+                    teller=entry.teller,
+                    batches=list(entry.batches),
+                    ballots=entry.ballots,
+                    valid=entry.valid,
+                    invalid=entry.invalid,
+                    counted=entry is found.counted,
+                )
+                for entry in found.entries
+            ],
+            required_tellers=paper.REQUIRED_TELLERS,
+            agree=found.agree,
+            differences=[PaperDifference(content=d["content"], counts=d["counts"]) for d in found.differences],
+        )
+
+    @delete("/{round_id:uuid}/paper-entries/{entry_id:uuid}", status_code=204, responses=problems(409))
+    async def withdraw_paper(
+        self, access: TenantAccess, round_id: uuid.UUID, entry_id: uuid.UUID, db_session: AsyncSession
+    ) -> None:
+        """Withdraw one of your own batches from an open paper round, to enter the recount (tellers)."""
+        user = access.require(Role.TELLER.value)
+        await paper.withdraw_batch(db_session, round_id, entry_id, teller=user.username)
+
+    @get("/{round_id:uuid}/export", responses=problems(409))
+    async def export(self, access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession) -> dict[str, Any]:
+        """A closed round for ``minsheng verify`` (``minsheng-round-export/1``): ballots without
+        deputies, the stored result, and the audit chain up to the round's close.
+        """
+        access.require(*ROUND_MANAGERS)
+        return await export.round_export(db_session, round_id)
+
     @post("/{round_id:uuid}/close", status_code=200, responses=problems(409))
     async def close(
         self,
@@ -132,7 +181,8 @@ class RoundsController(Controller):
     ) -> RoundResult:
         """Close an open round and answer its result; a paper round needs ballots issued and returned.
 
-        409 when the round is not open or the paper ballots entered do not add up to those returned.
+        409 when the round is not open, the paper ballots were not entered by two tellers or their
+        entries differ (``differences`` lists them), or the ballots entered do not add up to those returned.
         """
         user = access.require(*ROUND_MANAGERS)
         counts = data or CloseRound()

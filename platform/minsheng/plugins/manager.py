@@ -43,6 +43,8 @@ PROJECT = "minsheng"
 ENTRY_POINT_GROUP = "minsheng"
 SETTINGS_SCHEMA_HOOK = "minsheng_settings_schema"
 #: Hooks called for a tenant (all but the settings schema, which belongs to a plugin, not a tenant).
+#: How many tenant views a manager keeps (one per tenant and configuration in use).
+VIEW_CACHE_SIZE = 4096
 TENANT_HOOKS = tuple(name for name in vars(hookspecs) if name.startswith("minsheng_") and name != SETTINGS_SCHEMA_HOOK)
 
 
@@ -54,6 +56,7 @@ class MinshengPluginManager(pluggy.PluginManager):
         self.add_hookspecs(hookspecs)
         self._callers: dict[frozenset[str], dict[str, pluggy.HookCaller]] = {}
         self._schemas: dict[str, Mapping[str, object] | None] | None = None
+        self._views: dict[Hashable, TenantView] = {}
         self._lock = threading.Lock()
 
     # Registering or unregistering changes which plugins each subset must leave out (and pluggy's
@@ -77,6 +80,18 @@ class MinshengPluginManager(pluggy.PluginManager):
         with self._lock:
             self._callers = {}
             self._schemas = None
+            self._views = {}
+
+    def cached_view(self, key: Hashable) -> TenantView | None:
+        """A view made earlier from exactly the same tenant and configuration chain, if any."""
+        return self._views.get(key)
+
+    def remember_view(self, key: Hashable, view: TenantView) -> None:
+        """Keep ``view`` for ``key`` (the cache is bounded: emptied when full, then refilled by use)."""
+        with self._lock:
+            if len(self._views) >= VIEW_CACHE_SIZE:
+                self._views = {}
+            self._views[key] = view
 
     def plugin_names(self) -> frozenset[str]:
         """Names of the registered plugins (blocked names excluded)."""
@@ -190,8 +205,16 @@ def make_tenant_view(
     """
     if not ancestry or ancestry[-1] != slug or len(ancestry) != len(chain):
         raise ValueError(f"ancestry {tuple(ancestry)} must end with {slug!r} and match the chain")
+    # Validating every plugin's settings against its JSON schema costs more than the rest of a
+    # request; a view depends on nothing but these arguments (and the registered plugins, whose
+    # change empties the cache), so it is made once per distinct tenant and configuration chain.
+    # The key holds the configurations themselves, not a timestamp: any edit, by any path, misses.
+    key = _view_key(id, slug, name, level, ancestry, chain)
+    view = manager.cached_view(key) if key is not None else None
+    if view is not None:
+        return view
     configuration = resolve_configuration(manager, chain)
-    return TenantView(
+    view = TenantView(
         id=id,
         slug=slug,
         name=name,
@@ -200,6 +223,43 @@ def make_tenant_view(
         enabled_plugins=configuration.plugins,
         plugin_settings=cast(Mapping[str, Mapping[str, object]], freeze(configuration.settings)),
     )
+    if key is not None:
+        manager.remember_view(key, view)
+    return view
+
+
+class _Unhashable(Exception):
+    pass
+
+
+def _hashable(value: object) -> Hashable:
+    """A hashable image of plain data that tells apart what a JSON schema tells apart (1, 1.0, True)."""
+    if isinstance(value, Mapping):
+        items = [(_hashable(k), _hashable(v)) for k, v in value.items()]
+        try:
+            return ("map", tuple(sorted(items, key=repr)))
+        except TypeError as exc:
+            raise _Unhashable from exc
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(_hashable(item) for item in value))
+    if value is None or isinstance(value, str | int | float | bool):
+        return (type(value).__name__, value)
+    raise _Unhashable
+
+
+def _view_key(
+    id: Hashable, slug: str, name: str, level: str, ancestry: Sequence[str], chain: Sequence[LevelConfiguration]
+) -> Hashable | None:
+    """The cache key of a view, or None (not cached) when a setting is not plain data."""
+    try:
+        levels = tuple(
+            (None if plugins is None else tuple(plugins), _hashable(settings or {})) for plugins, settings in chain
+        )
+        key = (id, slug, name, level, tuple(ancestry), levels)
+        hash(key)
+    except (_Unhashable, TypeError):
+        return None
+    return key
 
 
 def digest_algorithms(manager: MinshengPluginManager | None = None) -> dict[str, Callable[[bytes], str]]:

@@ -106,7 +106,8 @@ class TenantAccess:
 
 
 async def _enter_tenant(db_session: AsyncSession, slug: str) -> Tenant:
-    tenant = await tenancy.find_by_slug(db_session, slug)
+    # With its ancestors: the tenant's hooks need their configurations, and they come in one query.
+    tenant = await tenancy.find_with_ancestry(db_session, slug)
     if tenant is None:
         raise NotFound("Not found")
     set_current_tenant(TenantRef(tenant.id, tenant.slug))

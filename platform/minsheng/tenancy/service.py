@@ -7,9 +7,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from minsheng.audit import service as audit
 from minsheng.errors import Conflict, InvalidInput, NotFound
@@ -68,6 +69,29 @@ def check_placement(level: TenantLevel, parent: Tenant | None) -> None:
 
 async def find_by_slug(session: AsyncSession, slug: str) -> Tenant | None:
     return (await session.execute(select(Tenant).where(Tenant.slug == slug))).scalar_one_or_none()
+
+
+def _tenant_with_ancestry() -> Select[Tenant]:
+    chain = select(Tenant.id, Tenant.parent_id).where(Tenant.slug == bindparam("slug")).cte("chain", recursive=True)
+    parent = aliased(Tenant)
+    chain = chain.union_all(select(parent.id, parent.parent_id).join(chain, parent.id == chain.c.parent_id))
+    return select(Tenant).join(chain, Tenant.id == chain.c.id)
+
+
+# Built once: constructing the recursive query costs more than running it.
+_TENANT_WITH_ANCESTRY = _tenant_with_ancestry()
+_LOADED_TENANTS = "minsheng.loaded_tenants"
+
+
+async def find_with_ancestry(session: AsyncSession, slug: str) -> Tenant | None:
+    """The tenant ``slug``, loading its ancestors in the same query (one round trip per request).
+
+    The ancestors stay in the session (held in ``session.info``, as its identity map holds rows only
+    weakly), so ``configuration.ancestry`` then walks them with ``session.get`` and no SQL.
+    """
+    rows = (await session.execute(_TENANT_WITH_ANCESTRY, {"slug": slug})).scalars().all()
+    session.info.setdefault(_LOADED_TENANTS, []).extend(rows)
+    return next((tenant for tenant in rows if tenant.slug == slug), None)
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Tenant:
