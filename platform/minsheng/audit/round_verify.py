@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from minsheng.audit.service import verify_events
 from minsheng.congress.rules import ballot_hash, receipt_code
@@ -54,24 +54,10 @@ def installed_ballot_formats() -> dict[str, BallotFormat]:
     Each plugin is asked with a neutral platform-level view holding its default settings, as the
     verifier does for digest algorithms.
     """
-    from minsheng.plugins.configuration import freeze, schema_defaults
-    from minsheng.plugins.manager import get_plugin_manager
-    from minsheng.plugins.tenant import TenantView
+    from minsheng.plugins.manager import get_plugin_manager, neutral_view
 
     manager = get_plugin_manager()
-    schemas = manager.settings_schemas()
-    neutral = TenantView(
-        id=None,
-        slug="",
-        name="",
-        level="platform",
-        ancestry=(),
-        enabled_plugins=tuple(sorted(schemas)),
-        plugin_settings=cast(
-            Mapping[str, Mapping[str, object]],
-            freeze({plugin: schema_defaults(schema) if schema else {} for plugin, schema in schemas.items()}),
-        ),
-    )
+    neutral = neutral_view(manager)
     return manager.hooks_for(neutral).ballot_formats()
 
 

@@ -262,15 +262,14 @@ def _view_key(
     return key
 
 
-def digest_algorithms(manager: MinshengPluginManager | None = None) -> dict[str, Callable[[bytes], str]]:
-    """Every digest algorithm an installed plugin offers, by name, for the offline verifier.
+def neutral_view(manager: MinshengPluginManager) -> TenantView:
+    """A platform-level view enabling every installed plugin with its default settings.
 
-    A verifier follows the algorithm each event names, whichever tenant wrote it, so every installed
-    plugin is asked, with a neutral platform-level view holding each plugin's default settings.
+    Offline verifiers use it: they follow what an export names (a digest, a ballot format), whichever
+    tenant wrote it, so every installed plugin must be able to answer.
     """
-    manager = manager or get_plugin_manager()
     schemas = manager.settings_schemas()
-    neutral = TenantView(
+    return TenantView(
         id=None,
         slug="",
         name="",
@@ -282,6 +281,16 @@ def digest_algorithms(manager: MinshengPluginManager | None = None) -> dict[str,
             freeze({plugin: schema_defaults(schema) if schema else {} for plugin, schema in schemas.items()}),
         ),
     )
+
+
+def digest_algorithms(manager: MinshengPluginManager | None = None) -> dict[str, Callable[[bytes], str]]:
+    """Every digest algorithm an installed plugin offers, by name, for the offline verifier.
+
+    A verifier follows the algorithm each event names, whichever tenant wrote it, so every installed
+    plugin is asked, with a neutral platform-level view holding each plugin's default settings.
+    """
+    manager = manager or get_plugin_manager()
+    neutral = neutral_view(manager)
     algorithms: dict[str, Callable[[bytes], str]] = {}
     # pluggy keeps implementations in reverse call order; reversed, the most specific comes first.
     for impl in reversed(manager.hook.minsheng_audit_digest.get_hookimpls()):
