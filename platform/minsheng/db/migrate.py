@@ -20,7 +20,7 @@ def alembic_config(url: str, app_role: str | None = None) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head", app_role: str | None = None) -> None:
+def upgrade(url: str, revision: str = "heads", app_role: str | None = None) -> None:
     """Bring the schema at ``url`` (connected as the tables' owner) up to ``revision``.
 
     ``app_role`` (PostgreSQL) is then granted data access, never ownership, so RLS binds it.
@@ -30,7 +30,7 @@ def upgrade(url: str, revision: str = "head", app_role: str | None = None) -> No
     command.upgrade(alembic_config(url, app_role), revision)
 
 
-async def upgrade_async(url: str, revision: str = "head", app_role: str | None = None) -> None:
+async def upgrade_async(url: str, revision: str = "heads", app_role: str | None = None) -> None:
     """``upgrade`` from inside a running event loop (Alembic's env runs its own loop)."""
     await asyncio.to_thread(upgrade, url, revision, app_role)
 
