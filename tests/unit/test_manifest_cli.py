@@ -61,3 +61,17 @@ def test_plugins_list_shows_the_defaults_with_their_hooks_and_tenants(tmp_path: 
     assert "minsheng.defaults" in output
     assert "minsheng_margin_rule" in output
     assert "tenants: 15" in output
+    assert "henan-baofeng" in output and "tenants: 13 (baofeng," in output
+
+
+def test_the_second_region_uses_other_plugins_and_applies_idempotently(tmp_path: Path) -> None:
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}")
+    manifest = str(ROOT / "tenants" / "zhejiang-zhenhai.yaml")
+    code, output = run(tmp_path, "tenants", "apply", manifest)
+    assert code == 0 and "9 tenant(s) changed" in output, output
+    code, output = run(tmp_path, "tenants", "apply", manifest)
+    assert code == 0 and "no changes" in output
+    code, output = run(tmp_path, "plugins", "list")
+    # Zhenhai and its six towns use the Zhejiang rules and SM3; nobody in that region uses Henan's.
+    assert "zhejiang\n" in output and "tenants: 7 (zhenhai," in output
+    assert "henan-baofeng\n  hooks" in output and "tenants: 0" in output
