@@ -45,6 +45,8 @@ async def test_duplicate_slug_is_409_and_bad_level_or_parent_422(api: Api) -> No
         headers=headers,
     )
     assert wrong_parent.status_code == 422
+    # Levels are named in Chinese inside the Chinese sentence, not as English codes.
+    assert wrong_parent.json()["detail"] == "乡镇不能隶属于省"
     listing = (await api.client.get("/api/v1/admin/tenants", headers=headers)).json()
     assert listing["total"] == 1, "a refused request leaves nothing behind"
 

@@ -12,6 +12,7 @@ from minsheng.web import i18n
 from minsheng.web.i18n import (
     DEFAULT_LOCALE,
     SUPPORTED_LOCALES,
+    Term,
     extract_messages,
     format_datetime,
     format_number,
@@ -161,6 +162,14 @@ def test_parameters_are_filled_in_after_translation() -> None:
     assert translate("A {level} cannot be placed under a {parent_level}", "zh_CN", level="省", parent_level="县") == (
         "省不能隶属于县"
     )
+
+
+def test_a_term_parameter_is_translated_with_its_sentence() -> None:
+    message = "A {level} cannot be placed under a {parent_level}"
+    params = {"level": Term("province"), "parent_level": Term("county")}
+    assert translate(message, "zh_CN", **params) == "省不能隶属于县"
+    assert translate(message, "en", **params) == "A province cannot be placed under a county"
+    assert str(Term("township")) == "township"
 
 
 def test_a_message_without_parameters_is_not_formatted() -> None:

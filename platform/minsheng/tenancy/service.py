@@ -19,6 +19,7 @@ from minsheng.tenancy.configuration import validate_configuration
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.tenancy.isolation import rebind_tenant
 from minsheng.tenancy.models import Tenant, TenantLevel
+from minsheng.web.i18n import Term
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -61,9 +62,11 @@ def check_placement(level: TenantLevel, parent: Tenant | None) -> None:
     parent_level = parent.level if parent else None
     if parent_level not in ALLOWED_PARENTS[level]:
         if parent is None:
-            raise InvalidInput("A {level} needs a parent tenant", level=level.value)
+            raise InvalidInput("A {level} needs a parent tenant", level=Term(level.value))
         raise InvalidInput(
-            "A {level} cannot be placed under a {parent_level}", level=level.value, parent_level=parent.level.value
+            "A {level} cannot be placed under a {parent_level}",
+            level=Term(level.value),
+            parent_level=Term(parent.level.value),
         )
 
 

@@ -85,6 +85,20 @@ def msgid(text: str) -> str:
     return text
 
 
+class Term(str):
+    """A parameter that is itself a message id (a level, a status): translated with the sentence.
+
+    Codes such as ``township`` inside a Chinese sentence read badly; passing ``Term(msgid("township"))``
+    makes ``translate`` show 乡镇 there, while logs and ``str()`` keep the English word.
+    """
+
+    __slots__ = ()
+
+
+def _translated_params(locale: str, params: Mapping[str, object]) -> dict[str, object]:
+    return {key: translate(value, locale) if isinstance(value, Term) else value for key, value in params.items()}
+
+
 # --- locales ----------------------------------------------------------------------------------------
 
 
@@ -190,13 +204,13 @@ def translate(message: str, locale: str, /, **params: object) -> str:
     if not message:
         return message  # gettext("") would answer with the catalog's header
     translated = translator(_supported(locale)).gettext(message)
-    return _format(translated, message, params) if params else translated
+    return _format(translated, message, _translated_params(locale, params)) if params else translated
 
 
 def translate_plural(singular: str, plural: str, count: int, locale: str, /, **params: object) -> str:
     """Translate a message with a plural form; ``{num}`` in it is ``count``."""
     translated = translator(_supported(locale)).ngettext(singular, plural, count)
-    values = {"num": count, **params}
+    values = {"num": count, **_translated_params(locale, params)}
     return _format(translated, singular if count == 1 else plural, values)
 
 
