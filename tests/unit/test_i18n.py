@@ -13,7 +13,6 @@ from minsheng.web.i18n import (
     DEFAULT_LOCALE,
     SUPPORTED_LOCALES,
     Term,
-    extract_messages,
     format_datetime,
     format_number,
     msgid,
@@ -24,6 +23,7 @@ from minsheng.web.i18n import (
     translate_plural,
     translator,
 )
+from minsheng.web.i18n.catalogs import extract_messages
 from minsheng.web.templating import local_redirect_target, render_to_string, status_title
 
 

@@ -19,13 +19,12 @@ them (untranslated) to every catalog, ready for a translator.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
+from importlib.metadata import entry_points
+from importlib.util import find_spec
 from io import BytesIO
 from pathlib import Path
 from string import Formatter
@@ -35,13 +34,15 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
 SUPPORTED_LOCALES: tuple[str, ...] = ("zh_CN", "en")
+# Plugins are found like the plugin manager finds them; their catalogs live in ``<module>/locale``.
+PLUGIN_ENTRY_POINT_GROUP = "minsheng"
+PLUGIN_CATALOG_FOLDER = "locale"
 DEFAULT_LOCALE = "zh_CN"
 LANG_COOKIE = "lang"
 # Times are shown in China's time zone; naive datetimes are taken as UTC (Babel's convention).
@@ -51,27 +52,6 @@ DISPLAY_TIMEZONE = ZoneInfo("Asia/Shanghai")
 # than a module ``i18n.py`` beside an ``i18n/`` folder, which type checkers take for a namespace package.)
 CATALOG_DIR = Path(__file__).resolve().parent
 PACKAGE_DIR = CATALOG_DIR.parent.parent
-
-# Functions whose first (for ngettext: first two) string arguments are message ids.
-EXTRACTION_KEYWORDS: dict[str, tuple[int, ...] | None] = {
-    "_": None,
-    "gettext": None,
-    "ngettext": (1, 2),
-    "msgid": None,
-    "translate": None,
-    # Domain refusals and rule reasons carry their msgid as a literal argument (minsheng.errors).
-    "DomainError": None,
-    "InvalidInput": None,
-    "InvalidFields": None,
-    "Unauthorized": None,
-    "Forbidden": None,
-    "NotFound": None,
-    "Conflict": None,
-    "TooManyRequests": None,
-    "RuleViolation": (2,),
-    "UploadRefused": None,
-    "Reason": None,
-}
 
 # The primary language of a browser's locale, mapped to the catalog that serves it. Any Chinese
 # (traditional script included) reads the simplified catalog better than the English one.
@@ -159,15 +139,44 @@ def _supported(locale: str) -> str:
 # --- catalogs ---------------------------------------------------------------------------------------
 
 
-def catalog_path(locale: str) -> Path:
-    """The ``.po`` file of ``locale``."""
-    return CATALOG_DIR / locale / "LC_MESSAGES" / "messages.po"
+def catalog_path(locale: str, catalog_dir: Path = CATALOG_DIR) -> Path:
+    """The ``.po`` file of ``locale`` (the platform's, or a plugin's under its ``locale`` folder)."""
+    return catalog_dir / locale / "LC_MESSAGES" / "messages.po"
 
 
-def read_catalog(locale: str) -> Catalog:
-    """Parse the ``.po`` file of ``locale``."""
-    with catalog_path(locale).open("rb") as source:
+def read_catalog(locale: str, catalog_dir: Path = CATALOG_DIR) -> Catalog:
+    """Parse the ``.po`` file of ``locale``; a plugin without one for ``locale`` gets an empty catalog."""
+    path = catalog_path(locale, catalog_dir)
+    if catalog_dir != CATALOG_DIR and not path.exists():
+        return Catalog(locale=locale, domain="messages")
+    with path.open("rb") as source:
         return read_po(source, locale=locale, domain="messages")
+
+
+@lru_cache(maxsize=1)
+def plugin_catalog_dirs() -> tuple[Path, ...]:
+    """The ``locale`` folders shipped beside the installed plugins' modules (entry-point group ``minsheng``).
+
+    A plugin's labels and rule reasons are English message ids like the platform's; its own catalog
+    translates them, so a plugin never needs an edit to the platform's catalog.
+    """
+    found: list[Path] = []
+    for entry_point in sorted(entry_points(group=PLUGIN_ENTRY_POINT_GROUP), key=lambda e: e.name):
+        module_name = entry_point.value.split(":", 1)[0]
+        spec = find_spec(module_name)
+        if spec is None or spec.origin is None:
+            continue
+        folder = Path(spec.origin).parent / PLUGIN_CATALOG_FOLDER
+        if folder.is_dir():
+            found.append(folder)
+    return tuple(found)
+
+
+def _compile(catalog: Catalog) -> Translations:
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain="messages")
 
 
 @lru_cache(maxsize=len(SUPPORTED_LOCALES))
@@ -176,16 +185,19 @@ def translator(locale: str) -> Translations:
 
     It has ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext``, so it also suits Jinja's
     ``install_gettext_translations``. Untranslated and fuzzy messages fall back to the English id.
+    The platform's catalog answers first; the plugins' catalogs answer what it does not know.
     """
-    buffer = BytesIO()
-    write_mo(buffer, read_catalog(_supported(locale)), use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(fp=buffer, domain="messages")
+    supported = _supported(locale)
+    translations = _compile(read_catalog(supported))
+    for folder in plugin_catalog_dirs():
+        translations.add_fallback(_compile(read_catalog(supported, folder)))
+    return translations
 
 
 def reload_catalogs() -> None:
     """Forget the compiled catalogs, so the next use reads the ``.po`` files again."""
     translator.cache_clear()
+    plugin_catalog_dirs.cache_clear()
 
 
 def _format(translated: str, original: str, params: Mapping[str, object]) -> str:
@@ -232,115 +244,6 @@ def format_date(value: dt.date, locale: str, format: str = "long") -> str:
     return babel_format_date(value, format, locale=_supported(locale))
 
 
-# --- extraction -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """Where a message id was found in the source."""
-
-    path: str
-    line: int
-
-
-def _skip_directory(path: str) -> bool:
-    name = Path(path).name
-    return not (name.startswith((".", "_")) or name == "node_modules")
-
-
-def extract_messages(root: Path = PACKAGE_DIR) -> dict[str | tuple[str, str], list[Occurrence]]:
-    """Every message id marked in the Python code and the templates under ``root``.
-
-    Python: calls of ``_``, ``gettext``, ``ngettext``, ``msgid`` and ``translate`` with literal strings.
-    Templates (``web/templates``): ``_()``, ``gettext()``, ``ngettext()`` and ``{% trans %}`` blocks.
-    A plural message is keyed by its (singular, plural) pair.
-    """
-    method_map = [
-        ("**.py", "python"),
-        ("**/templates/**.html", "jinja2.ext:babel_extract"),
-        ("**/templates/**.txt", "jinja2.ext:babel_extract"),
-    ]
-    options_map = {
-        "**/templates/**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"},
-        "**/templates/**.txt": {"extensions": "jinja2.ext.i18n", "silent": "false"},
-    }
-    found: dict[str | tuple[str, str], list[Occurrence]] = {}
-    for filename, line, message, _comments, _context in extract_from_dir(
-        str(root),
-        method_map=method_map,
-        options_map=options_map,
-        keywords=EXTRACTION_KEYWORDS,
-        directory_filter=_skip_directory,
-    ):
-        key: str | tuple[str, str] = (message[0], message[1]) if isinstance(message, tuple) else message
-        found.setdefault(key, []).append(Occurrence(filename, line))
-    return found
-
-
-def missing_messages(
-    locale: str, messages: Iterable[str | tuple[str, str]] | None = None
-) -> list[str | tuple[str, str]]:
-    """The extracted message ids (or the given ones) that the catalog of ``locale`` lacks."""
-    catalog = read_catalog(locale)
-    wanted = extract_messages() if messages is None else messages
-    return sorted(
-        (key for key in wanted if catalog.get(key[0] if isinstance(key, tuple) else key) is None),
-        key=lambda key: key if isinstance(key, str) else key[0],
-    )
-
-
 def placeholders(text: str) -> set[str]:
     """The ``str.format`` field names in ``text`` ("{minutes} min" -> {"minutes"})."""
     return {field for _literal, field, _spec, _conversion in Formatter().parse(text) if field is not None}
-
-
-def _update_catalogs() -> int:
-    extracted = extract_messages()
-    for locale in SUPPORTED_LOCALES:
-        catalog = read_catalog(locale)
-        added = 0
-        for key in extracted:
-            if isinstance(key, tuple):
-                if catalog.get(key[0]) is None:
-                    catalog.add(key, ("", ""))
-                    added += 1
-            elif catalog.get(key) is None:
-                catalog.add(key, "")
-                added += 1
-        if added:
-            with catalog_path(locale).open("wb") as target:
-                write_po(target, catalog, width=110, no_location=True, omit_header=False)
-        print(f"{locale}: {added} message(s) added")
-    return 0
-
-
-def _check_catalogs() -> int:
-    extracted = extract_messages()
-    problems = 0
-    for locale in SUPPORTED_LOCALES:
-        for key in missing_messages(locale, extracted):
-            problems += 1
-            where = ", ".join(f"{o.path}:{o.line}" for o in extracted[key])
-            print(f"{locale}: missing {key!r} ({where})")
-    untranslated = [m.id for m in read_catalog(DEFAULT_LOCALE) if m.id and not all(_strings(m.string))]
-    for message_id in untranslated:
-        problems += 1
-        print(f"{DEFAULT_LOCALE}: untranslated {message_id!r}")
-    return 1 if problems else 0
-
-
-def _strings(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
-    if value is None:
-        return ("",)
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m minsheng.web.i18n", description=__doc__)
-    parser.add_argument("command", choices=("check", "update"))
-    arguments = parser.parse_args(argv)
-    return _check_catalogs() if arguments.command == "check" else _update_catalogs()
-
-
-if __name__ == "__main__":
-    sys.exit(main())

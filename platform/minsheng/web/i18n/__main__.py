@@ -2,6 +2,6 @@
 
 import sys
 
-from minsheng.web.i18n import main
+from minsheng.web.i18n.catalogs import main
 
 sys.exit(main())
