@@ -1,8 +1,11 @@
-"""Per-client rate limits (fixed windows): in memory when embedded, in Redis when there is one.
+"""Per-client rate limits (sliding windows): in memory when embedded, in Redis when there is one.
 
 A limit is "at most ``count`` hits per ``seconds``". Each window is a counter keyed by its start, so
-one hit costs one increment; a client that exceeds a limit is told when its window ends
-(``Retry-After``). Redis makes the limit hold across app servers; when Redis is down the limiter falls
+one hit costs one increment. A fixed window alone would let a client spend its limit at the end of one
+window and again at the start of the next; so the previous window's count also weighs in, in proportion
+to how much of it still lies within the last ``seconds`` (the sliding-window estimate). A client that
+exceeds a limit is told how long until the estimate is back under it (``Retry-After``).
+Redis makes the limit hold across app servers; when Redis is down the limiter falls
 back to counting in memory (per server) rather than refusing citizens or letting everything through.
 """
 
@@ -52,9 +55,46 @@ def _window(now: float, seconds: int) -> tuple[int, int]:
     return start, max(1, math.ceil(start + seconds - now))
 
 
-def _verdict(counts: Sequence[tuple[int, Limit, int]]) -> Decision:
-    waits = [left for count, limit, left in counts if count > limit.count]
-    return Decision(False, max(waits)) if waits else Decision(True)
+@dataclass(frozen=True)
+class _Count:
+    """One limit's counters at ``now``: hits in the current window and in the one before it."""
+
+    limit: Limit
+    now: float
+    current: int
+    previous: int
+
+    @property
+    def start(self) -> int:
+        return _window(self.now, self.limit.seconds)[0]
+
+    @property
+    def estimate(self) -> float:
+        """Hits within the last ``seconds``, the previous window weighted by its part still inside."""
+        elapsed = (self.now - self.start) / self.limit.seconds
+        return self.previous * (1 - elapsed) + self.current
+
+    def wait(self) -> int:
+        """Seconds until the next hit would be within the limit (0 when this one was).
+
+        Refused hits count too, so a client that keeps hammering keeps itself waiting.
+        """
+        seconds, count = self.limit.seconds, self.limit.count
+        if self.estimate <= count:
+            return 0
+        if self.current + 1 <= count:
+            # Within this window: the previous window's weight must fall far enough.
+            until = self.start + seconds * (1 - (count - self.current - 1) / self.previous)
+        else:
+            # This window alone is full: in the next, its own weight must fall far enough.
+            until = self.start + seconds + seconds * (1 - (count - 1) / self.current)
+        return max(1, math.ceil(until - self.now))
+
+
+def _verdict(counts: Sequence[_Count]) -> Decision:
+    waits = [count.wait() for count in counts]
+    longest = max(waits, default=0)
+    return Decision(False, longest) if longest else Decision(True)
 
 
 class MemoryRateLimiter:
@@ -72,18 +112,20 @@ class MemoryRateLimiter:
             self._sweep(now)
             counts = []
             for limit in limits:
-                start, left = _window(now, limit.seconds)
+                start, _left = _window(now, limit.seconds)
                 slot = (key, limit.seconds, start)
                 self._counters[slot] = self._counters.get(slot, 0) + 1
-                counts.append((self._counters[slot], limit, left))
+                previous = self._counters.get((key, limit.seconds, start - limit.seconds), 0)
+                counts.append(_Count(limit, now, self._counters[slot], previous))
         return _verdict(counts)
 
     def _sweep(self, now: float) -> None:
-        # Ended windows are dropped once a minute, so memory follows the number of active clients.
+        # Windows that no longer weigh in are dropped once a minute, so memory follows the number of
+        # active clients.
         if now < self._next_sweep:
             return
         self._next_sweep = now + 60
-        for slot in [s for s in self._counters if s[2] + s[1] <= now]:
+        for slot in [s for s in self._counters if s[2] + 2 * s[1] <= now]:
             del self._counters[slot]
 
     async def close(self) -> None:
@@ -91,7 +133,8 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    """Counters in Redis (INCR and EXPIRE in one round trip), shared by every app server."""
+    """Counters in Redis (INCR, EXPIRE and the previous window's GET in one round trip), shared by every
+    app server."""
 
     def __init__(self, url: str, fallback: RateLimiter | None = None, timeout: float = 0.5) -> None:
         self._redis: Redis = Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
@@ -100,13 +143,15 @@ class RedisRateLimiter:
 
     async def hit(self, key: str, limits: Sequence[Limit]) -> Decision:
         now = time.time()
-        windows = [(limit, *_window(now, limit.seconds)) for limit in limits]
+        windows = [(limit, _window(now, limit.seconds)[0]) for limit in limits]
         try:
             async with self._redis.pipeline(transaction=False) as pipe:
-                for limit, start, _left in windows:
+                for limit, start in windows:
                     name = f"minsheng:rate:{key}:{limit.seconds}:{start}"
                     pipe.incr(name)
-                    pipe.expire(name, limit.seconds + 1)
+                    # Kept for two windows: the next window still weighs this one in.
+                    pipe.expire(name, 2 * limit.seconds + 1)
+                    pipe.get(f"minsheng:rate:{key}:{limit.seconds}:{start - limit.seconds}")
                 replies = await pipe.execute()
         except (TimeoutError, RedisError, OSError) as exc:
             if not self._down:
@@ -116,7 +161,10 @@ class RedisRateLimiter:
         if self._down:
             log.info("ratelimit.redis_back")
             self._down = False
-        counts = [(int(replies[2 * i]), limit, left) for i, (limit, _start, left) in enumerate(windows)]
+        counts = [
+            _Count(limit, now, int(replies[3 * i]), int(replies[3 * i + 2] or 0))
+            for i, (limit, _start) in enumerate(windows)
+        ]
         return _verdict(counts)
 
     async def close(self) -> None:
