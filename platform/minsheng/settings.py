@@ -40,6 +40,19 @@ class S3Settings:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """Where the e-mail notification channel sends (``MINSHENG_SMTP_*``)."""
+
+    host: str
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    sender: str = "minsheng@localhost"
+    starttls: bool = False
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -60,7 +73,11 @@ class Settings:
     suggestion_rate_per_day: int = 30
     log_json: bool = True
     debug: bool = False
+    # The address citizens reach the platform at: printed in posters' QR codes (documents).
+    public_url: str = "http://127.0.0.1:8000"
     extra: dict[str, str] = field(default_factory=dict)
+    # The e-mail notification channel; None (no MINSHENG_SMTP_HOST) leaves e-mail unsent.
+    smtp: SmtpSettings | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -103,7 +120,23 @@ class Settings:
             suggestion_rate_per_day=_env_int("SUGGESTION_RATE_PER_DAY", 30),
             log_json=_env_bool("LOG_JSON", True),
             debug=_env_bool("DEBUG", False),
+            smtp=_smtp_from_env(),
+            public_url=(_env("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
         )
+
+
+def _smtp_from_env() -> SmtpSettings | None:
+    host = _env("SMTP_HOST")
+    if host is None:
+        return None
+    return SmtpSettings(
+        host=host,
+        port=_env_int("SMTP_PORT", 25),
+        username=_env("SMTP_USERNAME"),
+        password=_env("SMTP_PASSWORD"),
+        sender=_env("SMTP_FROM", "minsheng@localhost") or "minsheng@localhost",
+        starttls=_env_bool("SMTP_STARTTLS", False),
+    )
 
 
 def _stable_dev_secret(data_dir: Path) -> str:

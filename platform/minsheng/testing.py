@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
+import json
 import os
 import re
 import secrets
@@ -26,7 +27,7 @@ from typing import Any
 import httpx
 import pytest
 from litestar import Litestar
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -315,3 +316,220 @@ async def running(app: Litestar) -> AsyncIterator[None]:
 
 def random_slug(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class DatabaseDump:
+    """Every table's rows as text (``rows``), its reflected columns and foreign keys (``schema``), and
+    on PostgreSQL the distinct writing transactions (``xmin``) of the tables asked for."""
+
+    rows: dict[str, list[dict[str, str]]]
+    schema: dict[str, dict[str, Any]]
+    xmin: dict[str, set[str]]
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+async def dump_database(url: str, xmin_tables: tuple[str, ...] = ()) -> DatabaseDump:
+    """Read the whole database as its owner, table by table, without the models: secrecy tests inspect
+    whatever a future migration adds too (nothing may link a deputy to a secret choice)."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            schema = await connection.run_sync(
+                lambda sync: {
+                    name: {
+                        "columns": inspect(sync).get_columns(name),
+                        "foreign_keys": inspect(sync).get_foreign_keys(name),
+                    }
+                    for name in inspect(sync).get_table_names()
+                }
+            )
+            rows = {}
+            for name in schema:
+                result = await connection.execute(text(f'SELECT * FROM "{name}"'))
+                rows[name] = [{k: _cell_text(v) for k, v in row._mapping.items()} for row in result]
+            xmin: dict[str, set[str]] = {}
+            if connection.dialect.name == "postgresql":
+                for name in xmin_tables:
+                    found = await connection.execute(text(f'SELECT DISTINCT xmin::text FROM "{name}"'))
+                    xmin[name] = {row[0] for row in found}
+    finally:
+        await engine.dispose()
+    return DatabaseDump(rows=rows, schema=schema, xmin=xmin)
+
+
+# --- Browser tests: the real app behind uvicorn, driven by Debian's Chromium through Playwright ----
+#
+# Chromium runs once per session (a plain process with a DevTools port); each test connects to it with
+# Playwright's async API over CDP, inside the test's own event loop, and gets fresh browser contexts.
+# Playwright never downloads a browser of its own.
+
+CHROMIUM = os.environ.get("MINSHENG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these the closed network makes Chromium wait on its background requests.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Mobile Safari/537.36 MicroMessenger/8.0.40"
+)
+
+
+@dataclass
+class LiveServer(Api):
+    """The ``Api`` helpers against a real HTTP server; ``url`` is its base URL (no trailing slash).
+
+    ``client`` talks HTTP to the server. Helpers that touch the database directly run their coroutine
+    on the server's event loop (the engine is bound to it).
+    """
+
+    url: str = ""
+    loop: asyncio.AbstractEventLoop | None = None
+
+    async def on_server(self, coro: Any) -> Any:
+        """Await ``coro`` on the server's event loop (for direct service or database calls)."""
+        assert self.loop is not None
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
+
+    async def make_user(self, username: str, *, platform_admin: bool = False, password: str = PASSWORD) -> None:
+        await self.on_server(Api.make_user(self, username, platform_admin=platform_admin, password=password))
+
+    def browser(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url)
+
+
+@asynccontextmanager
+async def start_live_server(settings: Settings) -> AsyncIterator[LiveServer]:
+    """Serve ``create_app(settings)`` with uvicorn in a background thread on a free port of 127.0.0.1."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    app = create_app(settings)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False))
+    loop = asyncio.new_event_loop()
+    failure: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            loop.run_until_complete(server.serve(sockets=[sock]))
+        except BaseException as error:  # reported to the test below
+            failure.append(error)
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=serve, name="live-server", daemon=True)
+    thread.start()
+    while not server.started:
+        if failure or not thread.is_alive():
+            raise RuntimeError(f"the live server did not start: {failure}")
+        await asyncio.sleep(0.02)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            yield LiveServer(client=client, app=app, url=url, loop=loop)
+    finally:
+        server.should_exit = True
+        await asyncio.to_thread(thread.join, 30)
+        sock.close()
+
+
+@pytest.fixture
+def live_server_settings(tmp_path: Path) -> Settings:
+    """The live server's settings (SQLite in ``tmp_path``): override this fixture to change them."""
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def live_server(live_server_settings: Settings) -> AsyncIterator[LiveServer]:
+    async with start_live_server(live_server_settings) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def chromium_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start Debian's Chromium once per session; its DevTools endpoint (``http://127.0.0.1:port``)."""
+    import subprocess
+    import time
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)"
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    process = subprocess.Popen(
+        [CHROMIUM, *CHROMIUM_ARGS, "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    port_file = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + 60
+    while not (port_file.exists() and port_file.read_text().strip()):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("Chromium did not open its DevTools port")
+        time.sleep(0.05)
+    port = port_file.read_text().split()[0]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+async def browser(chromium_endpoint: str) -> AsyncIterator[Any]:
+    """A Playwright ``Browser`` (async API) connected to the session's Chromium."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        connected = await playwright.chromium.connect_over_cdp(chromium_endpoint)
+        default_contexts = list(connected.contexts)  # Chromium's own: left alone
+        try:
+            yield connected
+        finally:
+            for context in connected.contexts:
+                if context not in default_contexts:
+                    await context.close()
+
+
+async def _page(browser: Any, **context_options: Any) -> Any:
+    context = await browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context_options)
+    context.set_default_timeout(15_000)
+    return await context.new_page()
+
+
+@pytest.fixture
+async def phone_page(browser: Any) -> Any:
+    """A page in a fresh phone context (390x844, touch, a WeChat-like mobile user agent)."""
+    return await _page(
+        browser,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        user_agent=PHONE_UA,
+    )
+
+
+@pytest.fixture
+async def desktop_page(browser: Any) -> Any:
+    """A page in a fresh desktop context (1366x900)."""
+    return await _page(browser, viewport={"width": 1366, "height": 900})

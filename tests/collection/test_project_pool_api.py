@@ -163,6 +163,7 @@ async def test_coverage_counts_and_places_without_suggestions(api: Api, town_fac
     assert {c["key"] for c in body["by_channel"]} == {"online", "qr_code"}
     assert body["places_without_suggestions"] == ["南村", "西村"]
     assert sum(d["count"] for d in body["by_day"]) == 2
+    assert sorted((c["channel"], c["count"]) for c in body["by_channel_day"]) == [("online", 1), ("qr_code", 1)]
 
 
 async def test_the_pool_exports_to_excel_with_chinese_headers(api: Api, town: Any) -> None:

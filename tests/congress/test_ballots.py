@@ -25,8 +25,24 @@ async def test_thirty_of_sixty_is_not_chosen_and_thirty_one_is(api: Api, hall) -
     assert (body["entitled"], body["present"], body["ballots_issued"], body["ballots_returned"]) == (60, 60, 60, 60)
     assert (body["valid"], body["invalid"]) == (60, 0)
     rows = {row["project_id"]: row for row in body["candidates"]}
-    assert rows[str(a)] == {"project_id": str(a), "yes": 31, "no": 29, "abstain": 0, "chosen": True, "rank": 1}
-    assert rows[str(b)] == {"project_id": str(b), "yes": 30, "no": 30, "abstain": 0, "chosen": False, "rank": None}
+    assert rows[str(a)] == {
+        "project_id": str(a),
+        "yes": 31,
+        "no": 29,
+        "abstain": 0,
+        "chosen": True,
+        "rank": 1,
+        "figures": {},
+    }
+    assert rows[str(b)] == {
+        "project_id": str(b),
+        "yes": 30,
+        "no": 30,
+        "abstain": 0,
+        "chosen": False,
+        "rank": None,
+        "figures": {},
+    }
     assert rows[str(c)]["yes"] == 0 and not rows[str(c)]["chosen"]
     assert body["reason"] == (
         "only 1 of 2 seats were filled: no other candidate won the approval of more than half of the 60 deputies"

@@ -68,7 +68,8 @@ async def test_check_in_is_idempotent_and_attendance_follows_the_quorum_rule(api
     attendance = (await api.client.get(f"{hall.base}/sessions/{session_id}/attendance", headers=clerk)).json()
     assert attendance == {"entitled": 3, "present": 1, "quorum_met": False, "required": 2}
     # A deputy checks themself in (QR code on the phone) but nobody else.
-    own = await api.client.post(url, json={}, headers=hall.deputy_headers[1])
+    code = (await api.client.get(f"{hall.base}/sessions/{session_id}/checkin-code", headers=clerk)).json()["code"]
+    own = await api.client.post(url, json={"code": code}, headers=hall.deputy_headers[1])
     assert own.status_code == 201
     assert own.json()["deputy_id"] == str(hall.deputies[1])
     other = await api.client.post(url, json={"deputy_id": str(hall.deputies[2])}, headers=hall.deputy_headers[1])

@@ -103,3 +103,18 @@ async def test_only_a_closed_round_is_exported_and_only_to_round_managers(api: A
     url = f"{hall.base}/rounds/{round_id}/export"
     assert (await api.client.get(url, headers=await hall.clerk())).status_code == 409
     assert (await api.client.get(url, headers=await hall.teller())).status_code == 403
+
+
+async def test_a_forged_format_figure_fails_verification(api: Api, hall) -> None:
+    _round_id, document = await _finished_round(api, hall)
+    # The built-in formats count no figures of their own: every candidate's are empty.
+    assert all(row["figures"] == {} for row in document["result"]["candidates"])
+    forged = copy.deepcopy(document)
+    forged["result"]["candidates"][0]["figures"] = {"points": 3}
+    report = verify_round_export(forged)
+    assert not report.ok and "figures" in str(report.failure)
+    # A result stored before figures existed (no key) still verifies on its tally.
+    older = copy.deepcopy(document)
+    for row in older["result"]["candidates"]:
+        del row["figures"]
+    assert verify_round_export(older).ok

@@ -115,6 +115,12 @@ def test_coverage_counts_and_silent_places() -> None:
     assert dict(counts.by_channel) == {"online": 1, "qr_code": 1, "letter": 1}
     assert counts.by_day == [(date(2026, 3, 1), 1), (date(2026, 3, 2), 2)]
     assert counts.places_without_suggestions == ["南村", "西村"]
+    # Per channel and day in China, by day then channel (the coverage page's chart over time).
+    assert counts.by_channel_day == [
+        ("online", date(2026, 3, 1), 1),
+        ("letter", date(2026, 3, 2), 1),
+        ("qr_code", date(2026, 3, 2), 1),
+    ]
 
 
 def test_extra_fields_are_checked_against_their_schemas() -> None:

@@ -260,7 +260,7 @@ def test_default_registries(manager, tenant) -> None:
     ]
     assert not any(method.required for method in methods.values())
     assert len(hooks.project_categories()) == 11
-    assert list(hooks.notification_channels()) == ["log"]
+    assert list(hooks.notification_channels()) == ["log", "email"]
     assert hooks.project_fields() == {}
     digest = hooks.audit_digest()
     assert digest.name == "sha256"

@@ -7,7 +7,8 @@ The checks, in order, stop at the first mismatch:
 3. the sorted hashes of the ballots are exactly those the ``round.closed`` event recorded;
 4. each ballot's validity is recomputed by the ballot format, and the valid and invalid counts agree;
 5. the tally is recomputed through the ballot format and equals the one in the chain;
-6. the stored result agrees with the chain and the ballots (figures, votes, chosen, receipts, head).
+6. the stored result agrees with the chain and the ballots (figures, votes, a format's own figures
+   such as ranking points, chosen, receipts, head).
 
 Built-in ballot formats come from ``minsheng.plugins``; a plugin's format from the installed plugin.
 """
@@ -136,6 +137,10 @@ def _check_result(
             expected = tally.get(candidate, {}).get(choice, 0)
             if row.get(choice) != expected:
                 raise Mismatch(f"result gives {candidate} {row.get(choice)} {choice}; the tally has {expected}")
+        expected_figures = {k: v for k, v in tally.get(candidate, {}).items() if k not in CHOICES}
+        # A result stored before ``figures`` existed has no such key: its tally was checked above.
+        if "figures" in row and dict(row["figures"] or {}) != expected_figures:
+            raise Mismatch(f"result gives {candidate} figures {row.get('figures')}; the tally has {expected_figures}")
         if bool(row.get("chosen")) != (candidate in chosen) or row.get("rank") != chosen.get(candidate):
             raise Mismatch(f"result says {candidate} chosen={row.get('chosen')} rank={row.get('rank')}; chain differs")
     if sorted(result.get("receipts") or []) != sorted(b["receipt"] for b in ballots):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.collection import rules
@@ -17,6 +18,7 @@ from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
 from minsheng.collection.schemas import (
     BatchResult,
+    ChannelDayCount,
     ChannelName,
     Count,
     CoverageView,
@@ -26,11 +28,11 @@ from minsheng.collection.schemas import (
     SimilarSuggestion,
     StatusName,
     SuggestionBatch,
+    SuggestionForm,
     SuggestionStatusView,
     SuggestionView,
     TrackingCode,
 )
-from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.projects import services as projects
 from minsheng.server.dependencies import TenantAccess, provide_public_tenant, provide_tenant_access, services
 from minsheng.server.openapi import problems
@@ -55,6 +57,7 @@ def suggestion_view(row: Suggestion) -> SuggestionView:
         category=row.category,
         meeting=row.meeting,
         created_at=row.created_at,
+        attachments=[str(a) for a in row.attachments or []],
     )
 
 
@@ -93,6 +96,47 @@ class SuggestionsController(Controller):
         categories = list((await tenant_hooks(db_session, tenant)).project_categories())
         draft = rules.SuggestionDraft(data.content, data.category, data.place, data.contact_name, data.contact_phone)
         row = await collection.submit(db_session, draft, collection.Origin(Channel(data.channel)), categories)
+        return TrackingCode(code=row.code)
+
+    @post("/with-photos", status_code=201, dependencies=PUBLIC, responses=problems(429))
+    async def submit_with_photos(
+        self,
+        tenant: Tenant,
+        data: Annotated[SuggestionForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        request: Request[Any, Any, Any],
+        state: State,
+        db_session: AsyncSession,
+    ) -> TrackingCode:
+        """A citizen's suggestion with up to 3 photos (multipart form, no login; ``photos`` repeated).
+
+        Each photo must be a JPEG, PNG or WebP image by its content and within the upload size limit.
+        """
+        svc = services(state)
+        await collection.check_submission_rate(svc.rate_limiter, svc.settings, client_address(request))
+        categories = list((await tenant_hooks(db_session, tenant)).project_categories())
+        channel = data.channel if data.channel in ("online", "qr_code") else Channel.ONLINE.value
+        draft = rules.SuggestionDraft(
+            data.content[:4000],
+            (data.category or "")[:50],
+            (data.place or "")[:100],
+            (data.contact_name or "")[:50],
+            (data.contact_phone or "")[:30],
+        )
+        uploads = data.photos if isinstance(data.photos, list) else [data.photos] if data.photos else []
+        photos = [
+            collection.Photo(await upload.read(), upload.filename or "photo", upload.content_type)
+            for upload in uploads
+            if upload.filename
+        ]
+        row = await collection.submit_with_photos(
+            db_session,
+            svc.store,
+            draft,
+            collection.Origin(Channel(channel)),
+            categories,
+            photos,
+            max_bytes=svc.settings.max_upload_bytes,
+        )
         return TrackingCode(code=row.code)
 
     @get("/{code:str}", dependencies=PUBLIC)
@@ -173,9 +217,7 @@ class CoverageController(Controller):
         access.require(*STAFF)
         year = year or rules.collection_year()
         hooks = await tenant_hooks(db_session, access.tenant)
-        configured = hooks.tenant.settings(DEFAULTS_PLUGIN).get("places", ())
-        places = [str(p) for p in configured] if isinstance(configured, list | tuple) else []
-        counts = await collection.coverage(db_session, year, places)
+        counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
         return CoverageView(
             year=year,
             total=counts.total,
@@ -184,4 +226,5 @@ class CoverageController(Controller):
             by_category=[Count(k, n) for k, n in counts.by_category],
             by_day=[DayCount(d, n) for d, n in counts.by_day],
             places_without_suggestions=counts.places_without_suggestions,
+            by_channel_day=[ChannelDayCount(c, d, n) for c, d, n in counts.by_channel_day],
         )

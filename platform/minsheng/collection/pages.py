@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, get, post
-from litestar.datastructures import State
+from litestar.datastructures import State, UploadFile
 from litestar.di import Provide
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,6 +52,7 @@ async def _form(
         field_errors=field_errors,
         minimum=rules.CONTENT_MIN,
         maximum=rules.CONTENT_MAX,
+        max_photos=collection.MAX_PHOTOS,
     )
 
 
@@ -73,15 +72,25 @@ async def suggest_form(
     return await _form(request, tenant, db_session, values)
 
 
+async def posted_photos(form: Any) -> list[collection.Photo]:
+    """The photos of a posted form (``photos`` parts); a file input left empty sends a nameless part."""
+    photos = []
+    for part in form.getall("photos", []):
+        if isinstance(part, UploadFile) and part.filename:
+            photos.append(collection.Photo(await part.read(), part.filename, part.content_type))
+    return photos
+
+
 @post("/t/{slug:str}/suggest", include_in_schema=False, dependencies=PUBLIC, status_code=200)
 async def suggest(
     request: Request[Any, Any, Any],
     tenant: Tenant,
     state: State,
     db_session: AsyncSession,
-    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template:
-    """Submit the form (CSRF-checked by the middleware): shows the tracking code, or the form with errors."""
+    """Submit the form, with optional photos (CSRF-checked by the middleware): shows the tracking
+    code, or the form with errors."""
+    data = await request.form()
     values = {
         name: str(data.get(name) or "")[:4000]
         for name in ("content", "category", "place", "contact_name", "contact_phone", "channel")
@@ -98,7 +107,17 @@ async def suggest(
             values["contact_name"][:50],
             values["contact_phone"][:30],
         )
-        row = await collection.submit(db_session, draft, collection.Origin(Channel(channel)), categories)
+        # A savepoint: a photo refused after the suggestion was written takes the suggestion back too.
+        async with db_session.begin_nested():
+            row = await collection.submit_with_photos(
+                db_session,
+                svc.store,
+                draft,
+                collection.Origin(Channel(channel)),
+                categories,
+                await posted_photos(data),
+                max_bytes=svc.settings.max_upload_bytes,
+            )
     except DomainError as error:
         response = await _form(request, tenant, db_session, values, status_code=error.status_code, error=error)
         if isinstance(error, TooManyRequests):

@@ -11,7 +11,7 @@ import secrets
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from minsheng.errors import FieldProblem
@@ -192,6 +192,8 @@ class Coverage:
     by_category: list[tuple[str, int]]
     by_day: list[tuple[date, int]]
     places_without_suggestions: list[str]
+    # (channel, day, count), by day then channel: suggestions per channel over time.
+    by_channel_day: list[tuple[str, date, int]] = field(default_factory=list)
 
 
 def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
@@ -207,6 +209,7 @@ def coverage(rows: Sequence[CoverageRow], known_places: Iterable[str]) -> Covera
     channels: Counter[str] = Counter(row.channel for row in rows)
     categories: Counter[str] = Counter(row.category or "" for row in rows)
     days: Counter[date] = Counter(china_day(row.created_at) for row in rows)
+    channel_days: Counter[tuple[str, date]] = Counter((row.channel, china_day(row.created_at)) for row in rows)
     silent = sorted({p.strip() for p in known_places if p.strip()} - set(places))
     return Coverage(
         total=len(rows),
@@ -215,4 +218,10 @@ def coverage(rows: Sequence[CoverageRow], known_places: Iterable[str]) -> Covera
         by_category=_ranked(categories),
         by_day=sorted(days.items()),
         places_without_suggestions=silent,
+        by_channel_day=[(channel, day, n) for (channel, day), n in sorted(channel_days.items(), key=_by_day)],
     )
+
+
+def _by_day(item: tuple[tuple[str, date], int]) -> tuple[date, str]:
+    (channel, day), _count = item
+    return day, channel

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
+from litestar.datastructures import UploadFile
 
 ChannelName = Literal["online", "qr_code", "notice", "liaison_station", "symposium", "letter", "email", "other"]
 PublicChannel = Literal["online", "qr_code"]
@@ -30,6 +32,19 @@ class NewSuggestion(msgspec.Struct):
     place: Place | None = None
     contact_name: Name | None = None
     contact_phone: Phone | None = None
+
+
+@dataclass
+class SuggestionForm:
+    """A citizen's suggestion as a multipart form, with its photos (parts named ``photos``)."""
+
+    content: str
+    channel: str = "online"
+    category: str | None = None
+    place: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    photos: list[UploadFile] = field(default_factory=list)
 
 
 class TrackingCode(msgspec.Struct):
@@ -56,6 +71,7 @@ class SuggestionView(msgspec.Struct):
     category: str | None
     meeting: str | None
     created_at: datetime
+    attachments: list[str] = []  # file ids (photos sent with the suggestion, scans of paper ones)
 
 
 class PaperSuggestion(msgspec.Struct):
@@ -98,6 +114,12 @@ class DayCount(msgspec.Struct):
     count: int
 
 
+class ChannelDayCount(msgspec.Struct):
+    channel: str
+    day: date
+    count: int
+
+
 class CoverageView(msgspec.Struct):
     year: int
     total: int
@@ -106,3 +128,4 @@ class CoverageView(msgspec.Struct):
     by_category: list[Count]
     by_day: list[DayCount]
     places_without_suggestions: list[str]
+    by_channel_day: list[ChannelDayCount] = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,9 +20,13 @@ from minsheng.audit import service as audit
 from minsheng.collection import rules
 from minsheng.collection.models import Channel, Suggestion, SuggestionStatus
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound, TooManyRequests
+from minsheng.files import service as files
+from minsheng.plugins.configuration import DEFAULTS_PLUGIN
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
 from minsheng.server.ratelimit import RateLimiter, suggestion_limits
 from minsheng.settings import Settings
+from minsheng.storage import ObjectStore, UploadRefused, check_upload
 
 CODE_ATTEMPTS = 5
 
@@ -89,6 +93,59 @@ async def submit(
     if problems:
         raise InvalidFields(problems[0].reason.message, problems=problems, **problems[0].reason.params)
     return await _insert_with_code(session, cleaned, origin)
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo sent with a suggestion, as it arrived (checked on its content before anything is stored)."""
+
+    data: bytes
+    filename: str
+    claimed_type: str | None
+
+
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+MAX_PHOTOS = 3
+
+
+async def submit_with_photos(
+    session: AsyncSession,
+    store: ObjectStore,
+    draft: rules.SuggestionDraft,
+    origin: Origin,
+    categories: Sequence[str],
+    photos: Sequence[Photo],
+    *,
+    max_bytes: int,
+) -> Suggestion:
+    """A suggestion with up to ``MAX_PHOTOS`` photos: every photo passes the upload checks (type read
+    from the content, size) and the suggestion its own, before anything is stored."""
+    if len(photos) > MAX_PHOTOS:
+        reason = Reason("At most {maximum} photos can be sent with a suggestion", {"maximum": MAX_PHOTOS})
+        raise InvalidFields(reason.message, problems=[FieldProblem("photos", reason)], **reason.params)
+    for photo in photos:
+        try:
+            check_upload(photo.data, photo.claimed_type, photo.filename, PHOTO_TYPES, max_bytes)
+        except UploadRefused as exc:
+            reason = Reason(exc.reason, exc.params)
+            raise InvalidFields(reason.message, problems=[FieldProblem("photos", reason)], **reason.params) from exc
+    suggestion = await submit(session, draft, origin, categories)
+    stored = [
+        await files.save_upload(
+            session,
+            store,
+            photo.data,
+            filename=photo.filename,
+            claimed_type=photo.claimed_type,
+            uploaded_by="",
+            max_bytes=max_bytes,
+            allowed=PHOTO_TYPES,
+        )
+        for photo in photos
+    ]
+    suggestion.attachments = [str(row.id) for row in stored]
+    await session.flush()
+    return suggestion
 
 
 async def enter_batch(
@@ -266,6 +323,12 @@ async def similar(session: AsyncSession, suggestion_id: uuid.UUID, *, limit: int
     return [(by_id[match.key], match.score) for match in matches if isinstance(match.key, uuid.UUID)]
 
 
+def configured_places(hooks: TenantHooks) -> list[str]:
+    """The villages and communities configured for the tenant (``places`` of the defaults plugin)."""
+    configured = hooks.tenant.settings(DEFAULTS_PLUGIN).get("places", ())
+    return [str(p) for p in configured] if isinstance(configured, list | tuple) else []
+
+
 async def coverage(session: AsyncSession, year: int, configured_places: Sequence[str]) -> rules.Coverage:
     """Suggestions of ``year`` per place, channel, category and day, and the known places with none.
 
@@ -276,6 +339,6 @@ async def coverage(session: AsyncSession, year: int, configured_places: Sequence
             Suggestion.year == year
         )
     )
-    seen = await session.execute(select(distinct(Suggestion.place)).where(Suggestion.place.is_not(None)))
+    seen = await session.execute(select(Suggestion.place).where(Suggestion.place.is_not(None)).distinct())
     known = [*configured_places, *(place for place in seen.scalars() if place)]
     return rules.coverage([rules.CoverageRow(*row) for row in rows.tuples()], known)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from litestar import Controller, Response, get, post
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.models import Role
-from minsheng.congress import roster, rounds, sessions
+from minsheng.congress import checkin_code, hall, hall_schemas, roster, rounds, sessions
 from minsheng.congress.models import CongressSession
 from minsheng.congress.schemas import (
     Attendance,
@@ -25,7 +27,7 @@ from minsheng.congress.schemas import (
     SessionView,
 )
 from minsheng.errors import Forbidden, InvalidInput
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access, services
 from minsheng.server.openapi import problems
 from minsheng.server.pagination import Page, PageParam, PerPageParam
 
@@ -98,9 +100,10 @@ class SessionsController(Controller):
         responses={200: ResponseSpec(data_container=CheckInView, description="The deputy had already checked in")},
     )
     async def check_in(
-        self, access: TenantAccess, session_id: uuid.UUID, data: NewCheckIn, db_session: AsyncSession
+        self, access: TenantAccess, session_id: uuid.UUID, data: NewCheckIn, db_session: AsyncSession, state: State
     ) -> Response[CheckInView]:
-        """Check a deputy in (签到): staff for any deputy, a deputy for themself (``deputy_id`` may be left out).
+        """Check a deputy in (签到): staff for any deputy, a deputy for themself (``deputy_id`` may be left out)
+        with the ``code`` of the QR code shown in the hall (403 without a fresh one).
 
         Idempotent: 201 for the first check-in, 200 with the same check-in for any repeat.
         """
@@ -111,6 +114,10 @@ class SessionsController(Controller):
         if staff and data.deputy_id is not None:
             deputy = await roster.get_deputy(db_session, data.deputy_id)
         elif own is not None and data.deputy_id in (None, own.id):
+            # Only in the hall: the code of the QR code shown there proves the deputy saw it just now.
+            secret = services(state).settings.secret_key
+            if not checkin_code.is_valid_code(secret, access.tenant.id, congress.id, data.code, time.time()):
+                raise Forbidden("Scan the check-in QR code shown in the hall to check in")
             deputy = own
         elif staff:
             raise InvalidInput("Name the deputy to check in")
@@ -133,6 +140,31 @@ class SessionsController(Controller):
             quorum_met=figures.verdict.met,
             required=figures.verdict.required,
         )
+
+    @get("/{session_id:uuid}/rounds")
+    async def rounds_of_session(
+        self, access: TenantAccess, session_id: uuid.UUID, db_session: AsyncSession
+    ) -> Page[hall_schemas.RoundSummary]:
+        """The session's voting rounds in the order they were created, with ballots received so far
+        (every member may read them, as the session desk and the deputies' vote page show them)."""
+        await sessions.get_session(db_session, session_id)
+        found = await hall.rounds_of_session(db_session, session_id)
+        counts = await hall.participations_by_round(db_session, [r.id for r in found])
+        items = [
+            hall_schemas.RoundSummary(
+                id=r.id,
+                title=r.title,
+                status=r.status,
+                method=r.method,
+                ballot_format=r.ballot_format,
+                seats=r.seats,
+                outcome=r.outcome,
+                runoff_of=r.runoff_of,
+                ballots_received=counts.get(r.id, 0),
+            )
+            for r in found
+        ]
+        return Page(items=items, total=len(items))
 
     @post("/{session_id:uuid}/rounds", status_code=201)
     async def create_round(

@@ -24,15 +24,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.audit import service as audit
 from minsheng.congress import rounds
 from minsheng.congress.models import Ballot, PaperEntry, RoundStatus, VotingMethod
-from minsheng.congress.rules import canonical_content
 from minsheng.errors import Conflict, Forbidden, NotFound
 
 REQUIRED_TELLERS = 2
 
 
 def content_key(content: Any) -> str:
-    """One spelling of a ballot's marks, so equal markings compare equal whatever their order."""
-    return json.dumps(canonical_content(content), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """One spelling of a stored ballot's marks, so equal markings compare equal.
+
+    Stored contents are canonical already (an unordered format's list was sorted on the way in), and
+    a ranking's order is its vote: two tellers entering one ranking in different orders differ.
+    """
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,7 @@ async def withdraw_batch(session: AsyncSession, round_id: uuid.UUID, entry_id: u
     voting_round = await rounds.get_round(session, round_id, for_update=True)
     rounds.require_status(voting_round, RoundStatus.OPEN)
     if voting_round.method != VotingMethod.PAPER.value:
-        raise Conflict("This voting round is held on {method} ballots", method=voting_round.method)
+        raise Conflict("This voting round is held on {method} ballots", method=rounds.method_term(voting_round.method))
     batch = (
         await session.execute(select(PaperEntry).where(PaperEntry.round_id == round_id, PaperEntry.id == entry_id))
     ).scalar_one_or_none()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +17,7 @@ from minsheng.congress.models import (
     Participation,
     RoundCandidate,
     RoundStatus,
+    VotingMethod,
     VotingRound,
 )
 from minsheng.db.base import utcnow
@@ -23,6 +25,7 @@ from minsheng.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from minsheng.plugins.registries import BallotFormat
 from minsheng.projects.models import Project, ProjectStatus
 from minsheng.tenancy.configuration import current_tenant_hooks
+from minsheng.web.i18n import Term, msgid
 
 
 async def ballot_format(session: AsyncSession, code: str) -> BallotFormat:
@@ -155,13 +158,27 @@ async def ballots_received(session: AsyncSession, round_id: uuid.UUID) -> int:
     return int((await session.execute(query)).scalar_one())
 
 
-def require_status(voting_round: VotingRound, status: RoundStatus) -> None:
+# How a round's status and voting method read inside a sentence (codes stay in the API's fields).
+STATUS_TERMS = {
+    RoundStatus.DRAFT.value: msgid("not yet open"),
+    RoundStatus.OPEN.value: msgid("open for voting"),
+    RoundStatus.CLOSED.value: msgid("closed"),
+}
+METHOD_TERMS = {VotingMethod.ELECTRONIC.value: msgid("electronic"), VotingMethod.PAPER.value: msgid("paper")}
+
+
+def method_term(method: str) -> Term:
+    """The voting method ``method`` as a word translated with its sentence."""
+    return Term(METHOD_TERMS.get(method, method))
+
+
+def require_status(voting_round: VotingRound | Row[Any], status: RoundStatus) -> None:
     """409 unless the round is in ``status``."""
     if voting_round.status != status.value:
         raise Conflict(
-            "The voting round is {status}; this needs it {required}",
-            status=voting_round.status,
-            required=status.value,
+            "The voting round is {status}; this can only be done while it is {required}",
+            status=Term(STATUS_TERMS.get(voting_round.status, voting_round.status)),
+            required=Term(STATUS_TERMS[status.value]),
         )
 
 

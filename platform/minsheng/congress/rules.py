@@ -13,8 +13,13 @@ from typing import Any
 RECEIPT_LENGTH = 12
 
 
-def canonical_content(content: Any) -> Any:
-    """One spelling per ballot: a selection is sorted, so the order of marking tells nothing."""
+def canonical_content(content: Any, *, ordered: bool = False) -> Any:
+    """One spelling per ballot: a selection is sorted, so the order of marking tells nothing.
+
+    A list of an ``ordered`` format (a ranking) keeps its order: the order is the vote.
+    """
+    if isinstance(content, list | tuple) and ordered:
+        return list(content)
     if isinstance(content, list | tuple):
         return sorted(content, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
     return content
@@ -24,9 +29,11 @@ def ballot_hash(ballot_id: uuid.UUID, content: Any) -> str:
     """SHA-256 over the ballot's random id and canonical content: what the audit chain records at close.
 
     The random id makes equal ballots hash differently, so a hash cannot be guessed from a vote.
+    The content is hashed as stored: it was put in its one spelling on the way in
+    (:func:`canonical_content`), so a ranking's order is bound by its hash as much as its marks are.
     """
     body = json.dumps(
-        {"id": str(ballot_id), "content": canonical_content(content)},
+        {"id": str(ballot_id), "content": content},
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -57,8 +64,9 @@ def result_order(
     """
     position = {candidate: index for index, candidate in enumerate(candidates)}
 
-    def key(candidate: str) -> tuple[int, int, int]:
+    def key(candidate: str) -> tuple[int, int, int, int]:
         rank = ranks.get(candidate)
-        return (0 if rank is not None else 1, -tally.get(candidate, {}).get("yes", 0), position[candidate])
+        approvals = -tally.get(candidate, {}).get("yes", 0)
+        return (0, rank, approvals, position[candidate]) if rank is not None else (1, 0, approvals, position[candidate])
 
     return sorted(candidates, key=key)

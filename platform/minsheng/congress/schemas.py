@@ -51,6 +51,8 @@ class SessionView(msgspec.Struct):
 class NewCheckIn(msgspec.Struct):
     deputy_id: uuid.UUID | None = None
     """The deputy to check in; a deputy checking themself in may leave it out."""
+    code: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    """A deputy checking themself in: the code of the QR code shown in the hall (it rotates)."""
 
 
 class CheckInView(msgspec.Struct):
@@ -100,7 +102,11 @@ class RoundView(msgspec.Struct):
 
 
 class BallotIn(msgspec.Struct):
-    """A ballot in its format's shape: ``choices`` for ``yes_no_abstain``, ``selected`` for approval."""
+    """A ballot in its format's shape: ``choices`` for ``yes_no_abstain``, ``selected`` for approval.
+
+    For a ranking format (one declared ``ordered``, e.g. ``priority_ranking``), ``selected`` lists the
+    candidates most urgent first and that order is kept; other formats' selections are unordered.
+    """
 
     choices: dict[str, Choice] | None = None
     selected: list[str] | None = None
@@ -134,6 +140,8 @@ class CandidateResult(msgspec.Struct):
     abstain: int
     chosen: bool
     rank: int | None
+    figures: dict[str, int] = msgspec.field(default_factory=dict)
+    """Figures of the ballot format's own, e.g. ``{"points": 8}`` for a priority ranking (Borda points)."""
 
 
 class RoundResult(msgspec.Struct):

@@ -22,7 +22,13 @@ from minsheng.plugins.verdicts import Outcome, Reason
 from minsheng.tenancy.configuration import current_tenant_hooks
 from minsheng.tenancy.context import current_tenant
 
+CHOICES = ("yes", "no", "abstain")
 BALLOT_COLUMNS = (Ballot.id, Ballot.content, Ballot.valid, Ballot.invalid_reason, Ballot.receipt, Ballot.entry_id)
+
+
+def format_figures(counts: dict[str, int]) -> dict[str, int]:
+    """A candidate's figures of the format's own (e.g. a ranking's ``points``): its tally beyond the choices."""
+    return {name: value for name, value in counts.items() if name not in CHOICES}
 
 
 def _reason(reason: Reason | None) -> dict[str, Any] | None:
@@ -126,7 +132,7 @@ async def close_round(
         invalid_count = len(ballots) - len(valid)
     if not validity.valid:
         outcome = Outcome("void", reason=validity.reason)
-        tally: dict[str, dict[str, int]] = {c: {"yes": 0, "no": 0, "abstain": 0} for c in candidates}
+        tally: dict[str, dict[str, int]] = {c: dict.fromkeys(CHOICES, 0) for c in candidates}
     else:
         if len(ballots) != returned:
             raise Conflict(
@@ -137,7 +143,9 @@ async def close_round(
                 returned=returned,
             )
         tally = ballot_format.tally([row.content for row in valid], candidates)
-        outcome = hooks.outcome_rule(tally=tally, seats=voting_round.seats, entitled=entitled)
+        outcome = hooks.outcome_rule(
+            tally=tally, seats=voting_round.seats, entitled=entitled, ballot_format=voting_round.ballot_format
+        )
 
     await _reshuffle(session, voting_round, ballots)
     hashes = sorted(ballot_hash(row.id, row.content) for row in ballots)
@@ -168,9 +176,10 @@ async def close_round(
         "candidates": [
             {
                 "project_id": candidate,
-                **{choice: tally.get(candidate, {}).get(choice, 0) for choice in ("yes", "no", "abstain")},
+                **{choice: tally.get(candidate, {}).get(choice, 0) for choice in CHOICES},
                 "chosen": candidate in ranks,
                 "rank": ranks.get(candidate),
+                "figures": format_figures(tally.get(candidate, {})),
             }
             for candidate in result_order(candidates, tally, ranks)
         ],

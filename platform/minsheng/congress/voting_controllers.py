@@ -72,6 +72,7 @@ def result_view(stored: dict[str, Any], locale: str) -> RoundResult:
                 abstain=c["abstain"],
                 chosen=c["chosen"],
                 rank=c["rank"],
+                figures=dict(c.get("figures") or {}),
             )
             for c in stored["candidates"]
         ],
@@ -105,6 +106,8 @@ class RoundsController(Controller):
         self, access: TenantAccess, round_id: uuid.UUID, data: BallotIn, db_session: AsyncSession
     ) -> Receipt:
         """Cast a secret ballot (deputies): ``choices`` or ``selected`` by format; answers the receipt code.
+
+        A ranking format's ``selected`` is in rank order (most urgent first), and the order is kept.
 
         403 for a member who is not a deputy of the roster; 409 on a second ballot, before the round
         opens, after it closes, on a paper round, or when the deputy has not checked in; 422 when the

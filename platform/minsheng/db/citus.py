@@ -2,15 +2,17 @@
 
 Every tenant table is distributed on ``tenant_id`` and colocated with the others, so a tenant's rows of
 every table live on one shard and the ORM's explicit ``tenant_id = ...`` routes each query to it.
-Platform tables read across tenants (the tree, users, memberships, sessions) become reference tables,
-copied to every worker; the outbox and the platform's audit chain stay on the coordinator.
+Platform tables read across tenants (the tree, users, memberships, invitations, contacts) become
+reference tables, copied to every worker; so do the oversight roll-ups, which a county or province reads
+across its subtree and which change only when a roll-up job runs. The outbox, sessions and the
+platform's audit chain stay on the coordinator.
 """
 
 from __future__ import annotations
 
 from minsheng.db.base import tenant_tables
 
-REFERENCE_TABLES = ("tenants", "users", "memberships")
+REFERENCE_TABLES = ("tenants", "users", "memberships", "user_contacts", "invitations", "oversight_rollups")
 COORDINATOR_TABLES = ("jobs", "platform_audit_events", "auth_sessions", "login_throttles", "alembic_version")
 
 

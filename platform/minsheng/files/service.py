@@ -84,9 +84,14 @@ async def save_generated(
     filename: str,
     content_type: str,
     created_by: str,
+    object_id: str | None = None,
 ) -> StoredFile:
-    """Store a file the platform made itself (an export, a document) and record it."""
-    key = tenant_key(_tenant_id(), folder, uuid.uuid4().hex, filename)
+    """Store a file the platform made itself (an export, a document) and record it.
+
+    ``object_id`` fixes the key's unique part (a job passes its own id, so a repeated run overwrites
+    the same object instead of leaving a second one); by default it is random.
+    """
+    key = tenant_key(_tenant_id(), folder, object_id or uuid.uuid4().hex, filename)
     stored = await store.put(key, data, content_type)
     row = StoredFile(
         key=key,

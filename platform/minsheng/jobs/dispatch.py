@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 from minsheng.db.base import utcnow
 from minsheng.db.session import Database
 from minsheng.jobs.outbox import mark_queued, pending_job_ids, release_stale_jobs
+from minsheng.jobs.periodic import EmbeddedTimer
 from minsheng.jobs.registry import import_job_modules
 from minsheng.jobs.runner import DEFAULT_RETRY, RetryPolicy, run_job
 from minsheng.settings import Settings
@@ -109,6 +110,8 @@ class InlineDispatcher:
         self._active: set[uuid.UUID] = set()
         self._timers: dict[uuid.UUID, asyncio.TimerHandle] = {}
         self._sweeper: asyncio.Task[None] | None = None
+        # Cron work of embedded mode (deadline reminders ...): arq's cron does it in production.
+        self._timer = EmbeddedTimer(database, self.notify)
 
     async def notify(self, job_ids: Iterable[uuid.UUID]) -> None:
         """Run the jobs in background tasks of this event loop."""
@@ -119,12 +122,14 @@ class InlineDispatcher:
         """Load the job modules and sweep the outbox now and every ``sweep_interval`` seconds."""
         import_job_modules()
         self._sweeper = asyncio.create_task(_every(self.sweep_interval, self.sweep, "sweep"), name="minsheng-sweep")
+        self._timer.start()
 
     async def stop(self) -> None:
         """Stop sweeping and waiting for retries; give running jobs ``grace`` seconds to finish.
 
         A job cut short is rolled back and put back to pending, and runs again after the next start.
         """
+        await self._timer.stop()
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):

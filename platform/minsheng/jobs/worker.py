@@ -18,6 +18,7 @@ from arq.worker import func
 from minsheng.db.session import Database
 from minsheng.jobs.dispatch import ARQ_FUNCTION, relay_pending
 from minsheng.jobs.outbox import STALE_AFTER, release_stale_jobs
+from minsheng.jobs.periodic import arq_cron_jobs
 from minsheng.jobs.registry import import_job_modules, registered_jobs
 from minsheng.jobs.runner import DEFAULT_RETRY, RetryPolicy, run_job
 from minsheng.settings import Settings
@@ -77,7 +78,11 @@ def worker_settings(settings: Settings | None = None, **overrides: Any) -> dict[
 
     options: dict[str, Any] = {
         "functions": [func(run_minsheng_job, name=ARQ_FUNCTION, timeout=JOB_TIMEOUT)],
-        "cron_jobs": [cron(relay_outbox, name="minsheng.relay_outbox", second=0, run_at_startup=True)],
+        "cron_jobs": [
+            cron(relay_outbox, name="minsheng.relay_outbox", second=0, run_at_startup=True),
+            # Periodic tasks of the contexts (deadline reminders ...), registered with @periodic.
+            *arq_cron_jobs(),
+        ],
         "redis_settings": RedisSettings.from_dsn(chosen.redis_url),
         "on_startup": startup,
         "on_shutdown": shutdown,

@@ -12,14 +12,15 @@ from collections.abc import Mapping, Sequence
 
 import structlog
 
+from minsheng.notifications.channels import builtin_channels
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.hookspecs import hookimpl
 from minsheng.plugins.registries import (
     BallotFormat,
     Category,
     DigestAlgorithm,
+    DocumentTemplate,
     NotificationChannel,
-    NotificationMessage,
     SupervisionMethod,
 )
 from minsheng.plugins.rules import catalogs
@@ -76,6 +77,18 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
             "items": {"type": "string", "minLength": 1, "maxLength": 100},
             "default": [],
             "description": "villages and communities collection must reach (coverage lists those without suggestions)",
+        },
+        "public_evaluation": {
+            "type": "boolean",
+            "default": False,
+            "description": "citizens may also rate projects online, one rating per verified phone (满意度测评)",
+        },
+        "rectification_days": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 730,
+            "default": 90,
+            "description": "days the government has to rectify a project rated unsatisfied (整改期限)",
         },
     },
     "additionalProperties": False,
@@ -157,21 +170,18 @@ def minsheng_screen_project(tenant: TenantView, project: Mapping[str, object]) -
 
 
 @hookimpl(trylast=True)
+def minsheng_document_templates(tenant: TenantView) -> Sequence[DocumentTemplate]:
+    """The platform's own template of every registered document kind (Chinese, official style)."""
+    # Imported here: the kinds live with their contexts, which import the plugin machinery.
+    from minsheng.documents.template_resolution import default_templates
+
+    return default_templates()
+
+
+@hookimpl(trylast=True)
 def minsheng_notification_channels(tenant: TenantView) -> Sequence[NotificationChannel]:
-    """A "log" channel that writes notifications to the log: enough for development and demos."""
-
-    async def send(message: NotificationMessage, recipients: Sequence[str]) -> None:
-        # Recipients are phone numbers or addresses: log how many, not who, to keep them out of logs.
-        _logger.info(
-            "notification",
-            channel="log",
-            tenant=tenant.slug,
-            subject=message.subject,
-            body=message.body,
-            recipients=len(recipients),
-        )
-
-    return (NotificationChannel(code="log", label="Log", send=send),)
+    """A "log" channel (the log, for development and demos) and "email" (SMTP, ``MINSHENG_SMTP_*``)."""
+    return builtin_channels(tenant)
 
 
 def _sha256(payload: bytes) -> str:

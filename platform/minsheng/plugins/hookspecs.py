@@ -57,9 +57,15 @@ def minsheng_ballot_formats(tenant: TenantView) -> Iterable[BallotFormat] | None
 
 
 @hookspec(firstresult=True)
-def minsheng_outcome_rule(tenant: TenantView, tally: Tally, seats: int, entitled: int) -> Outcome | None:
-    """When a round closes: given ``tally`` (candidate id -> {"yes", "no", "abstain"} counts), the
-    ``seats`` to fill and the ``entitled`` deputies, returns an ``Outcome`` (decided, runoff, void)."""
+def minsheng_outcome_rule(
+    tenant: TenantView, tally: Tally, seats: int, entitled: int, ballot_format: str | None
+) -> Outcome | None:
+    """When a round closes: given ``tally`` (candidate id -> {"yes", "no", "abstain"} counts, plus any
+    figures of the format's own such as ``points``), the ``seats`` to fill and the ``entitled``
+    deputies, returns an ``Outcome`` (decided, runoff, void).
+
+    ``ballot_format`` is the code of the round's ballot format (None when a caller does not know
+    it). Added later: an implementation that does not name it in its signature is not given it."""
 
 
 @hookspec(firstresult=True)
@@ -103,7 +109,8 @@ def minsheng_document_templates(tenant: TenantView) -> Iterable[DocumentTemplate
 
 @hookspec
 def minsheng_notification_channels(tenant: TenantView) -> Iterable[NotificationChannel] | None:
-    """When a notification is sent: the channels this plugin provides (code, async send)."""
+    """When a notification is sent: the channels this plugin provides (code, async send, and the kind
+    of address ``send`` accepts: "email", "phone", "user" ids or "any")."""
 
 
 @hookspec(firstresult=True)

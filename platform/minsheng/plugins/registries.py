@@ -36,6 +36,11 @@ class BallotFormat:
 
     A ballot's shape belongs to its format (a mapping for yes/no/abstain, a list of selections for
     "choose at most N"), which is why ``validate`` and ``tally`` take plain ``object`` ballots.
+
+    ``ordered``: a list ballot of this format is a ranking, so the platform keeps its order (an
+    unordered format's list is sorted on the way in, so the order of marking tells nothing).
+    A counter may add figures of its own beside ``yes``/``no``/``abstain`` in a candidate's tally
+    (e.g. ``points``); the result shows them as the candidate's ``figures``.
     """
 
     code: str
@@ -43,6 +48,7 @@ class BallotFormat:
     validate: BallotValidator
     tally: BallotCounter
     paper_layout: PaperLayout
+    ordered: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,8 @@ class NotificationChannel:
     code: str
     label: str
     send: Callable[[NotificationMessage, Sequence[str]], Awaitable[None]]
+    #: The kind of address ``send`` receives: "email", "phone", "user" (user ids) or "any" (all of them).
+    accepts: str = "any"
 
 
 @dataclass(frozen=True)

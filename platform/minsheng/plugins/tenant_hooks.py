@@ -123,9 +123,19 @@ class TenantHooks:
         """Are ``present`` of ``entitled`` deputies a quorum? (DOMAIN.md: quorum)"""
         return self._one("minsheng_quorum_rule", QuorumVerdict, entitled=entitled, present=present)
 
-    def outcome_rule(self, *, tally: Tally, seats: int, entitled: int) -> Outcome:
-        """The outcome of a closed round from its per-candidate tally (DOMAIN.md: result)."""
-        return self._one("minsheng_outcome_rule", Outcome, tally=tally, seats=seats, entitled=entitled)
+    def outcome_rule(self, *, tally: Tally, seats: int, entitled: int, ballot_format: str | None = None) -> Outcome:
+        """The outcome of a closed round from its per-candidate tally (DOMAIN.md: result).
+
+        ``ballot_format`` is the round's format code, for a rule that depends on it.
+        """
+        return self._one(
+            "minsheng_outcome_rule",
+            Outcome,
+            tally=tally,
+            seats=seats,
+            entitled=entitled,
+            ballot_format=ballot_format,
+        )
 
     def round_validity(self, *, issued: int, returned: int) -> RoundValidity:
         """Whether a paper round stands, given ballots issued and returned."""

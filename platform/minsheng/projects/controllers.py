@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.projects import candidates
 from minsheng.projects import services as projects
-from minsheng.projects.export import pool_workbook
+from minsheng.projects.export import EXPORT_DISPOSITION, XLSX, export_pool
 from minsheng.projects.models import Project, Screening
 from minsheng.projects.schemas import (
     CandidateListRequest,
@@ -41,9 +41,6 @@ from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.web.i18n import translate
 
 STAFF = ("tenant_admin", "presidium", "government")
-# ASCII name for old clients, the Chinese one (项目库.xlsx) for the rest (RFC 6266).
-EXPORT_DISPOSITION = "attachment; filename=\"projects.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%BA%93.xlsx"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _money(value: float | None) -> Decimal | None:
@@ -133,15 +130,9 @@ class ProjectsController(Controller):
     ) -> Response[bytes]:
         """The project pool as an Excel workbook: one row per project with supporters, status and budget."""
         access.require(*STAFF)
-        rows, _total = await projects.pool(
-            db_session, projects.PoolFilter(status=status, year=year), page=1, per_page=None
-        )
-        counts = await projects.supporters(db_session, [r.id for r in rows])
-        names = {
-            code: c.name for code, c in (await tenant_hooks(db_session, access.tenant)).project_categories().items()
-        }
+        hooks = await tenant_hooks(db_session, access.tenant)
         return Response(
-            pool_workbook(rows, counts, names),
+            await export_pool(db_session, hooks, status=status, year=year),
             media_type=XLSX,
             headers={"Content-Disposition": EXPORT_DISPOSITION},
         )

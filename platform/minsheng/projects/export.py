@@ -8,9 +8,14 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.projects.models import Project
 
+# ASCII name for old clients, the Chinese one (项目库.xlsx) for the rest (RFC 6266).
+EXPORT_DISPOSITION = "attachment; filename=\"projects.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%BA%93.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Offices read this sheet as it is, so the headers are the terms they use (not translated per reader).
 HEADERS = (
     "项目名称",
@@ -69,3 +74,13 @@ def pool_workbook(
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+async def export_pool(session: AsyncSession, hooks: TenantHooks, *, status: str | None, year: int | None) -> bytes:
+    """The tenant's pool (optionally one status and year) as the workbook (API and staff page alike)."""
+    from minsheng.projects import services as projects
+
+    rows, _total = await projects.pool(session, projects.PoolFilter(status=status, year=year), page=1, per_page=None)
+    counts = await projects.supporters(session, [r.id for r in rows])
+    names = {code: c.name for code, c in hooks.project_categories().items()}
+    return pool_workbook(rows, counts, names)

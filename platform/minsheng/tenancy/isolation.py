@@ -66,10 +66,12 @@ def _bind_tenant_in_database(session: Session, _transaction: SessionTransaction,
     if conn.dialect.name != "postgresql":
         return
     tenant = current_tenant()
-    conn.execute(
-        text("SELECT set_config('app.tenant_id', :tid, true)"),
-        {"tid": str(tenant.id) if tenant else ""},
-    )
+    if tenant is None:
+        # Nothing to set: the setting is transaction-local, so a new transaction has none (or the
+        # empty string a finished one left), and the policy matches no row either way. A request
+        # enters its tenant later (``rebind_tenant``): one set_config per transaction, not two.
+        return
+    conn.execute(text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": str(tenant.id)})
 
 
 async def rebind_tenant(session: AsyncSession) -> None:

@@ -42,7 +42,15 @@ class Change:
 
 def read_manifest(path: Path) -> list[ManifestTenant]:
     """Flatten a manifest file into tenants listed parents first."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return parse_manifest(path.read_text(encoding="utf-8"))
+
+
+def parse_manifest(text: str) -> list[ManifestTenant]:
+    """Flatten a manifest's YAML text (a file, or one uploaded in the console) into tenants, parents first."""
+    try:
+        document = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise InvalidInput("The manifest is not valid YAML") from exc
     if not isinstance(document, dict) or not isinstance(document.get("tenants"), list):
         raise InvalidInput("A manifest needs a list named tenants")
     flat: list[ManifestTenant] = []
@@ -50,6 +58,16 @@ def read_manifest(path: Path) -> list[ManifestTenant]:
     def walk(node: Any, parent: str | None) -> None:
         if not isinstance(node, dict) or not {"slug", "name", "level"} <= node.keys():
             raise InvalidInput("Every tenant in a manifest needs slug, name and level")
+        # An uploaded manifest (console, API) may hold anything: refuse shapes the platform cannot use.
+        plugins, settings, children = node.get("plugins"), node.get("settings"), node.get("children")
+        if plugins is not None and not (isinstance(plugins, list) and all(isinstance(p, str) for p in plugins)):
+            raise InvalidInput("The plugins of {slug} must be a list of plugin names", slug=str(node["slug"]))
+        if settings is not None and not (
+            isinstance(settings, dict) and all(isinstance(v, dict) for v in settings.values())
+        ):
+            raise InvalidInput("The settings map each plugin name to its settings")
+        if children is not None and not isinstance(children, list):
+            raise InvalidInput("The children of {slug} must be a list", slug=str(node["slug"]))
         flat.append(
             ManifestTenant(
                 slug=str(node["slug"]),
@@ -64,7 +82,8 @@ def read_manifest(path: Path) -> list[ManifestTenant]:
             walk(child, str(node["slug"]))
 
     for root in document["tenants"]:
-        walk(root, root.get("parent") if isinstance(root, dict) else None)
+        parent = root.get("parent") if isinstance(root, dict) else None
+        walk(root, str(parent) if parent is not None else None)
     return flat
 
 

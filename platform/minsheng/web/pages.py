@@ -20,7 +20,7 @@ from minsheng.server.dependencies import SESSION_COOKIE, services
 from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.configuration import ancestry
 from minsheng.tenancy.models import TenantStatus
-from minsheng.web.i18n import LANG_COOKIE, SUPPORTED_LOCALES
+from minsheng.web.i18n import LANG_COOKIE, SUPPORTED_LOCALES, msgid
 from minsheng.web.templating import local_redirect_target, render
 
 ONE_YEAR = 365 * 24 * 3600
@@ -120,7 +120,21 @@ async def tenant_home(
         ancestry=chain,
         children=children,
         user=principal,
+        links=_public_links(tenant),
     )
+
+
+def _public_links(tenant: Any) -> list[dict[str, str]]:
+    """What anyone may open at a tenant that runs the cycle (a township or a county congress)."""
+    if tenant.level.value not in ("township", "county"):
+        return []
+    return [
+        {
+            "href": f"/t/{tenant.slug}/portal",
+            "label": msgid("Livelihood projects"),
+            "description": msgid("The projects the deputies chose, their progress, photos and notices"),
+        }
+    ]
 
 
 PAGE_HANDLERS: list[Any] = [home, login_form, login, logout, switch_language, tenant_home]

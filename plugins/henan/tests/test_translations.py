@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import minsheng_henan
+
 from minsheng.testing import Api
 from minsheng.web.i18n import translate
 from minsheng.web.i18n.catalogs import missing_messages, untranslated_messages

@@ -24,7 +24,7 @@ from minsheng.plugins import (
 )
 from minsheng.plugins.rules.catalogs import SUPERVISION_METHODS
 from minsheng.plugins.verdicts import Tally
-from minsheng_zhejiang.ranking import PRIORITY_RANKING, has_points, priority_outcome
+from minsheng_zhejiang.ranking import FORMAT_CODE, PRIORITY_RANKING, has_points, priority_outcome
 from minsheng_zhejiang.satisfaction import satisfaction_with_abstentions
 
 PLUGIN_NAME = "zhejiang"
@@ -55,9 +55,16 @@ def minsheng_ballot_formats(tenant: TenantView) -> Sequence[BallotFormat]:
 
 
 @hookimpl
-def minsheng_outcome_rule(tenant: TenantView, tally: Tally, seats: int, entitled: int) -> Outcome | None:
-    """Priority-ranking rounds: chosen ranked by points; other formats: ``None`` (the defaults answer)."""
-    if not has_points(tally):
+def minsheng_outcome_rule(
+    tenant: TenantView, tally: Tally, seats: int, entitled: int, ballot_format: str | None
+) -> Outcome | None:
+    """Priority-ranking rounds: chosen ranked by points; other formats: ``None`` (the defaults answer).
+
+    The round's format decides; a caller that does not name it (``None``) is answered by whether the
+    tally carries points, which only the priority-ranking counter gives.
+    """
+    ranking = ballot_format == FORMAT_CODE if ballot_format is not None else has_points(tally)
+    if not ranking:
         return None
     return priority_outcome(tally, seats, entitled)
 

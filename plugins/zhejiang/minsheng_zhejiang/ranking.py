@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from minsheng.plugins import BallotFormat, Outcome, PaperLayout, RankedCandidate, Reason
 from minsheng.plugins.rules.outcome import outcome_rule
 from minsheng.plugins.verdicts import CandidateId, Tally
+from minsheng.web.i18n import msgid
 
 FORMAT_CODE = "priority_ranking"
 POINTS = "points"
@@ -134,14 +135,15 @@ def priority_outcome(tally: Tally, seats: int, entitled: int) -> Outcome:
 
 PRIORITY_RANKING = BallotFormat(
     code=FORMAT_CODE,
-    label="Rank at most as many candidates as seats by urgency (轻重缓急)",
+    label=msgid("Rank at most as many candidates as seats by urgency (轻重缓急)"),
     validate=validate_priority_ranking,
     tally=tally_priority_ranking,
     paper_layout=PaperLayout(
         columns=("rank",),
-        instruction=(
+        instruction=msgid(
             "Write 1 to {seats} in the rank column, 1 beside the most urgent project; rank at most {seats}"
             " projects, each number once; a ballot ranking more is invalid."
         ),
     ),
+    ordered=True,
 )

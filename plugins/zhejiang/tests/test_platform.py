@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
+from minsheng.audit.round_verify import verify_round_export
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.context import TenantRef, tenant_scope
@@ -152,20 +152,49 @@ async def test_an_electronic_ranking_round_is_voted_and_the_majority_decides(api
     assert sum(counts["points"] for counts in tally.values()) == 6 + 3 + 6 + 1 + 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="platform: congress/ballots.py _normalised() sorts a `selected` list (canonical_content) before the"
-    " format sees it, so an electronic ranking loses its order; see the plugin README",
-)
 async def test_an_electronic_ranking_keeps_its_order(api: Api) -> None:
     county = await zhejiang(api, 1)
     low, middle, high = sorted(await county.add_projects(3))
     round_id = await county.open_round([low, middle, high], 2)
     # Ranked against the ids' sort order, so a sorted copy cannot pass for the ranking.
     assert (await county.vote(round_id, 0, [high, middle])).status_code == 201
-    assert (await county.post(f"/rounds/{round_id}/close", None)).status_code == 200
+    closed = await county.post(f"/rounds/{round_id}/close", None)
+    assert closed.status_code == 200, closed.text
     tally = await county.closed_tally(round_id)
     assert (tally[high]["points"], tally[middle]["points"]) == (2, 1)
+    # The points are in the result as each candidate's own figures, and order the chosen.
+    result = closed.json()
+    assert {row["project_id"]: row["figures"] for row in result["candidates"]} == {
+        high: {"points": 2},
+        middle: {"points": 1},
+        low: {"points": 0},
+    }
+    assert chosen(result) == [(high, 1), (middle, 2)]
+    # The export carries them and the offline verifier recomputes them; a changed figure is caught.
+    exported = await county.api.client.get(f"{county.base}/rounds/{round_id}/export", headers=await county.clerk())
+    assert exported.status_code == 200, exported.text
+    document = exported.json()
+    assert verify_round_export(document).ok
+    for row in document["result"]["candidates"]:
+        if row["project_id"] == middle:
+            row["figures"] = {"points": 2}
+    report = verify_round_export(document)
+    assert not report.ok and "figures" in str(report.failure)
+
+
+async def test_a_reordered_ranking_fails_its_receipt(api: Api) -> None:
+    county = await zhejiang(api, 1)
+    a, b, c = await county.add_projects(3)
+    round_id = await county.open_round([a, b, c], 2)
+    assert (await county.vote(round_id, 0, [c, a])).status_code == 201
+    assert (await county.post(f"/rounds/{round_id}/close", None)).status_code == 200
+    document = (
+        await county.api.client.get(f"{county.base}/rounds/{round_id}/export", headers=await county.clerk())
+    ).json()
+    assert document["ballots"][0]["content"] == [c, a]
+    document["ballots"][0]["content"] = [a, c]
+    report = verify_round_export(document)
+    assert not report.ok and "receipt" in str(report.failure)
 
 
 async def test_a_paper_ranking_round_is_counted_by_rank_column_and_ordered_by_points(api: Api) -> None:
@@ -200,6 +229,25 @@ async def test_a_paper_ranking_round_is_counted_by_rank_column_and_ordered_by_po
     assert chosen(result) == [(c, 1), (a, 2), (b, 3)]
 
 
+async def test_two_tellers_entering_one_ranking_in_different_orders_disagree(api: Api) -> None:
+    county = await zhejiang(api, 1)
+    for teller in ("teller-1", "teller-2"):
+        await api.add_member("zhenhai", teller, ["teller"])
+    a, b, c = await county.add_projects(3)
+    round_id = await county.open_round([a, b, c], 2, method="paper")
+    for teller, ranked in (("teller-1", [c, a]), ("teller-2", [a, c])):
+        entered = await county.post(
+            f"/rounds/{round_id}/paper-ballots", {"ballots": [ranked]}, {**await api.headers(teller), **EN}
+        )
+        assert entered.status_code == 201, entered.text
+    compared = await api.client.get(f"{county.base}/rounds/{round_id}/paper-entries", headers=await county.clerk())
+    assert compared.status_code == 200, compared.text
+    assert compared.json()["agree"] is False
+    assert sorted(d["content"] for d in compared.json()["differences"]) == sorted([[c, a], [a, c]])
+    closed = await county.post(f"/rounds/{round_id}/close", {"ballots_issued": 1, "ballots_returned": 1})
+    assert closed.status_code == 409
+
+
 async def test_the_neighbour_has_no_ranking_format_and_keeps_the_platform_rules(api: Api) -> None:
     await zhejiang(api, 0)
     cixi = County(api, "cixi")
@@ -229,3 +277,10 @@ async def test_the_neighbour_has_no_ranking_format_and_keeps_the_platform_rules(
     tally = {"x": {"yes": 6, "no": 4, "abstain": 0}, "y": {"yes": 7, "no": 3, "abstain": 0}}
     outcome = rules["zhenhai"].outcome_rule(tally=tally, seats=2, entitled=10)
     assert outcome == rules["cixi"].outcome_rule(tally=tally, seats=2, entitled=10)
+    # The round's format decides when the platform names it: the same tally with points is ordered
+    # by points in a ranking round, and left to the defaults (by approvals) in an approval round.
+    pointed = {"x": {"yes": 6, "no": 4, "abstain": 0, "points": 9}, "y": {"yes": 7, "no": 3, "abstain": 0, "points": 7}}
+    ranking = rules["zhenhai"].outcome_rule(tally=pointed, seats=2, entitled=10, ballot_format="priority_ranking")
+    assert [(r.candidate, r.rank) for r in ranking.chosen] == [("x", 1), ("y", 2)]
+    approval = rules["zhenhai"].outcome_rule(tally=pointed, seats=2, entitled=10, ballot_format="approve_up_to_seats")
+    assert [(r.candidate, r.rank) for r in approval.chosen] == [("y", 1), ("x", 2)]

@@ -1,0 +1,1 @@
+"""The platform operator's console: tenant tree, onboarding, manifests, users, roles and invitations."""

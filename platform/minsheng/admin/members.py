@@ -1,0 +1,61 @@
+"""Users and roles of one tenant, for the operator: list, change roles, remove."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.accounts import service as accounts
+from minsheng.accounts.models import Membership, User
+from minsheng.admin.invitations import _audit
+from minsheng.errors import InvalidInput, NotFound
+from minsheng.tenancy.models import Tenant
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    roles: list[str]
+    active: bool
+
+
+async def list_members(
+    session: AsyncSession, tenant: Tenant, *, page: int, per_page: int, q: str | None = None
+) -> tuple[list[Member], int]:
+    """The tenant's members with their roles, by user name; ``q`` searches name and display name."""
+    query = select(User, Membership.roles).join(Membership, Membership.user_id == User.id)
+    query = query.where(Membership.tenant_id == tenant.id)
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(or_(User.username.ilike(pattern), User.display_name.ilike(pattern)))
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = await session.execute(query.order_by(User.username).offset((page - 1) * per_page).limit(per_page))
+    members = [Member(u.id, u.username, u.display_name, list(roles), u.is_active) for u, roles in rows]
+    return members, int(total)
+
+
+async def set_roles(session: AsyncSession, tenant: Tenant, username: str, roles: list[str], *, actor: str) -> Member:
+    """Replace a member's roles in the tenant (at least one role; remove the member otherwise)."""
+    user = await accounts.find_user(session, username)
+    if user is None or await accounts.roles_in(session, user.id, tenant.id) is None:
+        raise NotFound("Not found")
+    roles = accounts.parse_roles(roles)
+    if not roles:
+        raise InvalidInput("Choose at least one role")
+    await accounts.grant_membership(session, tenant.id, user, roles)
+    await _audit(session, tenant, "membership.changed", actor, user.username, {"roles": roles})
+    return Member(user.id, user.username, user.display_name, roles, user.is_active)
+
+
+async def remove(session: AsyncSession, tenant: Tenant, username: str, *, actor: str) -> None:
+    """Take a user's roles in the tenant away (the account itself stays)."""
+    user = await accounts.find_user(session, username)
+    if user is None or await accounts.roles_in(session, user.id, tenant.id) is None:
+        raise NotFound("Not found")
+    await session.execute(delete(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == user.id))
+    await _audit(session, tenant, "membership.revoked", actor, user.username, {})

@@ -1,0 +1,210 @@
+"""Staff pages of collection (desktop, cookie login): the inbox, one suggestion with its duplicate
+hints, declining, merging into a project, and the entry of suggestions gathered on paper.
+
+Every action here is also in the JSON API (``collection/controllers.py``, ``projects/controllers.py``):
+both call the same services.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.collection import services as collection
+from minsheng.collection.models import Channel, SuggestionStatus
+from minsheng.errors import InvalidInput, NotFound
+from minsheng.files import service as files
+from minsheng.plugins.tenant_hooks import TenantHooks
+from minsheng.projects import services as projects
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access
+from minsheng.tenancy.configuration import tenant_hooks
+from minsheng.web.i18n import msgid
+from minsheng.web.listing import (
+    STAFF_ROLES,
+    Pager,
+    day_end,
+    day_start,
+    login_first,
+    one_of,
+    parse_day,
+    parse_ids,
+    posted_form,
+    text_filter,
+)
+from minsheng.web.templating import render
+
+MEMBERS = {"access": Provide(provide_tenant_access)}
+PER_PAGE = 20
+CHANNELS = tuple(c.value for c in Channel)
+STATUSES = tuple(s.value for s in SuggestionStatus)
+# The channels' names (marked for the catalog): staff pick them when typing in paper suggestions.
+CHANNEL_WORDS = (
+    msgid("online"),
+    msgid("qr_code"),
+    msgid("notice"),
+    msgid("liaison_station"),
+    msgid("symposium"),
+    msgid("letter"),
+    msgid("email"),
+    msgid("other"),
+)
+PAPER_CHANNELS = tuple(c for c in CHANNELS if c not in ("online", "qr_code"))
+
+
+def staff_base(slug: str) -> str:
+    return f"/t/{slug}/staff"
+
+
+async def merge_targets(db_session: AsyncSession) -> list[Any]:
+    """Projects a suggestion can join: those of the pool not rejected, newest first."""
+    rows, _total = await projects.pool(db_session, projects.PoolFilter(), page=1, per_page=200)
+    return [row for row in rows if row.status != "rejected"]
+
+
+def _categories(hooks: TenantHooks) -> list[Any]:
+    return list(hooks.project_categories().values())
+
+
+async def _attachments(db_session: AsyncSession, file_ids: list[str]) -> list[Any]:
+    """The stored files behind a suggestion's attachment ids (a file since removed is left out)."""
+    found = []
+    for file_id in file_ids:
+        try:
+            found.append(await files.get_file(db_session, uuid.UUID(str(file_id))))
+        except (NotFound, ValueError):
+            continue
+    return found
+
+
+@get("/t/{slug:str}/staff", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
+async def staff_home(access: TenantAccess) -> Redirect:
+    """The staff's start: the inbox."""
+    access.require(*STAFF_ROLES)
+    return Redirect(f"{staff_base(access.tenant.slug)}/suggestions", status_code=303)
+
+
+@get("/t/{slug:str}/staff/suggestions", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
+async def inbox_page(
+    request: Request[Any, Any, Any],
+    access: TenantAccess,
+    db_session: AsyncSession,
+    page: int = Parameter(query="page", default=1, ge=1, le=100_000),
+    status: str | None = None,
+    channel: str | None = None,
+    place: str | None = None,
+    category: str | None = None,
+    q: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Template:
+    """The inbox: filters (status, channel, place, category, dates), search, pages; select and merge."""
+    user = access.require(*STAFF_ROLES)
+    hooks = await tenant_hooks(db_session, access.tenant)
+    categories = _categories(hooks)
+    first, last = parse_day(since), parse_day(until)
+    where = collection.InboxFilter(
+        status=one_of(status, STATUSES),
+        channel=one_of(channel, CHANNELS),
+        place=text_filter(place, 100),
+        category=one_of(category, [c.code for c in categories]),
+        q=text_filter(q),
+        since=day_start(first),
+        until=day_end(last),
+    )
+    rows, total = await collection.inbox(db_session, where, page=page, per_page=PER_PAGE)
+    filters = {
+        "status": where.status or "",
+        "channel": where.channel or "",
+        "place": where.place or "",
+        "category": where.category or "",
+        "q": where.q or "",
+        "since": first.isoformat() if first else "",
+        "until": last.isoformat() if last else "",
+    }
+    return render(
+        request,
+        "staff/inbox.html",
+        tenant=access.tenant,
+        user=user,
+        suggestions=rows,
+        pager=Pager(page, PER_PAGE, total, filters),
+        filters=filters,
+        channels=CHANNELS,
+        statuses=STATUSES,
+        categories=categories,
+        category_names={c.code: c.name for c in categories},
+        targets=await merge_targets(db_session),
+    )
+
+
+@get(
+    "/t/{slug:str}/staff/suggestions/{suggestion_id:uuid}",
+    include_in_schema=False,
+    dependencies=MEMBERS,
+    before_request=login_first,
+)
+async def suggestion_page(
+    request: Request[Any, Any, Any], access: TenantAccess, suggestion_id: uuid.UUID, db_session: AsyncSession
+) -> Template:
+    """One suggestion beside the most similar ones (duplicate hints), with decline and merge forms."""
+    user = access.require(*STAFF_ROLES)
+    suggestion = await collection.get(db_session, suggestion_id)
+    hooks = await tenant_hooks(db_session, access.tenant)
+    project_title = await projects.title_of(db_session, suggestion.project_id) if suggestion.project_id else None
+    return render(
+        request,
+        "staff/suggestion.html",
+        tenant=access.tenant,
+        user=user,
+        suggestion=suggestion,
+        project_title=project_title,
+        similar=await collection.similar(db_session, suggestion_id, limit=5),
+        attachments=await _attachments(db_session, suggestion.attachments or []),
+        category_names={c.code: c.name for c in _categories(hooks)},
+        categories=_categories(hooks),
+        targets=await merge_targets(db_session),
+    )
+
+
+@post("/t/{slug:str}/staff/suggestions/{suggestion_id:uuid}/decline", include_in_schema=False, dependencies=MEMBERS)
+async def decline_action(
+    request: Request[Any, Any, Any], access: TenantAccess, suggestion_id: uuid.UUID, db_session: AsyncSession
+) -> Redirect:
+    """Decline with the reason the author will read (as ``POST /suggestions/{id}/decline``)."""
+    user = access.require(*STAFF_ROLES)
+    form = await posted_form(request)
+    await collection.decline(db_session, suggestion_id, str(form.get("reason") or "")[:1000], actor=user.username)
+    return Redirect(f"{staff_base(access.tenant.slug)}/suggestions/{suggestion_id}", status_code=303)
+
+
+@post("/t/{slug:str}/staff/suggestions/merge", include_in_schema=False, dependencies=MEMBERS)
+async def merge_action(request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession) -> Redirect:
+    """Merge the selected suggestions into an existing project or a new one (``POST /projects`` with
+    ``suggestion_ids``, or ``POST /projects/{id}/suggestions``); then show the project."""
+    user = access.require(*STAFF_ROLES)
+    form = await posted_form(request)
+    ids = parse_ids(form.getall("suggestion_ids", []))
+    if not ids:
+        raise InvalidInput("Select at least one suggestion to merge")
+    target = str(form.get("project_id") or "")
+    if target:
+        project = await projects.merge(db_session, parse_ids([target])[0], ids, actor=user.username)
+    else:
+        hooks = await tenant_hooks(db_session, access.tenant)
+        title = str(form.get("title") or "").strip()[:200]
+        content = str(form.get("content") or "").strip()[:10000]
+        if not content:
+            first = await collection.get(db_session, ids[0])
+            content = first.content
+        draft = projects.ProjectDraft(title=title, content=content, category=str(form.get("category") or "")[:50])
+        project = await projects.create(db_session, draft, hooks, actor=user.username, suggestion_ids=ids)
+    return Redirect(f"{staff_base(access.tenant.slug)}/projects/{project.id}", status_code=303)
+
+
+PAGE_HANDLERS: list[Any] = [staff_home, inbox_page, suggestion_page, decline_action, merge_action]

@@ -1,0 +1,202 @@
+"""Documents of the vote: 票决办法, the ballot papers, 主席团公告 and 决议, each from one voting round.
+
+The data comes from the congress and projects services; dates are the session's and the round's
+own (the day it closed, in China), never "today", so a round always renders the same bytes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.collection.rules import china_day
+from minsheng.congress import rounds, sessions
+from minsheng.congress.models import CongressSession, VotingRound
+from minsheng.documents.kinds import DocumentKind, register_kind
+from minsheng.documents.wording import chinese_date, in_chinese, ten_thousand_yuan
+from minsheng.errors import Conflict, InvalidInput
+from minsheng.plugins.manager import get_plugin_manager
+from minsheng.plugins.tenant import TenantView
+from minsheng.projects import services as projects
+
+TEMPLATES = Path(__file__).resolve().parent / "document_templates"
+
+#: The mark columns of paper layouts, as printed on a Chinese ballot.
+COLUMN_NAMES = {"yes": "赞成", "no": "反对", "abstain": "弃权", "approve": "同意", "rank": "排序"}
+
+
+def _round_id(subject_id: uuid.UUID | None) -> uuid.UUID:
+    if subject_id is None:
+        raise InvalidInput("This document needs the subject_id of a voting round")
+    return subject_id
+
+
+async def _candidates(session: AsyncSession, tenant: TenantView, round_id: uuid.UUID) -> list[dict[str, Any]]:
+    ids = await rounds.candidates_of(session, round_id)
+    support = await projects.supporters(session, ids)
+    categories = {code: c.name for code, c in get_plugin_manager().hooks_for(tenant).project_categories().items()}
+    rows = []
+    for project_id in ids:
+        project = await projects.get(session, project_id)
+        rows.append(
+            {
+                "id": str(project.id),
+                "title": project.title,
+                "category": categories.get(project.category, project.category),
+                "budget": ten_thousand_yuan(project.budget),
+                "responsible_unit": project.responsible_unit,
+                "target": project.target,
+                "suggestions": support.get(project.id, 0),
+            }
+        )
+    return rows
+
+
+async def _ordinal(session: AsyncSession, voting_round: VotingRound) -> int:
+    """The round's number within its session (主席团公告 are numbered per session)."""
+    query = select(VotingRound.id).where(VotingRound.session_id == voting_round.session_id)
+    ids = list((await session.execute(query.order_by(VotingRound.created_at, VotingRound.id))).scalars())
+    return ids.index(voting_round.id) + 1
+
+
+async def round_context(session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None) -> dict[str, Any]:
+    """What every round document shows: the session, seats, candidates and the ballot format."""
+    voting_round = await rounds.get_round(session, _round_id(subject_id))
+    congress = await sessions.get_session(session, voting_round.session_id)
+    ballot_format = await rounds.ballot_format(session, voting_round.ballot_format)
+    candidates = await _candidates(session, tenant, voting_round.id)
+    layout = ballot_format.paper_layout
+    return {
+        "year": congress.date.year,
+        "session": {"title": congress.title, "date": chinese_date(congress.date)},
+        "round": {
+            "title": voting_round.title,
+            "method": voting_round.method,
+            "number": await _ordinal(session, voting_round),
+        },
+        "seats": voting_round.seats,
+        "margin": len(candidates) - voting_round.seats,
+        "candidates": candidates,
+        "ballot_format": voting_round.ballot_format,
+        "ballot_format_label": in_chinese(ballot_format.label),
+        "columns": [COLUMN_NAMES.get(column, in_chinese(column)) for column in layout.columns],
+        "instruction": in_chinese(layout.instruction, seats=voting_round.seats),
+        "document_date": congress.date.isoformat(),
+    }
+
+
+async def voting_method_context(
+    session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None
+) -> dict[str, Any]:
+    """票决办法: seats, candidates and margin, ballot format, how the result is fixed and published."""
+    return await round_context(session, tenant, subject_id)
+
+
+async def ballot_paper_context(
+    session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None
+) -> dict[str, Any]:
+    """Ballot papers: one numbered sheet (1 .. deputies present) in the round's paper layout."""
+    context = await round_context(session, tenant, subject_id)
+    voting_round = await rounds.get_round(session, _round_id(subject_id))
+    present = await sessions.present_count(session, voting_round.session_id)
+    if present == 0:
+        raise Conflict("No deputy has checked in yet: ballot papers are printed for the deputies present")
+    context["present"] = present
+    context["sheets"] = [{"sheet_number": n, "sheet_label": f"编号：{n:03d}"} for n in range(1, present + 1)]
+    return context
+
+
+async def _decided(session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None) -> dict[str, Any]:
+    context = await round_context(session, tenant, subject_id)
+    voting_round = await rounds.get_round(session, _round_id(subject_id))
+    if voting_round.outcome != "decided" or voting_round.result is None or voting_round.closed_at is None:
+        raise Conflict("The result announcement and the resolution need a round that has closed with a decided result")
+    by_id = {c["id"]: c for c in context["candidates"]}
+    result = voting_round.result
+    rows = [
+        {
+            **by_id[str(row["project_id"])],
+            "yes": row["yes"],
+            "no": row["no"],
+            "abstain": row["abstain"],
+            "chosen": bool(row["chosen"]),
+            "rank": row.get("rank"),
+            # Format-specific figures (a ranking's Borda points); a template shows what its format has.
+            "figures": dict(row.get("figures") or {}),
+            "points": (row.get("figures") or {}).get("points", "—"),
+        }
+        for row in result["candidates"]
+    ]
+    decided_on = china_day(voting_round.closed_at)
+    context["result"] = {
+        **{
+            key: result[key]
+            for key in ("entitled", "present", "ballots_issued", "ballots_returned", "valid", "invalid")
+        },
+        "candidates": rows,
+        "chain_head": result.get("chain_head", ""),
+    }
+    context["chosen"] = sorted((row for row in rows if row["chosen"]), key=lambda row: row["rank"] or 0)
+    context["announced_on"] = context["adopted_on"] = chinese_date(decided_on)
+    context["document_date"] = decided_on.isoformat()
+    return context
+
+
+async def result_announcement_context(
+    session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None
+) -> dict[str, Any]:
+    """主席团公告: attendance, ballots, and per candidate its votes and whether it was chosen."""
+    context = await _decided(session, tenant, subject_id)
+    context["letterhead"] = {
+        "issuer": f"{tenant.name}{context['session']['title']}主席团",
+        "number": f"主席团公告（第{context['round']['number']}号）",
+    }
+    return context
+
+
+async def resolution_context(session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None) -> dict[str, Any]:
+    """决议: the chosen projects, which bind the government."""
+    context = await _decided(session, tenant, subject_id)
+    context["letterhead"] = {"issuer": f"{tenant.name}人民代表大会", "number": None}
+    return context
+
+
+async def round_subjects(session: AsyncSession) -> list[tuple[uuid.UUID, str]]:
+    """The tenant's voting rounds, newest first, named by their session and title."""
+    query = (
+        select(VotingRound.id, CongressSession.title, VotingRound.title)
+        .join(
+            CongressSession,
+            (CongressSession.tenant_id == VotingRound.tenant_id) & (CongressSession.id == VotingRound.session_id),
+        )
+        .order_by(VotingRound.created_at.desc(), VotingRound.id)
+        .limit(200)
+    )
+    return [
+        (round_id, f"{session_title} · {title}")
+        for round_id, session_title, title in (await session.execute(query)).tuples()
+    ]
+
+
+for code, label, formats, builder, template in (
+    ("voting_method", "票决办法", ("pdf", "docx"), voting_method_context, "voting_method.md.j2"),
+    ("ballot_paper", "表决票", ("pdf",), ballot_paper_context, "ballot_paper.html.j2"),
+    ("result_announcement", "主席团公告", ("pdf", "docx"), result_announcement_context, "result_announcement.md.j2"),
+    ("resolution", "决议", ("pdf", "docx"), resolution_context, "resolution.md.j2"),
+):
+    register_kind(
+        DocumentKind(
+            code=code,
+            label=label,
+            formats=formats,
+            build_context=builder,
+            template_dir=TEMPLATES,
+            default_template=template,
+            subject_required=True,
+            list_subjects=round_subjects,
+        )
+    )

@@ -1,0 +1,85 @@
+"""API routes of documents: ask for one (202 + job), list what was made, the kinds one may ask for."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.documents import services as documents
+from minsheng.documents.kinds import DocumentKind
+from minsheng.documents.schemas import (
+    DocumentOrder,
+    DocumentView,
+    JobAccepted,
+    KindView,
+    document_view,
+    kind_view,
+)
+from minsheng.errors import Forbidden
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.server.pagination import Page, PageParam, PerPageParam
+from minsheng.tenancy.configuration import tenant_view
+
+
+def allowed_kinds(access: TenantAccess) -> list[DocumentKind]:
+    """The kinds the caller may order and read (403 for members who may see no document)."""
+    principal = access.require(*documents.READERS)
+    return documents.kinds_for(access.roles, platform_admin=principal.is_platform_admin)
+
+
+class DocumentsController(Controller):
+    path = "/api/v1/t/{slug:str}/documents"
+    tags = ["documents"]
+    dependencies = {"access": Provide(provide_tenant_access)}
+
+    @post("/", status_code=202)
+    async def order(
+        self, access: TenantAccess, state: State, db_session: AsyncSession, data: DocumentOrder
+    ) -> JobAccepted:
+        """Render a document in the background; poll ``/jobs/{job_id}``, whose result names the file."""
+        user = access.require(*documents.READERS)
+        request = documents.check_request(data.kind, data.subject_id, data.format)
+        if not user.is_platform_admin and not access.roles.intersection(request.kind.roles):
+            raise Forbidden("You do not have the role needed for this action")
+        job = await documents.request_document(
+            db_session,
+            await tenant_view(db_session, access.tenant),
+            request,
+            actor=user.username,
+            public_url=services(state).settings.public_url,
+        )
+        return JobAccepted(job_id=job.id, status=job.status.value)
+
+    @get("/")
+    async def index(
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        page: int = PageParam,
+        per_page: int = PerPageParam,
+        kind: str | None = Parameter(query="kind", default=None, max_length=50),
+        subject_id: uuid.UUID | None = Parameter(query="subject_id", default=None),
+        format: str | None = Parameter(query="format", default=None, max_length=8),
+    ) -> Page[DocumentView]:
+        """Documents made for this tenant, newest first, of the kinds the caller may ask for."""
+        labels = {k.code: k.label for k in allowed_kinds(access)}
+        kinds = [kind] if kind else list(labels)
+        rows, total = await documents.list_documents(
+            db_session,
+            kinds=[k for k in kinds if k in labels],
+            subject_id=subject_id,
+            fmt=format,
+            page=page,
+            per_page=per_page,
+        )
+        return Page(items=[document_view(row, labels[row.kind]) for row in rows], total=total)
+
+    @get("/kinds")
+    async def kinds(self, access: TenantAccess) -> list[KindView]:
+        """The kinds of document the caller may ask for, with their formats."""
+        return [kind_view(k) for k in allowed_kinds(access)]

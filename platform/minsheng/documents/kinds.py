@@ -1,0 +1,92 @@
+"""The registry of document kinds: what each kind is called, what it produces, and its data.
+
+A kind lives with its domain: ``minsheng/<context>/document_kinds.py`` calls :func:`register_kind`
+at import, and :func:`load_kinds` imports every such module (as the jobs registry does for
+``jobs.py``), so a new kind needs no wiring elsewhere.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.plugins.tenant import TenantView
+
+FORMATS = ("pdf", "docx")
+STAFF = ("tenant_admin", "presidium")
+
+#: ``(session, tenant, subject_id) -> context``: the plain data a template is rendered with.
+ContextBuilder = Callable[[AsyncSession, TenantView, uuid.UUID | None], Awaitable[dict[str, Any]]]
+
+#: ``(session) -> [(subject_id, label)]``: what a staff page offers as the document's subject.
+SubjectLister = Callable[[AsyncSession], Awaitable[list[tuple[uuid.UUID, str]]]]
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document (征集情况说明, 主席团公告 ...) and where its default template lives.
+
+    ``formats`` lists what it can be rendered to, the first being the default; ``build_context``
+    must be deterministic (no "today"), so the same data always renders the same bytes.
+    ``list_subjects`` (optional) names the subjects a staff page offers, newest first.
+    """
+
+    code: str
+    label: str
+    formats: tuple[str, ...]
+    build_context: ContextBuilder
+    template_dir: Path
+    default_template: str
+    subject_required: bool = False
+    roles: tuple[str, ...] = STAFF
+    list_subjects: SubjectLister | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.formats) - set(FORMATS)
+        if not self.formats or unknown:
+            raise ValueError(f"document kind {self.code!r}: formats must be among {FORMATS}, got {self.formats}")
+
+
+_kinds: dict[str, DocumentKind] = {}
+_loaded = False
+
+
+def register_kind(kind: DocumentKind) -> DocumentKind:
+    """Add ``kind`` to the registry; registering the same code from elsewhere is an error."""
+    known = _kinds.get(kind.code)
+    if known is not None and known.build_context.__qualname__ != kind.build_context.__qualname__:
+        raise ValueError(f"document kind {kind.code!r} is already registered")
+    _kinds[kind.code] = kind
+    return kind
+
+
+def load_kinds() -> None:
+    """Import every context's ``document_kinds`` module once, so their kinds are registered."""
+    global _loaded
+    if _loaded:
+        return
+    import minsheng
+
+    for root in minsheng.__path__:
+        for found in sorted(Path(root).glob("*/document_kinds.py")):
+            if (found.parent / "__init__.py").exists():
+                importlib.import_module(f"minsheng.{found.parent.name}.document_kinds")
+    _loaded = True
+
+
+def get_kind(code: str) -> DocumentKind | None:
+    """The registered kind called ``code``, or None."""
+    load_kinds()
+    return _kinds.get(code)
+
+
+def all_kinds() -> list[DocumentKind]:
+    """Every registered kind, by code."""
+    load_kinds()
+    return [_kinds[code] for code in sorted(_kinds)]

@@ -1,0 +1,58 @@
+"""HTML pages into an A4 PDF with WeasyPrint and the CJK font, byte for byte the same every time.
+
+Determinism matters (issue 7: a county's documents must not change because a neighbour installed a
+plugin): the PDF's file identifier is derived from its content, it carries no creation date, and
+the embedded font subset gets a fixed timestamp (fontTools stamps a subset's ``head`` table with
+the time unless ``SOURCE_DATE_EPOCH`` is set, https://reproducible-builds.org/specs/source-date-epoch/).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from minsheng.documents.template_resolution import environment
+from minsheng.web.build_assets import font_face_css
+
+FRAME_DIR = Path(__file__).resolve().parent / "document_templates"
+
+# WeasyPrint reports every layout step at INFO: only its warnings belong in the platform's logs.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+
+# Any fixed value makes font subsets reproducible; an operator's own setting is kept.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")  # 2000-01-01T00:00:00Z
+
+
+def frame_html(pages: Sequence[Mapping[str, Any]], *, title: str, letterhead: Mapping[str, Any] | None) -> str:
+    """The whole document: each page (``body`` HTML, optional ``label``) in the official frame."""
+    env = environment(FRAME_DIR)
+    css = (FRAME_DIR / "frame.css").read_text(encoding="utf-8")
+    return env.get_template("frame.html.j2").render(
+        title=title,
+        letterhead=letterhead,
+        pages=[{"body": Markup(page["body"]), "label": page.get("label")} for page in pages],  # noqa: S704
+        css=Markup(css),  # noqa: S704
+        font_face=Markup(font_face_css()),  # noqa: S704
+    )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render ``html`` to PDF; the same HTML always gives the same bytes."""
+    import weasyprint  # imported here: it loads Pango, which only rendering processes need
+
+    # The font's @font-face names its path on this machine: left out, so every install agrees.
+    portable = html.replace(font_face_css(), "")
+    identifier = hashlib.sha256(portable.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    # base_url: relative references (none are expected) resolve inside the frame folder, never the cwd.
+    # Only local files (the font) and data: URIs: rendering never reaches the network, which would
+    # also make a document depend on something other than its data.
+    fetcher = weasyprint.URLFetcher(allowed_protocols=("file", "data"))
+    document = weasyprint.HTML(string=html, base_url=str(FRAME_DIR), url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(pdf_identifier=identifier)
+    return pdf

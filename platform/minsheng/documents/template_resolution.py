@@ -1,0 +1,158 @@
+"""Which template renders a kind for a tenant, and the Jinja2 environments that load them.
+
+Templates come through ``minsheng_document_templates``: every enabled plugin may contribute, and for
+each kind and format the most specific plugin's template wins (the platform's defaults, registered
+as ``minsheng.defaults``, come last). The implementations are asked one by one, in pluggy's calling
+order, so we know which plugin gave which template and load it from that plugin's folder: a region
+plugin declares ``TEMPLATE_PACKAGE`` and ``TEMPLATE_FOLDER`` (as ``plugins/henan`` does); a default
+template lives in its kind's ``template_dir``.
+
+A DOCX-only override is contributed under the key ``"<kind>.docx"`` with a docxtpl ``.docx`` file.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+from typing import cast
+
+import jinja2
+import segno
+from markupsafe import Markup
+
+from minsheng.documents.kinds import DocumentKind
+from minsheng.documents.wording import chinese_date
+from minsheng.plugins.configuration import DEFAULTS_PLUGIN
+from minsheng.plugins.errors import PluginError
+from minsheng.plugins.manager import MinshengPluginManager, get_plugin_manager
+from minsheng.plugins.registries import DocumentTemplate
+from minsheng.plugins.tenant import TenantView
+
+HOOK = "minsheng_document_templates"
+MARKDOWN = (".md.j2", ".md")
+HTML = (".html.j2", ".html")
+DOCX_SUFFIX = ".docx"
+
+
+@dataclass(frozen=True)
+class ResolvedTemplate:
+    """The template chosen for one kind and format: its name, the plugin that gave it, its folder."""
+
+    kind: str
+    name: str
+    plugin: str
+    root: Path
+    label: str = ""
+
+    @property
+    def is_markdown(self) -> bool:
+        return self.name.endswith(MARKDOWN)
+
+    @property
+    def is_html(self) -> bool:
+        return self.name.endswith(HTML)
+
+    @property
+    def is_docx(self) -> bool:
+        return self.name.endswith(DOCX_SUFFIX)
+
+    def read_bytes(self) -> bytes:
+        """The template file itself (a docxtpl ``.docx``)."""
+        path = (self.root / self.name).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError(f"template {self.name!r} is outside its folder")
+        return path.read_bytes()
+
+
+class TemplateMissing(LookupError):
+    """No enabled plugin offers a template that can render this kind in this format."""
+
+
+def default_templates() -> list[DocumentTemplate]:
+    """The platform's own template of every registered kind (contributed by ``minsheng.defaults``)."""
+    from minsheng.documents.kinds import all_kinds
+
+    return [DocumentTemplate(kind.code, kind.default_template, kind.label) for kind in all_kinds()]
+
+
+def _plugin_root(plugin_name: str, plugin: object) -> Path:
+    """The folder a region plugin's templates are in: ``TEMPLATE_PACKAGE``/``TEMPLATE_FOLDER``, or the
+    ``templates`` folder of the plugin's own package when it is a module."""
+    package = getattr(plugin, "TEMPLATE_PACKAGE", None)
+    if package is None and isinstance(plugin, ModuleType):
+        package = plugin.__name__.split(".")[0]
+    if package is None:
+        raise PluginError(plugin_name, HOOK, LookupError("declare TEMPLATE_PACKAGE to say where the templates are"))
+    folder = getattr(plugin, "TEMPLATE_FOLDER", "templates")
+    return Path(str(resources.files(package).joinpath(folder)))
+
+
+def _contributions(
+    manager: MinshengPluginManager, tenant: TenantView
+) -> list[tuple[str, object, list[DocumentTemplate]]]:
+    caller = manager.hook_callers(frozenset(tenant.enabled_plugins))[HOOK]
+    found = []
+    # pluggy calls the last-registered (most specific) implementation first, the defaults last.
+    for impl in reversed(caller.get_hookimpls()):
+        try:
+            entries = impl.function(**{name: tenant for name in impl.argnames if name == "tenant"})
+        except Exception as error:
+            raise PluginError(impl.plugin_name, HOOK, error) from error
+        templates = list(cast(Iterable[object], entries or ()))
+        wrong = [type(entry).__name__ for entry in templates if not isinstance(entry, DocumentTemplate)]
+        if wrong:
+            raise PluginError(impl.plugin_name, HOOK, TypeError(f"gave {wrong[0]}, expected DocumentTemplate"))
+        found.append((impl.plugin_name, impl.plugin, cast(list[DocumentTemplate], templates)))
+    return found
+
+
+def _fits(name: str, fmt: str, *, docx_key: bool) -> bool:
+    if fmt == "pdf":
+        return not docx_key and name.endswith(MARKDOWN + HTML)
+    return name.endswith(DOCX_SUFFIX) if docx_key else name.endswith(MARKDOWN)
+
+
+def resolve_template(
+    tenant: TenantView, kind: DocumentKind, fmt: str, manager: MinshengPluginManager | None = None
+) -> ResolvedTemplate:
+    """The most specific enabled plugin's template that renders ``kind`` as ``fmt``."""
+    for plugin_name, plugin, entries in _contributions(manager or get_plugin_manager(), tenant):
+        for entry in entries:
+            docx_key = entry.kind == kind.code + DOCX_SUFFIX
+            if (entry.kind == kind.code or docx_key) and _fits(entry.template, fmt, docx_key=docx_key):
+                root = kind.template_dir if plugin_name == DEFAULTS_PLUGIN else _plugin_root(plugin_name, plugin)
+                return ResolvedTemplate(kind.code, entry.template, plugin_name, root, entry.label or kind.label)
+    raise TemplateMissing(f"no template renders {kind.code} as {fmt} for {tenant.slug}")
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code of ``url`` (medium error correction, so a worn poster still scans)."""
+    svg = segno.make(str(url), error="m").svg_inline(scale=4, border=2, omitsize=True)
+    return Markup(svg)  # noqa: S704 - segno's own markup; the URL inside it is XML-escaped by segno
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|<>#"})
+
+
+def escape_markdown(value: object) -> object:
+    """Data printed into a Markdown template stays text: a ``|`` in a title cannot break a table."""
+    return value.translate(_MARKDOWN_SPECIAL) if isinstance(value, str) else value
+
+
+@functools.lru_cache(maxsize=64)
+def environment(root: Path, markdown: bool = False) -> jinja2.Environment:
+    """A Jinja2 environment over one template folder: HTML is autoescaped, Markdown values escaped."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root)),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=escape_markdown if markdown else None,
+    )
+    env.filters["cn_date"] = chinese_date
+    env.filters["qr_svg"] = qr_svg
+    return env

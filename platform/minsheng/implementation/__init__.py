@@ -1,0 +1,1 @@
+"""Implementation (实施): work plans, progress reports, quarterly meetings, adjustments, deadlines."""

@@ -1,0 +1,113 @@
+"""API routes of notifications: where the caller is reached (e-mail, phone) for the channels."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+from litestar import Controller, get, put
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.accounts import service as accounts
+from minsheng.audit import service as audit
+from minsheng.collection.rules import is_valid_phone
+from minsheng.errors import FieldProblem, InvalidFields
+from minsheng.notifications.models import Notification, UserContact
+from minsheng.plugins.verdicts import Reason
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access, provide_user
+from minsheng.server.pagination import Page, PageParam, PerPageParam
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class ContactView(msgspec.Struct):
+    email: str | None = None
+    phone: str | None = None
+
+
+class ContactController(Controller):
+    path = "/api/v1/me/contact"
+    tags = ["notifications"]
+    dependencies = {"user": Provide(provide_user)}
+
+    @get("/")
+    async def show(self, user: accounts.Principal, db_session: AsyncSession) -> ContactView:
+        """Where the caller receives notifications."""
+        row = await db_session.get(UserContact, user.user_id)
+        return ContactView(email=row.email, phone=row.phone) if row else ContactView()
+
+    @put("/")
+    async def save(self, user: accounts.Principal, data: ContactView, db_session: AsyncSession) -> ContactView:
+        """Set the caller's e-mail address and phone number for notifications (either may be empty)."""
+        email = (data.email or "").strip() or None
+        phone = "".join((data.phone or "").split()) or None
+        problems = []
+        if email is not None and (len(email) > 254 or not EMAIL.fullmatch(email)):
+            problems.append(FieldProblem("email", Reason("Not a valid e-mail address")))
+        if phone is not None and not is_valid_phone(phone):
+            problems.append(FieldProblem("phone", Reason("Not a valid phone number")))
+        if problems:
+            raise InvalidFields(problems[0].reason.message, problems=problems)
+        row = await db_session.get(UserContact, user.user_id)
+        if row is None:
+            row = UserContact(user_id=user.user_id)
+            db_session.add(row)
+        row.email, row.phone = email, phone
+        await db_session.flush()
+        # Platform chain: the addresses themselves stay out of the audit log.
+        await audit.record_platform(
+            db_session, "user.contact_changed", actor=user.username, subject=str(user.user_id), payload={}
+        )
+        return ContactView(email=row.email, phone=row.phone)
+
+
+class NotificationView(msgspec.Struct):
+    """A notification as staff see it: what was sent and when, never to whom (only how many)."""
+
+    id: uuid.UUID
+    kind: str
+    subject: str
+    status: str
+    recipients: int
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class NotificationsController(Controller):
+    path = "/api/v1/t/{slug:str}/notifications"
+    tags = ["notifications"]
+    dependencies = {"access": Provide(provide_tenant_access)}
+
+    @get("/")
+    async def sent(
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        page: int = PageParam,
+        per_page: int = PerPageParam,
+        status: Literal["pending", "sent", "failed"] | None = Parameter(query="status", default=None),
+        kind: str | None = Parameter(query="kind", default=None, max_length=50),
+    ) -> Page[NotificationView]:
+        """The tenant's notifications (reminders, overdue flags, decisions), newest first."""
+        access.require("tenant_admin", "presidium")
+        query = select(Notification)
+        if status:
+            query = query.where(Notification.status == status)
+        if kind:
+            query = query.where(Notification.kind == kind)
+        total = int((await db_session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
+        query = query.order_by(Notification.created_at.desc(), Notification.id).offset((page - 1) * per_page)
+        rows = (await db_session.execute(query.limit(per_page))).scalars()
+        return Page(
+            items=[
+                NotificationView(r.id, r.kind, r.subject, r.status, len(r.recipients), r.created_at, r.sent_at)
+                for r in rows
+            ],
+            total=total,
+        )

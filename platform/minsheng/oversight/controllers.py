@@ -1,0 +1,87 @@
+"""API routes of oversight: a subtree's figures and their Excel export (``/api/v1/t/{slug}/oversight``)."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get
+from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.oversight import service as oversight
+from minsheng.oversight.export import dashboard_workbook
+from minsheng.oversight.schemas import OversightSummary, summary_view
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access
+from minsheng.server.openapi import problems
+from minsheng.storage.keys import content_disposition
+from minsheng.tenancy.configuration import tenant_hooks
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Who follows the figures: the congress office, the presidium or standing committee, the government.
+OVERSEERS = ("tenant_admin", "presidium", "government")
+
+OfParam = Parameter(
+    query="of", default=None, max_length=63, description="A tenant of the caller's subtree (default: the caller)"
+)
+YearParam = Parameter(query="year", default=None, ge=2000, le=2100, description="One year (default: all years)")
+
+
+async def category_names(db_session: AsyncSession, access: TenantAccess) -> dict[str, str]:
+    categories = (await tenant_hooks(db_session, access.tenant)).project_categories()
+    return {code: category.name for code, category in categories.items()}
+
+
+async def workbook_response(
+    db_session: AsyncSession, access: TenantAccess, of: str | None, year: int | None
+) -> Response[bytes]:
+    """The dashboard of ``of`` (in the caller's subtree) as an Excel download."""
+    access.require(*OVERSEERS)
+    chain = await oversight.subtree_member(db_session, access.tenant, of)
+    board = await oversight.dashboard(db_session, chain, year)
+    data = dashboard_workbook(board, await category_names(db_session, access))
+    name = f"{board.tenant.name}-监督统计{'-' + str(year) if year else ''}.xlsx"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": content_disposition(name)})
+
+
+class OversightController(Controller):
+    path = "/api/v1/t/{slug:str}/oversight"
+    tags = ["oversight"]
+    dependencies = {"access": Provide(provide_tenant_access)}
+
+    @get("/", responses=problems(404))
+    async def summary(
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        of: str | None = OfParam,
+        year: int | None = YearParam,
+    ) -> OversightSummary:
+        """Figures of the caller's subtree (or of ``of`` inside it; 404 outside): totals, by year,
+        category and place (the direct children), from the roll-up tables."""
+        access.require(*OVERSEERS)
+        chain = await oversight.subtree_member(db_session, access.tenant, of)
+        board = await oversight.dashboard(db_session, chain, year)
+        return summary_view(board, await category_names(db_session, access))
+
+    @get(
+        "/export.xlsx",
+        media_type=XLSX,
+        responses={
+            200: ResponseSpec(
+                data_container=bytes,
+                media_type=XLSX,
+                description="The figures as an Excel workbook",
+                generate_examples=False,
+            ),
+            **problems(404),
+        },
+    )
+    async def export(
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        of: str | None = OfParam,
+        year: int | None = YearParam,
+    ) -> Response[bytes]:
+        """The same figures as an Excel workbook (by place, by category, by year)."""
+        return await workbook_response(db_session, access, of, year)

@@ -1,0 +1,52 @@
+"""Background work of oversight: a tenant's roll-up after a change, and the daily rebuild."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from minsheng.collection.rules import china_day
+from minsheng.db.base import utcnow
+from minsheng.db.session import Database
+from minsheng.jobs.models import Job
+from minsheng.jobs.outbox import enqueue
+from minsheng.jobs.periodic import periodic
+from minsheng.jobs.registry import JobContext, PermanentFailure, job
+from minsheng.oversight import tracking
+from minsheng.oversight.rollup import refresh_everything, refresh_tenant
+
+REBUILD_JOB = "oversight.rebuild"
+
+
+@job(tracking.ROLLUP_JOB)
+async def rollup(ctx: JobContext) -> dict[str, Any]:
+    """Recount the tenant's own figures and re-add its ancestors' subtree figures. Idempotent."""
+    if ctx.tenant_id is None:
+        raise PermanentFailure("a roll-up needs a tenant")
+    touched = await refresh_tenant(ctx.session, ctx.tenant_id)
+    await ctx.progress(1, 1)
+    return {"tenants": touched}
+
+
+@job(REBUILD_JOB)
+async def rebuild(ctx: JobContext, day: str | None = None) -> dict[str, Any]:
+    """Rebuild every tenant's roll-ups (daily, and after bulk loads that bypass the ORM). Idempotent."""
+    count = await refresh_everything(ctx.session, ctx.progress)
+    return {"tenants": count}
+
+
+@periodic(REBUILD_JOB + "_daily", hour=18, minute=40, every=timedelta(hours=24))
+async def schedule_rebuild(database: Database, now: datetime) -> list[uuid.UUID]:
+    """Once a day in China (02:40), rebuild every roll-up: work plans become overdue with time alone."""
+    day = china_day(now).isoformat()
+    async with database.session() as session:
+        recent = await session.execute(
+            select(Job.args).where(Job.name == REBUILD_JOB, Job.created_at >= utcnow() - timedelta(days=2))
+        )
+        if any((args or {}).get("day") == day for args in recent.scalars()):
+            return []
+        job_id = enqueue(session, REBUILD_JOB, {"day": day}).id
+    return [job_id]

@@ -1,0 +1,63 @@
+"""The oversight dashboard page (desktop): charts (ECharts) and tables of a subtree's figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.di import Provide
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.oversight import service as oversight
+from minsheng.oversight.controllers import OVERSEERS, category_names, workbook_response
+from minsheng.oversight.schemas import summary_view
+from minsheng.server.dependencies import TenantAccess, provide_tenant_access
+from minsheng.web.templating import render
+
+
+@get(
+    "/t/{slug:str}/oversight",
+    include_in_schema=False,
+    dependencies={"access": Provide(provide_tenant_access)},
+)
+async def dashboard_page(
+    request: Request[Any, Any, Any],
+    access: TenantAccess,
+    db_session: AsyncSession,
+    of: str | None = None,
+    year: int | None = None,
+) -> Template:
+    """The dashboard of the caller's subtree, or of ``?of=`` inside it (404 outside), for ``?year=``."""
+    access.require(*OVERSEERS)
+    chain = await oversight.subtree_member(db_session, access.tenant, (of or "")[:63] or None)
+    board = await oversight.dashboard(db_session, chain, year if year and 2000 <= year <= 2100 else None)
+    summary = summary_view(board, await category_names(db_session, access))
+    query = "&".join(part for part in (f"of={board.tenant.slug}", f"year={board.year}" if board.year else "") if part)
+    return render(
+        request,
+        "oversight/dashboard.html",
+        tenant=access.tenant,
+        user=access.principal,
+        summary=summary,
+        # "<" escaped: a tenant's name must not close the script element the JSON sits in.
+        chart_data=msgspec.json.encode(summary).decode().replace("<", "\\u003c"),
+        export_url=f"/api/v1/t/{access.tenant.slug}/oversight/export.xlsx?{query}",
+        page_export_url=f"/t/{access.tenant.slug}/oversight/export.xlsx?{query}",
+    )
+
+
+@get(
+    "/t/{slug:str}/oversight/export.xlsx",
+    include_in_schema=False,
+    dependencies={"access": Provide(provide_tenant_access)},
+)
+async def dashboard_export(
+    access: TenantAccess, db_session: AsyncSession, of: str | None = None, year: int | None = None
+) -> Response[bytes]:
+    """The dashboard's workbook for the signed-in page user (the API's twin takes a bearer token)."""
+    return await workbook_response(db_session, access, (of or "")[:63] or None, year)
+
+
+PAGE_HANDLERS: list[Any] = [dashboard_page, dashboard_export]

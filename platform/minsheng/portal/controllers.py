@@ -1,0 +1,103 @@
+"""The public portal's JSON (no login, like ``/categories``): ``/api/v1/t/{slug}/public/...``."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, Response, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+from litestar.response import Redirect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minsheng.errors import NotFound
+from minsheng.files import service as files
+from minsheng.files.responses import download_response
+from minsheng.implementation import plans, progress
+from minsheng.portal import services as portal
+from minsheng.portal.schemas import PublicNotice, PublicProjectDetail, PublicProjectList, PublicResultView
+from minsheng.portal.views import decision_view, detail_view, project_view, result_view, statistics_view
+from minsheng.server.dependencies import provide_public_tenant, services
+from minsheng.server.pagination import Page, PageParam, PerPageParam
+from minsheng.tenancy.models import Tenant
+
+YearParam = Parameter(query="year", default=None, ge=2000, le=2100, description="Vote year (default: the latest)")
+
+
+class PortalController(Controller):
+    path = "/api/v1/t/{slug:str}/public"
+    tags = ["public portal"]
+    dependencies = {"tenant": Provide(provide_public_tenant)}
+
+    @get("/projects")
+    async def projects(
+        self,
+        tenant: Tenant,
+        db_session: AsyncSession,
+        year: int | None = YearParam,
+        page: int = PageParam,
+        per_page: int = PerPageParam,
+    ) -> PublicProjectList:
+        """No login: the year's chosen projects with progress, status and evaluation outcome."""
+        chosen_year = year or await portal.default_year(db_session)
+        states = await portal.year_projects(db_session, chosen_year)
+        shown = states[(page - 1) * per_page : page * per_page]
+        items = [project_view(s, await portal.latest_outcome(db_session, s.chosen.project.id)) for s in shown]
+        return PublicProjectList(
+            year=chosen_year,
+            years=await portal.vote_years(db_session),
+            items=items,
+            total=len(states),
+            statistics=statistics_view(states),
+        )
+
+    @get("/projects/{project_id:uuid}")
+    async def project(self, tenant: Tenant, project_id: uuid.UUID, db_session: AsyncSession) -> PublicProjectDetail:
+        """No login: a chosen project's plan, public progress with photos, decisions and evaluation."""
+        found = await portal.public_project(db_session, project_id)
+        return detail_view(tenant.slug, found, await plans.milestones_of(db_session, project_id))
+
+    @get("/results")
+    async def results(
+        self, tenant: Tenant, db_session: AsyncSession, year: int | None = YearParam
+    ) -> list[PublicResultView]:
+        """No login: the announced results of the year's votes (figures and per-candidate votes)."""
+        chosen_year = year or await portal.default_year(db_session)
+        return [result_view(r) for r in await portal.vote_results(db_session, chosen_year)]
+
+    @get("/notices")
+    async def notices(
+        self, tenant: Tenant, db_session: AsyncSession, page: int = PageParam, per_page: int = PerPageParam
+    ) -> Page[PublicNotice]:
+        """No login: published decisions on adjustments (amend, postpone, terminate)."""
+        rows, total = await portal.notices(db_session, page=page, per_page=per_page)
+        names = await portal.titles(db_session, list({r.project_id for r in rows}))
+        items = []
+        for row in rows:
+            decision = decision_view(row)
+            items.append(
+                PublicNotice(
+                    row.project_id, names.get(row.project_id, ""), row.kind, row.status, decision.decided_on, row.notice
+                )
+            )
+        return Page(items=items, total=total)
+
+    @get(
+        "/photos/{file_id:uuid}",
+        response_model=None,
+        responses={
+            200: ResponseSpec(
+                data_container=bytes, media_type="image/*", description="The photo", generate_examples=False
+            ),
+            303: ResponseSpec(data_container=None, description="A short-lived presigned URL of the photo (S3)"),
+        },
+    )
+    async def photo(
+        self, tenant: Tenant, file_id: uuid.UUID, state: State, db_session: AsyncSession
+    ) -> Redirect | Response[bytes]:
+        """No login: a photo of a public progress report (any other file: 404)."""
+        if not await progress.is_public_photo(db_session, file_id):
+            raise NotFound("Not found")
+        return download_response(await files.download(db_session, services(state).store, file_id))

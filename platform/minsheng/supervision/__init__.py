@@ -1,0 +1,1 @@
+"""Supervision (监督): plans and groups, records, special inquiries, satisfaction evaluations."""

@@ -1,0 +1,219 @@
+"""A county ready for documents: places, staff, projects with suggestions, a candidate list, a round.
+
+Deputies, staff and check-ins are written directly (as tests/congress does): the vote itself is
+tested there; here the data only has to be real enough to print.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from minsheng.accounts import service as accounts
+from minsheng.accounts.models import Membership, User
+from minsheng.collection.models import Suggestion
+from minsheng.congress.models import CheckIn, Deputy
+from minsheng.projects.models import CandidateEntry, CandidateList, Project
+from minsheng.tenancy.context import TenantRef, tenant_scope
+from minsheng.testing import Api, random_slug
+
+VILLAGES = ["赵庄村", "大营村", "杨庄社区"]
+PROJECTS = [
+    ("道路提质改造", "交通局", 3_000_000),
+    ("课后延时服务", "教育局", 1_200_000),
+    ("孤寡老人义诊", "卫健委", 300_000),
+]
+
+
+def pdf_text(content: bytes) -> str:
+    """Every page's text, pages separated by a form feed."""
+    assert content.startswith(b"%PDF-")
+    return "\f".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def pdf_pages(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def docx_text(content: bytes) -> str:
+    """Paragraphs and table cells of a Word file, one per line."""
+    document = Document(io.BytesIO(content))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines.extend(" | ".join(cell.text for cell in row.cells) for row in table.rows)
+    return "\n".join(lines)
+
+
+@dataclass
+class County:
+    api: Api
+    slug: str
+    tenant_id: uuid.UUID
+    projects: list[uuid.UUID] = field(default_factory=list)
+    deputies: list[uuid.UUID] = field(default_factory=list)
+    deputy_headers: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return f"/api/v1/t/{self.slug}"
+
+    def scope(self) -> Any:
+        return tenant_scope(TenantRef(self.tenant_id, self.slug))
+
+    async def headers(self, role: str = "clerk") -> dict[str, str]:
+        return await self.api.headers(f"{role}-{self.slug}")
+
+    async def add_member(self, username: str, roles: list[str]) -> dict[str, str]:
+        async with self.api.services.database.session() as session:
+            user = User(username=username, display_name=username, password_hash="!")
+            session.add(user)
+            await session.flush()
+            session.add(Membership(tenant_id=self.tenant_id, user_id=user.id, roles=roles))
+            secret, _row = await accounts.open_session(session, self.api.services.settings, user, "api")
+        self.api.tokens[username] = secret
+        return {"Authorization": f"Bearer {secret}"}
+
+    async def seed_collection(self) -> None:
+        """Suggestions from the villages by several channels, merged into projects on a fixed list."""
+        with self.scope():
+            async with self.api.services.database.session() as session:
+                projects = []
+                for title, unit, budget in PROJECTS:
+                    project = Project(
+                        year=2026,
+                        title=title,
+                        content=title,
+                        category="education" if "课后" in title else "transport",
+                        status="accepted",
+                        responsible_unit=unit,
+                        budget=Decimal(budget),
+                        created_by="t",
+                    )
+                    session.add(project)
+                    projects.append(project)
+                await session.flush()
+                channels = ["online", "qr_code", "liaison_station", "qr_code"]
+                for n in range(8):
+                    session.add(
+                        Suggestion(
+                            code=f"S{n:05d}",
+                            year=2026,
+                            content=f"建议{n}",
+                            category="transport",
+                            place=VILLAGES[n % 2],
+                            channel=channels[n % 4],
+                            status="merged",
+                            project_id=projects[n % 3].id,
+                        )
+                    )
+                listing = CandidateList(year=2026, planned_seats=2, status="fixed", fixed_by="t")
+                session.add(listing)
+                await session.flush()
+                for position, project in enumerate(projects):
+                    session.add(CandidateEntry(list_id=listing.id, project_id=project.id, position=position))
+                self.projects = [p.id for p in projects]
+
+    async def add_deputies(self, count: int) -> None:
+        settings = self.api.services.settings
+        with self.scope():
+            async with self.api.services.database.session() as session:
+                for number in range(count):
+                    user = User(username=f"d{number}-{self.slug}", display_name=f"代表{number}", password_hash="!")
+                    session.add(user)
+                    await session.flush()
+                    session.add(Membership(tenant_id=self.tenant_id, user_id=user.id, roles=["deputy"]))
+                    deputy = Deputy(name=f"代表{number:03d}", user_id=user.id, created_by="test")
+                    session.add(deputy)
+                    secret, _row = await accounts.open_session(session, settings, user, "api")
+                    await session.flush()
+                    self.deputies.append(deputy.id)
+                    self.deputy_headers.append({"Authorization": f"Bearer {secret}"})
+
+    async def draft_round(self, ballot_format: str = "yes_no_abstain") -> str:
+        """A session with every deputy checked in and a round on the three candidates for 2 seats."""
+        client, headers = self.api.client, await self.headers()
+        created = await client.post(
+            f"{self.base}/sessions",
+            json={"title": "第十七届人民代表大会第三次会议", "date": "2026-01-10"},
+            headers=headers,
+        )
+        assert created.status_code == 201, created.text
+        session_id = created.json()["id"]
+        with self.scope():
+            async with self.api.services.database.session() as session:
+                session.add_all(
+                    CheckIn(session_id=uuid.UUID(session_id), deputy_id=d, checked_in_by="t") for d in self.deputies
+                )
+        voting_round = await client.post(
+            f"{self.base}/sessions/{session_id}/rounds",
+            json={
+                "title": "民生实事项目票决",
+                "seats": 2,
+                "candidates": [str(p) for p in self.projects],
+                "ballot_format": ballot_format,
+            },
+            headers=headers,
+        )
+        assert voting_round.status_code == 201, voting_round.text
+        return str(voting_round.json()["id"])
+
+    async def decided_round(self) -> str:
+        """A closed round: the first two candidates chosen (everyone yes), the third refused."""
+        round_id = await self.draft_round()
+        client, headers = self.api.client, await self.headers()
+        assert (await client.post(f"{self.base}/rounds/{round_id}/open", headers=headers)).status_code == 200
+        first, second, third = (str(p) for p in self.projects)
+        for deputy in self.deputy_headers:
+            ballot = {"choices": {first: "yes", second: "yes", third: "no"}}
+            response = await client.post(f"{self.base}/rounds/{round_id}/ballots", json=ballot, headers=deputy)
+            assert response.status_code == 201, response.text
+        closed = await client.post(f"{self.base}/rounds/{round_id}/close", json={}, headers=headers)
+        assert closed.status_code == 200, closed.text
+        assert closed.json()["status"] == "decided", closed.json()
+        return round_id
+
+    async def order(self, kind: str, subject_id: str | None = None, fmt: str | None = None, **extra: Any) -> Any:
+        body: dict[str, Any] = {"kind": kind}
+        if subject_id:
+            body["subject_id"] = subject_id
+        if fmt:
+            body["format"] = fmt
+        headers = extra.pop("headers", None) or await self.headers()
+        return await self.api.client.post(f"{self.base}/documents", json=body, headers=headers, **extra)
+
+    async def document(self, kind: str, subject_id: str | None = None, fmt: str | None = None) -> bytes:
+        """Order a document, run the job, download the file: its bytes."""
+        accepted = await self.order(kind, subject_id, fmt)
+        assert accepted.status_code == 202, accepted.text
+        await self.api.services.dispatcher.drain()
+        headers = await self.headers()
+        job = (await self.api.client.get(f"{self.base}/jobs/{accepted.json()['job_id']}", headers=headers)).json()
+        assert job["status"] == "done", job
+        download = await self.api.client.get(f"{self.base}/files/{job['result']['file_id']}", headers=headers)
+        assert download.status_code == 200, download.text
+        return download.content
+
+
+async def open_county(api: Api, *, plugins: list[str] | None = None, name: str = "宝丰县", deputies: int = 5) -> County:
+    slug = random_slug("county")
+    await api.create_tenant(f"{slug}-p", "province", name="河南省")
+    settings = {"minsheng.defaults": {"places": VILLAGES}}
+    tenant = await api.create_tenant(slug, "county", f"{slug}-p", name=name, plugins=plugins or [], settings=settings)
+    county = County(api=api, slug=slug, tenant_id=uuid.UUID(tenant["id"]))
+    await county.add_member(f"clerk-{slug}", ["tenant_admin", "presidium"])
+    await county.seed_collection()
+    if deputies:
+        await county.add_deputies(deputies)
+    return county
+
+
+@pytest.fixture
+async def county(api: Api) -> County:
+    return await open_county(api)

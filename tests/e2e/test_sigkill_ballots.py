@@ -1,0 +1,161 @@
+"""Issue 4, must show 10: a server killed with SIGKILL in the middle of a ballot burst loses no ballot
+it answered 201, records none twice, and the round still closes to a result that verifies.
+
+The real server (``minsheng serve``) runs on PostgreSQL as a subprocess. Every deputy of a township
+votes at once; once a third of the ballots are answered the server is killed (``kill -9``: no
+shutdown, no flush), then started again. Deputies without an answer vote again, as a phone would:
+each gets 201, or 409 when the ballot of the killed request had been committed. Then the round is
+closed and its export verified offline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from minsheng.audit.round_verify import verify_round_export
+from minsheng.congress.seeding import seed_townships, staff_header
+from minsheng.testing import PG_URL, create_postgres_database, drop_postgres_database, make_settings
+
+pytestmark = pytest.mark.postgres
+
+DEPUTIES = 150
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """``minsheng serve`` on ``port``; killed outright when the block ends, if still running."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "minsheng.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield server
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.wait(timeout=10)
+
+
+async def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(200):
+            assert server.poll() is None, "the server exited while starting"
+            with contextlib.suppress(httpx.TransportError):
+                if (await client.get(f"{base}/health", timeout=1)).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise AssertionError("the server did not start")
+
+
+async def burst_then_kill(
+    url: str, headers: list[dict[str, str]], ballot: Any, server: subprocess.Popen[bytes]
+) -> dict[int, str]:
+    """Every deputy votes at once; SIGKILL once a third are answered. Answered 201: index -> receipt."""
+    accepted: dict[int, str] = {}
+    killed = asyncio.Event()
+
+    async def vote(client: httpx.AsyncClient, index: int) -> None:
+        with contextlib.suppress(httpx.TransportError):
+            response = await client.post(url, json=ballot(index), headers=headers[index])
+            if response.status_code == 201 and not killed.is_set():
+                accepted[index] = response.json()["receipt"]
+                if len(accepted) >= len(headers) // 3:
+                    os.kill(server.pid, signal.SIGKILL)
+                    killed.set()
+            elif response.status_code == 201:
+                # Answered after the kill was sent: it was answered all the same, so it must be kept.
+                accepted[index] = response.json()["receipt"]
+            else:
+                raise AssertionError(f"ballot {index}: {response.status_code} {response.text}")
+
+    limits = httpx.Limits(max_connections=50)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        await asyncio.gather(*(vote(client, index) for index in range(len(headers))))
+    assert killed.is_set(), "the burst ended before the server was killed"
+    return dict(accepted)
+
+
+async def test_a_killed_server_keeps_every_ballot_it_answered(tmp_path: Path) -> None:
+    assert PG_URL, "MINSHENG_TEST_DATABASE_URL is not set"
+    database = await create_postgres_database(PG_URL)
+    try:
+        settings = make_settings(tmp_path, database_url=database.app_url, migration_database_url=database.owner_url)
+        township = (await seed_townships(settings, "kill", DEPUTIES, 0, 0, 1))[0]
+        clerk = await staff_header(settings, township.slug, "clerk-kill", ["tenant_admin", "presidium"])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MINSHENG_")}
+        env.update(
+            MINSHENG_DATABASE_URL=database.app_url,
+            MINSHENG_MIGRATION_DATABASE_URL=database.owner_url,
+            MINSHENG_DATA_DIR=str(tmp_path / "var"),
+            MINSHENG_SECRET_KEY=settings.secret_key,
+            MINSHENG_SEED_DEMO="0",
+            MINSHENG_LOG_JSON="1",
+        )
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        round_id = township.rounds[0]
+        url = f"{base}/api/v1/t/{township.slug}/rounds/{round_id}/ballots"
+        candidates = township.candidates
+
+        def ballot(index: int) -> dict[str, list[str]]:
+            # Deputy i approves candidates i, i+1, i+2 (of 15), so the tally depends on which ballots count.
+            return {"selected": [candidates[(index + k) % len(candidates)] for k in range(3)]}
+
+        with serving(env, port) as server:
+            await wait_ready(base, server)
+            accepted = await burst_then_kill(url, township.headers, ballot, server)
+            assert server.wait(timeout=10) == -signal.SIGKILL
+        unanswered = [index for index in range(DEPUTIES) if index not in accepted]
+        assert unanswered, "every ballot was answered before the kill: nothing was interrupted"
+
+        with serving(env, port) as server:
+            await wait_ready(base, server)
+            async with httpx.AsyncClient(timeout=30) as client:
+                retried = {}
+                for index in unanswered:
+                    response = await client.post(url, json=ballot(index), headers=township.headers[index])
+                    # 409: the killed request's ballot was committed before its answer was lost.
+                    assert response.status_code in (201, 409), response.text
+                    retried[index] = response.status_code
+                closed = await client.post(f"{base}/api/v1/t/{township.slug}/rounds/{round_id}/close", headers=clerk)
+                assert closed.status_code == 200, closed.text
+                exported = await client.get(f"{base}/api/v1/t/{township.slug}/rounds/{round_id}/export", headers=clerk)
+                assert exported.status_code == 200, exported.text
+        result = closed.json()
+        lost_answers = sum(status == 409 for status in retried.values())
+        print(f"answered before the kill {len(accepted)}, unanswered {len(unanswered)} ({lost_answers} committed)")
+
+        # Every receipt answered 201 before the kill is in the round; every deputy voted exactly once.
+        assert set(accepted.values()) <= set(result["receipts"])
+        assert result["ballots_returned"] == result["valid"] == DEPUTIES
+        assert len(set(result["receipts"])) == DEPUTIES
+        # The tally is the one of all deputies' ballots (each counted once), and the export verifies.
+        expected = {candidate: 0 for candidate in candidates}
+        for index in range(DEPUTIES):
+            for candidate in ballot(index)["selected"]:
+                expected[candidate] += 1
+        assert {row["project_id"]: row["yes"] for row in result["candidates"]} == expected
+        report = verify_round_export(exported.json())
+        assert report.ok, report.summary
+    finally:
+        await drop_postgres_database(PG_URL, database)
