@@ -161,6 +161,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         secret_key="test-secret-" + secrets.token_hex(8),
         seed_demo=False,
         log_json=False,
+        # Roll-ups at once: tests read figures right after the jobs drain.
+        rollup_delay_seconds=0,
     )
     return dataclasses.replace(settings, **overrides)
 
@@ -512,7 +514,8 @@ async def browser(chromium_endpoint: str) -> AsyncIterator[Any]:
 
 async def _page(browser: Any, **context_options: Any) -> Any:
     context = await browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context_options)
-    context.set_default_timeout(15_000)
+    # Generous: a loaded 2-core CI machine renders pages and PDFs slowly; a real failure still fails.
+    context.set_default_timeout(30_000)
     return await context.new_page()
 
 

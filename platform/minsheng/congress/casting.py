@@ -18,13 +18,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, exists, insert, select, true
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.service import Principal
 from minsheng.congress import roster, rounds
 from minsheng.congress.models import Ballot, CheckIn, Deputy, Participation, RoundStatus, VotingMethod, VotingRound
 from minsheng.congress.rules import canonical_content, electronic_ballot, receipt_code
+from minsheng.db.secrecy import SecretInsert
 from minsheng.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from minsheng.tenancy.context import current_tenant
 from minsheng.web.i18n import Term
@@ -115,21 +115,9 @@ _BALLOT_VALUES: dict[str, Any] = {
     "valid": true(),
     "receipt": bindparam("k"),
 }
-_INSERT_PARTICIPATION = insert(_PARTICIPATIONS).values(_PARTICIPATION_VALUES)
-_INSERT_BALLOT = insert(_BALLOTS).values(_BALLOT_VALUES)
-#: PostgreSQL: both rows in one statement (a data-modifying CTE); a second ballot of the deputy fails
-#: the whole statement on the participation's key.
-_INSERT_BOTH = insert(_BALLOTS).values(_BALLOT_VALUES).add_cte(_INSERT_PARTICIPATION.cte("participation"))
-
-
-async def _write(connection: AsyncConnection, params: dict[str, Any]) -> None:
-    if connection.dialect.name == "postgresql":
-        await connection.execute(_INSERT_BOTH, params)
-        return
-    # SQLite has no data-modifying CTE: two inserts, the participation first, so a repeat fails
-    # before its ballot is written; the transaction's rollback takes both either way.
-    await connection.execute(_INSERT_PARTICIPATION, params)
-    await connection.execute(_INSERT_BALLOT, params)
+#: Both rows in one statement on PostgreSQL (a second ballot of the deputy fails it on the
+#: participation's key), the participation first on SQLite (``minsheng.db.secrecy``).
+_INSERT = SecretInsert(insert(_PARTICIPATIONS).values(_PARTICIPATION_VALUES), insert(_BALLOTS).values(_BALLOT_VALUES))
 
 
 #: Candidates of open rounds by (tenant, round): a round's candidates are written once, when it is
@@ -191,13 +179,11 @@ async def cast_ballot(
         raise RuleViolation("ballot_format", problem.message, **problem.params)
     ballot_id = uuid.uuid4()
     receipt = receipt_code(ballot_id, content)
-    try:
-        await _write(
-            connection,
-            {"t": tenant.id, "r": voter.id, "d": voter.deputy_id, "b": ballot_id, "c": content, "k": receipt},
-        )
-    except IntegrityError as exc:
-        raise Conflict("You have already voted in this voting round") from exc
+    await _INSERT.write(
+        connection,
+        {"t": tenant.id, "r": voter.id, "d": voter.deputy_id, "b": ballot_id, "c": content, "k": receipt},
+        repeated=Conflict("You have already voted in this voting round"),
+    )
     # No audit event here: its actor, sequence number and time would order the voters; the close
     # records the participations' count and every ballot's hash instead.
     return receipt
