@@ -71,6 +71,9 @@ class Settings:
     # Public suggestions per client IP (issue 3: abuse is contained); 0 turns a limit off.
     suggestion_rate_per_minute: int = 5
     suggestion_rate_per_day: int = 30
+    # Seconds a change waits before its tenant's oversight roll-up runs, so a burst of changes costs
+    # one roll-up (oversight/tracking.py); 0 runs it at once. Figures lag by this plus the relay's 5 s.
+    rollup_delay_seconds: float = 3.0
     log_json: bool = True
     debug: bool = False
     # The address citizens reach the platform at: printed in posters' QR codes (documents).
@@ -118,6 +121,7 @@ class Settings:
             lockout_minutes=_env_int("LOCKOUT_MINUTES", 15),
             suggestion_rate_per_minute=_env_int("SUGGESTION_RATE_PER_MINUTE", 5),
             suggestion_rate_per_day=_env_int("SUGGESTION_RATE_PER_DAY", 30),
+            rollup_delay_seconds=float(_env("ROLLUP_DELAY_SECONDS", "3") or "3"),
             log_json=_env_bool("LOG_JSON", True),
             debug=_env_bool("DEBUG", False),
             smtp=_smtp_from_env(),

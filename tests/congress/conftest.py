@@ -1,43 +1,27 @@
 """A congress hall for the vote's tests: a tenant, its staff, a roster with tokens, screened-in projects.
 
-Deputies are created in bulk inside one transaction (users with an unusable password, their
-membership, their roster entry and an API token each), because 300 logins through argon2 would
-take minutes and test nothing about the vote.
+Members and deputies are written directly (``minsheng.testing_tenant``): 300 logins through argon2
+would take minutes and test nothing about the vote.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 
-from minsheng.accounts import service as accounts
-from minsheng.accounts.models import Membership, User
-from minsheng.congress.models import CheckIn, Deputy
+from minsheng.congress.models import CheckIn
 from minsheng.projects.models import Project
-from minsheng.tenancy.context import TenantRef, tenant_scope
-from minsheng.testing import Api, random_slug
+from minsheng.testing import Api
+from minsheng.testing_tenant import TenantUnderTest
 
 
 @dataclass
-class Hall:
+class Hall(TenantUnderTest):
     """One tenant's congress: ``clerk`` (tenant_admin, presidium) and two tellers are staff."""
-
-    api: Api
-    slug: str
-    tenant_id: uuid.UUID
-    deputies: list[uuid.UUID] = field(default_factory=list)
-    deputy_headers: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def base(self) -> str:
-        return f"/api/v1/t/{self.slug}"
-
-    def scope(self) -> Any:
-        return tenant_scope(TenantRef(self.tenant_id, self.slug))
 
     async def clerk(self) -> dict[str, str]:
         return await self.api.headers(f"clerk-{self.slug}")
@@ -61,34 +45,6 @@ class Hall:
         for teller, batch in ((0, ballots), (1, list(reversed(ballots)))):
             response = await self.enter_paper(round_id, batch, teller=teller)
             assert response.status_code == 201, response.text
-
-    async def add_staff(self, username: str, roles: list[str]) -> None:
-        """A member with ``roles`` and an API token (known to ``api.headers``), without argon2's cost."""
-        async with self.api.services.database.session() as session:
-            user = User(username=username, display_name=username, password_hash="!")
-            session.add(user)
-            await session.flush()
-            session.add(Membership(tenant_id=self.tenant_id, user_id=user.id, roles=roles))
-            secret, _row = await accounts.open_session(session, self.api.services.settings, user, "api")
-        self.api.tokens[username] = secret
-
-    async def add_deputies(self, count: int) -> None:
-        """Add ``count`` deputies with user accounts (role deputy) and API tokens, in one transaction."""
-        settings = self.api.services.settings
-        with self.scope():
-            async with self.api.services.database.session() as session:
-                start = len(self.deputies)
-                for number in range(start, start + count):
-                    user = User(username=f"d{number}-{self.slug}", display_name=f"代表{number}", password_hash="!")
-                    session.add(user)
-                    await session.flush()
-                    session.add(Membership(tenant_id=self.tenant_id, user_id=user.id, roles=["deputy"]))
-                    deputy = Deputy(name=f"代表{number:03d}", user_id=user.id, created_by="test")
-                    session.add(deputy)
-                    secret, _row = await accounts.open_session(session, settings, user, "api")
-                    await session.flush()
-                    self.deputies.append(deputy.id)
-                    self.deputy_headers.append({"Authorization": f"Bearer {secret}"})
 
     async def add_projects(self, count: int, status: str = "accepted") -> list[uuid.UUID]:
         """Projects of the pool with ``status`` (accepted = screened in, may be a candidate)."""
@@ -162,13 +118,10 @@ class Hall:
 
 async def open_hall(api: Api, deputies: int = 0) -> Hall:
     """A new county (under a province of its own) with its clerk, its teller and ``deputies`` deputies."""
-    slug = random_slug("county")
-    await api.create_tenant(f"{slug}-p", "province")
-    tenant = await api.create_tenant(slug, "county", f"{slug}-p")
-    hall = Hall(api=api, slug=slug, tenant_id=uuid.UUID(tenant["id"]))
-    await hall.add_staff(f"clerk-{slug}", ["tenant_admin", "presidium"])
-    await hall.add_staff(f"teller-{slug}", ["teller"])
-    await hall.add_staff(f"teller2-{slug}", ["teller"])
+    hall = await Hall.open_county(api)
+    await hall.add_member(f"clerk-{hall.slug}", ["tenant_admin", "presidium"])
+    await hall.add_member(f"teller-{hall.slug}", ["teller"])
+    await hall.add_member(f"teller2-{hall.slug}", ["teller"])
     if deputies:
         await hall.add_deputies(deputies)
     return hall

@@ -69,7 +69,7 @@ async def test_a_ballot_costs_a_fixed_number_of_statements(api: Api, hall) -> No
 
 async def test_the_one_lookup_keeps_each_refusal(api: Api, hall) -> None:
     await hall.add_deputies(3)
-    await hall.add_staff(f"member-{hall.slug}", ["deputy"])
+    await hall.add_member(f"member-{hall.slug}", ["deputy"])
     a, b = await hall.add_projects(2)
     session_id = await hall.new_session()
     await hall.check_in(session_id, hall.deputies[:2])

@@ -158,7 +158,7 @@ async def test_the_qr_code_checks_a_signed_in_deputy_in_only_while_fresh(api: Ap
     # Until a vote opens, the big screen shows the QR code too (to tenant admins' screens only).
     screen = await (await clerk_browser(hall)).get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
     assert screen.status_code == 200 and 'data-figure="qr"' in screen.text and "<svg" in screen.text
-    await hall.add_staff(f"presidium-{hall.slug}", ["presidium"])
+    await hall.add_member(f"presidium-{hall.slug}", ["presidium"])
     presidium = await signed_in(hall, f"presidium-{hall.slug}")
     figures_only = await presidium.get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
     assert figures_only.status_code == 200 and 'data-figure="qr"' not in figures_only.text

@@ -16,13 +16,11 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from minsheng.accounts import service as accounts
-from minsheng.accounts.models import Membership, User
 from minsheng.collection.models import Suggestion
-from minsheng.congress.models import CheckIn, Deputy
+from minsheng.congress.models import CheckIn
 from minsheng.projects.models import CandidateEntry, CandidateList, Project
-from minsheng.tenancy.context import TenantRef, tenant_scope
-from minsheng.testing import Api, random_slug
+from minsheng.testing import Api
+from minsheng.testing_tenant import TenantUnderTest
 
 VILLAGES = ["赵庄村", "大营村", "杨庄社区"]
 PROJECTS = [
@@ -52,33 +50,11 @@ def docx_text(content: bytes) -> str:
 
 
 @dataclass
-class County:
-    api: Api
-    slug: str
-    tenant_id: uuid.UUID
+class County(TenantUnderTest):
     projects: list[uuid.UUID] = field(default_factory=list)
-    deputies: list[uuid.UUID] = field(default_factory=list)
-    deputy_headers: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def base(self) -> str:
-        return f"/api/v1/t/{self.slug}"
-
-    def scope(self) -> Any:
-        return tenant_scope(TenantRef(self.tenant_id, self.slug))
 
     async def headers(self, role: str = "clerk") -> dict[str, str]:
         return await self.api.headers(f"{role}-{self.slug}")
-
-    async def add_member(self, username: str, roles: list[str]) -> dict[str, str]:
-        async with self.api.services.database.session() as session:
-            user = User(username=username, display_name=username, password_hash="!")
-            session.add(user)
-            await session.flush()
-            session.add(Membership(tenant_id=self.tenant_id, user_id=user.id, roles=roles))
-            secret, _row = await accounts.open_session(session, self.api.services.settings, user, "api")
-        self.api.tokens[username] = secret
-        return {"Authorization": f"Bearer {secret}"}
 
     async def seed_collection(self) -> None:
         """Suggestions from the villages by several channels, merged into projects on a fixed list."""
@@ -119,22 +95,6 @@ class County:
                 for position, project in enumerate(projects):
                     session.add(CandidateEntry(list_id=listing.id, project_id=project.id, position=position))
                 self.projects = [p.id for p in projects]
-
-    async def add_deputies(self, count: int) -> None:
-        settings = self.api.services.settings
-        with self.scope():
-            async with self.api.services.database.session() as session:
-                for number in range(count):
-                    user = User(username=f"d{number}-{self.slug}", display_name=f"代表{number}", password_hash="!")
-                    session.add(user)
-                    await session.flush()
-                    session.add(Membership(tenant_id=self.tenant_id, user_id=user.id, roles=["deputy"]))
-                    deputy = Deputy(name=f"代表{number:03d}", user_id=user.id, created_by="test")
-                    session.add(deputy)
-                    secret, _row = await accounts.open_session(session, settings, user, "api")
-                    await session.flush()
-                    self.deputies.append(deputy.id)
-                    self.deputy_headers.append({"Authorization": f"Bearer {secret}"})
 
     async def draft_round(self, ballot_format: str = "yes_no_abstain") -> str:
         """A session with every deputy checked in and a round on the three candidates for 2 seats."""
@@ -202,12 +162,11 @@ class County:
 
 
 async def open_county(api: Api, *, plugins: list[str] | None = None, name: str = "宝丰县", deputies: int = 5) -> County:
-    slug = random_slug("county")
-    await api.create_tenant(f"{slug}-p", "province", name="河南省")
     settings = {"minsheng.defaults": {"places": VILLAGES}}
-    tenant = await api.create_tenant(slug, "county", f"{slug}-p", name=name, plugins=plugins or [], settings=settings)
-    county = County(api=api, slug=slug, tenant_id=uuid.UUID(tenant["id"]))
-    await county.add_member(f"clerk-{slug}", ["tenant_admin", "presidium"])
+    county = await County.open_county(
+        api, province={"name": "河南省"}, name=name, plugins=plugins or [], settings=settings
+    )
+    await county.add_member(f"clerk-{county.slug}", ["tenant_admin", "presidium"])
     await county.seed_collection()
     if deputies:
         await county.add_deputies(deputies)

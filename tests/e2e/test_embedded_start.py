@@ -64,6 +64,8 @@ def test_first_embedded_start_seeds_the_demo_province(tmp_path: Path) -> None:
         )
         township = httpx.get(base + "/t/baofeng-zhaozhuang/")
         assert township.status_code == 200 and "赵庄镇" in township.text
+        portal = httpx.get(f"{base}/api/v1/t/baofeng-zhaozhuang/public/projects").json()
+        assert portal["total"] == 5  # the demo year's chosen projects (minsheng.demo)
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)

@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 
-from minsheng.accounts import service as accounts
-from minsheng.accounts.models import Membership, User
 from minsheng.implementation.testing import record_decided_round
-from minsheng.tenancy.context import TenantRef, tenant_scope
+from minsheng.tenancy.context import TenantRef
 from minsheng.testing import Api, random_slug
+from minsheng.testing_tenant import TenantUnderTest
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -28,33 +27,13 @@ VOTE_AT = datetime(2026, 1, 10, 2, 0, tzinfo=UTC)
 
 
 @dataclass
-class Town:
-    api: Api
-    slug: str
-    tenant_id: uuid.UUID
+class Town(TenantUnderTest):
     county_slug: str
     county_id: uuid.UUID
-
-    @property
-    def base(self) -> str:
-        return f"/api/v1/t/{self.slug}"
-
-    def scope(self) -> Any:
-        return tenant_scope(TenantRef(self.tenant_id, self.slug))
 
     async def headers(self, who: str) -> dict[str, str]:
         """``who``: officer (government), presidium, clerk (tenant_admin), deputy, county (county presidium)."""
         return await self.api.headers(f"{who}-{self.slug}")
-
-    async def add_staff(self, username: str, roles: list[str], tenant_id: uuid.UUID) -> uuid.UUID:
-        async with self.api.services.database.session() as session:
-            user = User(username=username, display_name=username, password_hash="!")
-            session.add(user)
-            await session.flush()
-            session.add(Membership(tenant_id=tenant_id, user_id=user.id, roles=roles))
-            secret, _row = await accounts.open_session(session, self.api.services.settings, user, "api")
-        self.api.tokens[username] = secret
-        return user.id
 
     async def choose(self, titles: list[str], *, voted_at: datetime = VOTE_AT, losers: int = 1) -> list[uuid.UUID]:
         """Projects the congress chose in a closed, decided round (plus ``losers`` not chosen)."""
@@ -102,8 +81,8 @@ async def open_town(api: Api) -> Town:
         ("clerk", ["tenant_admin"]),
         ("deputy", ["deputy"]),
     ):
-        await town.add_staff(f"{who}-{slug}", roles, town.tenant_id)
-    await town.add_staff(f"county-{slug}", ["presidium"], town.county_id)
+        await town.add_member(f"{who}-{slug}", roles)
+    await town.add_member(f"county-{slug}", ["presidium"], tenant_id=town.county_id)
     return town
 
 

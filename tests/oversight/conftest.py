@@ -87,6 +87,12 @@ async def make_province(api: Api) -> Province:
 
 
 @pytest.fixture
+async def bare_province(api: Api) -> Province:
+    """The tree with staff everywhere and nothing else."""
+    return await make_province(api)
+
+
+@pytest.fixture
 async def province(api: Api) -> Province:
     """The tree with staff everywhere; town-a has two projects (one chosen), town-b one (chosen)."""
     place = await make_province(api)

@@ -17,7 +17,7 @@ async def test_a_plan_assigns_a_presidium_member_or_deputies_to_each_chosen_proj
     office = await make_office(deputies=3)
     first, second = await office.add_projects(2)
     (not_chosen,) = await office.add_projects(1, chosen=False)
-    await office.add_staff(f"zhuxi-{office.slug}", ["presidium"])
+    await office.add_member(f"zhuxi-{office.slug}", ["presidium"])
     chosen = await api.client.get(f"{office.base}/supervision/chosen-projects?year=2026", headers=await office.clerk())
     assert {p["id"] for p in chosen.json()["items"]} == {str(first), str(second)}
 

@@ -21,7 +21,6 @@ from minsheng.admin.pages import detail_page
 from minsheng.errors import DomainError, NotFound
 from minsheng.jobs.models import Job, JobStatus
 from minsheng.jobs.outbox import enqueue
-from minsheng.oversight.tracking import ROLLUP_JOB
 from minsheng.server.dependencies import services
 from minsheng.storage.keys import content_disposition
 from minsheng.tenancy import archive, lifecycle
@@ -68,14 +67,11 @@ async def tenant_action(
             job = enqueue(db_session, "tenancy.export", {"slug": slug})
             return Redirect(f"/admin/jobs/{job.id}", status_code=303)
         if action == "delete":
-            parent_id = (await tenancy.get_by_slug(db_session, slug)).parent_id
+            # The service re-adds the figures above the deleted tenant (archive.delete_tenant).
             store = services(state).store
             await archive.delete_tenant(
                 db_session, store, slug, confirm=str(form.get("confirm") or ""), actor=gate.username
             )
-            if parent_id is not None:
-                # The figures above it must drop the deleted subtree: re-add the parent's (and up).
-                enqueue(db_session, ROLLUP_JOB, {}, tenant_id=parent_id)
             return Redirect("/admin/tenants?done=deleted", status_code=303)
         if action == "invitations":
             tenant = await tenancy.get_by_slug(db_session, slug)

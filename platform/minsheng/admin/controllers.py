@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from litestar import Controller, delete, get, post, put
 from litestar.di import Provide
@@ -90,8 +91,8 @@ class TenantMembersController(Controller):
         operator: Principal,
         slug: str,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[InvitationView]:
         """The tenant's invitations, newest first (tokens are never shown again)."""
         tenant = await tenancy.get_by_slug(db_session, slug)
@@ -110,8 +111,8 @@ class TenantMembersController(Controller):
         operator: Principal,
         slug: str,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
         q: str | None = None,
     ) -> Page[MemberView]:
         """The tenant's users with their roles."""

@@ -15,6 +15,7 @@ from minsheng.accounts.service import Principal
 from minsheng.admin import invitations, members
 from minsheng.admin.configuration_view import effective_configuration
 from minsheng.admin.console import CONSOLE_PER_PAGE, console_page, operator_or_redirect, page_count
+from minsheng.db.listing import page_of
 from minsheng.server.dependencies import services
 from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.configuration import ancestry
@@ -34,11 +35,7 @@ async def child_counts(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid
 
 async def roots(session: AsyncSession, page: int) -> tuple[list[Tenant], int]:
     query = select(Tenant).where(Tenant.parent_id.is_(None))
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.scalars(
-        query.order_by(Tenant.slug).offset((page - 1) * CONSOLE_PER_PAGE).limit(CONSOLE_PER_PAGE)
-    )
-    return list(rows), int(total)
+    return await page_of(session, query, Tenant.slug, page=page, per_page=CONSOLE_PER_PAGE)
 
 
 @get("/admin", include_in_schema=False)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
-from sqlalchemy import func, select
+from litestar.params import QueryParameter
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit.models import TenantAuditEvent
 from minsheng.audit.service import event_as_dict
 from minsheng.audit.verify import result_for
+from minsheng.db.listing import page_of
 from minsheng.jobs.outbox import enqueue
 from minsheng.server.dependencies import TenantAccess, provide_tenant_access
 from minsheng.server.pagination import Page, PageParam, PerPageParam
@@ -55,21 +56,17 @@ class AuditController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        action: str | None = Parameter(query="action", default=None, max_length=100),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        action: Annotated[str | None, QueryParameter(name="action", max_length=100)] = None,
     ) -> Page[AuditEventView]:
         """The tenant's audit events, newest first, filtered by action."""
         access.require("tenant_admin", "presidium")
         query = select(TenantAuditEvent)
         if action:
             query = query.where(TenantAuditEvent.action == action)
-        total = (await db_session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-        rows = await db_session.execute(
-            query.order_by(TenantAuditEvent.seq.desc()).offset((page - 1) * per_page).limit(per_page)
-        )
-        items = [AuditEventView(**event_as_dict(e)) for e in rows.scalars()]
-        return Page(items=items, total=int(total))
+        rows, total = await page_of(db_session, query, TenantAuditEvent.seq.desc(), page=page, per_page=per_page)
+        return Page(items=[AuditEventView(**event_as_dict(e)) for e in rows], total=total)
 
     @get("/verify")
     async def verify(self, access: TenantAccess, db_session: AsyncSession) -> ChainCheck:

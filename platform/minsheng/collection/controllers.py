@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.collection import rules
@@ -36,7 +36,7 @@ from minsheng.collection.schemas import (
 from minsheng.projects import services as projects
 from minsheng.server.dependencies import TenantAccess, provide_public_tenant, provide_tenant_access, services
 from minsheng.server.openapi import problems
-from minsheng.server.pagination import Page, PageParam, PerPageParam
+from minsheng.server.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.models import Tenant
 
@@ -151,15 +151,15 @@ class SuggestionsController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        status: StatusName | None = Parameter(query="status", default=None),
-        channel: ChannelName | None = Parameter(query="channel", default=None),
-        place: str | None = Parameter(query="place", default=None, max_length=100),
-        category: str | None = Parameter(query="category", default=None, max_length=50),
-        q: str | None = Parameter(query="q", default=None, max_length=200, description="Search the content"),
-        since: datetime | None = Parameter(query="since", default=None, description="Received at or after"),
-        until: datetime | None = Parameter(query="until", default=None, description="Received before"),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        status: Annotated[StatusName | None, QueryParameter(name="status")] = None,
+        channel: Annotated[ChannelName | None, QueryParameter(name="channel")] = None,
+        place: Annotated[str | None, QueryParameter(name="place", max_length=100)] = None,
+        category: Annotated[str | None, QueryParameter(name="category", max_length=50)] = None,
+        q: Annotated[str | None, QueryParameter(name="q", max_length=200, description="Search the content")] = None,
+        since: Annotated[datetime | None, QueryParameter(name="since", description="Received at or after")] = None,
+        until: Annotated[datetime | None, QueryParameter(name="until", description="Received before")] = None,
     ) -> Page[SuggestionView]:
         """The staff inbox with filters and search over the content, newest first."""
         access.require(*STAFF)
@@ -194,7 +194,7 @@ class SuggestionsController(Controller):
         access: TenantAccess,
         suggestion_id: uuid.UUID,
         db_session: AsyncSession,
-        limit: int = Parameter(query="limit", default=5, ge=1, le=20),
+        limit: Annotated[int, QueryParameter(name="limit", ge=1, le=20)] = 5,
     ) -> list[SimilarSuggestion]:
         """Duplicate hints: the suggestions of the same year most like this one, best first."""
         access.require(*STAFF)
@@ -211,7 +211,7 @@ class CoverageController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
+        year: YearFilter = None,
     ) -> CoverageView:
         """Suggestions per place, channel, category and day, and the known places with none yet."""
         access.require(*STAFF)

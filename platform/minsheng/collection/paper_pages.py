@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,10 +18,12 @@ from minsheng.collection.models import Channel
 from minsheng.collection.staff_pages import CHANNELS, MEMBERS, PAPER_CHANNELS
 from minsheng.errors import InvalidFields
 from minsheng.server.dependencies import TenantAccess
+from minsheng.server.pagination import YearFilter
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.web.i18n import translate
 from minsheng.web.listing import STAFF_ROLES, login_first, posted_form
 from minsheng.web.templating import render, request_locale
+from minsheng.web.tenant_pages import render_tenant_page
 
 ROWS = 8  # empty rows of the entry form; blank rows are ignored
 ROW_FIELDS = ("content", "place", "category", "contact_name", "contact_phone")
@@ -46,12 +47,11 @@ async def _entry_form(
     row_errors: dict[int, list[Any]] | None = None,
 ) -> Template:
     hooks = await tenant_hooks(db_session, access.tenant)
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/paper.html",
         status_code=status_code,
-        tenant=access.tenant,
-        user=access.principal,
         channels=PAPER_CHANNELS,
         channel=channel,
         meeting=meeting,
@@ -127,7 +127,7 @@ async def coverage_page(
     request: Request[Any, Any, Any],
     access: TenantAccess,
     db_session: AsyncSession,
-    year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
+    year: YearFilter = None,
 ) -> Template:
     """Suggestions per village and per channel over time (ECharts), villages not heard highlighted."""
     user = access.require(*STAFF_ROLES)

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.audit import service as audit
 from minsheng.collection import rules
 from minsheng.collection.models import Channel, Suggestion, SuggestionStatus
+from minsheng.db.listing import page_of
+from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound, TooManyRequests
 from minsheng.files import service as files
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
@@ -186,10 +188,9 @@ async def find_by_code(session: AsyncSession, code: str) -> Suggestion:
 
 async def get(session: AsyncSession, suggestion_id: uuid.UUID) -> Suggestion:
     """One suggestion of the tenant in context, or 404."""
-    found = (await session.execute(select(Suggestion).where(Suggestion.id == suggestion_id))).scalar_one_or_none()
-    if found is None:
-        raise NotFound("Not found")
-    return found
+    return await one_or_not_found(
+        session, select(Suggestion).where(Suggestion.id == suggestion_id), NotFound("Not found")
+    )
 
 
 @dataclass(frozen=True)
@@ -230,11 +231,7 @@ def _filtered(query: Select[Any], where: InboxFilter) -> Select[Any]:
 async def inbox(session: AsyncSession, where: InboxFilter, *, page: int, per_page: int) -> tuple[list[Suggestion], int]:
     """The staff inbox: suggestions matching ``where``, newest first, and how many match."""
     query = _filtered(select(Suggestion), where)
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(
-        query.order_by(Suggestion.created_at.desc(), Suggestion.id).offset((page - 1) * per_page).limit(per_page)
-    )
-    return list(rows.scalars()), total
+    return await page_of(session, query, Suggestion.created_at.desc(), Suggestion.id, page=page, per_page=per_page)
 
 
 async def decline(session: AsyncSession, suggestion_id: uuid.UUID, reason: str, *, actor: str) -> Suggestion:

@@ -8,11 +8,11 @@ both call the same services.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -94,7 +94,7 @@ async def inbox_page(
     request: Request[Any, Any, Any],
     access: TenantAccess,
     db_session: AsyncSession,
-    page: int = Parameter(query="page", default=1, ge=1, le=100_000),
+    page: Annotated[int, QueryParameter(name="page", ge=1, le=100_000)] = 1,
     status: str | None = None,
     channel: str | None = None,
     place: str | None = None,

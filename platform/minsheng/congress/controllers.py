@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.models import Role
@@ -58,9 +59,9 @@ class RosterController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        q: str | None = Parameter(query="q", default=None, max_length=100, description="Search names"),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        q: Annotated[str | None, QueryParameter(name="q", max_length=100, description="Search names")] = None,
     ) -> Page[DeputyView]:
         """The roster by name, paginated; ``q`` searches deputies' names and user names."""
         access.require(Role.TENANT_ADMIN.value, Role.PRESIDIUM.value, Role.TELLER.value)
@@ -83,7 +84,11 @@ class SessionsController(Controller):
 
     @get("/")
     async def list_sessions(
-        self, access: TenantAccess, db_session: AsyncSession, page: int = PageParam, per_page: int = PerPageParam
+        self,
+        access: TenantAccess,
+        db_session: AsyncSession,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[SessionView]:
         """The tenant's congress sessions, newest first (every member may read them)."""
         rows, total = await sessions.list_sessions(db_session, page=page, per_page=per_page)

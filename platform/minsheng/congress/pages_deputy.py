@@ -29,7 +29,7 @@ from minsheng.errors import Conflict, DomainError, Forbidden
 from minsheng.plugins.registries import BallotFormat
 from minsheng.plugins.verdicts import Reason
 from minsheng.server.dependencies import TenantAccess, services
-from minsheng.web.templating import render
+from minsheng.web.tenant_pages import render_tenant_page
 
 ACCESS = {"access": Provide(provide_page_access)}
 CHOICES = ("yes", "no", "abstain")
@@ -107,12 +107,11 @@ async def qr_check_in(
     congress = await sessions.get_session(db_session, session_id)
     secret = services(state).settings.secret_key
     if not checkin_code.is_valid_code(secret, access.tenant.id, congress.id, code, time.time()):
-        return render(
+        return render_tenant_page(
             request,
+            access,
             "congress/checked_in.html",
             status_code=403,
-            tenant=access.tenant,
-            user=access.principal,
             congress=congress,
             deputy=deputy,
             expired=True,
@@ -121,11 +120,10 @@ async def qr_check_in(
     _row, already = await sessions.check_in(
         db_session, congress, deputy, actor=access.require(Role.DEPUTY.value).username
     )
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/checked_in.html",
-        tenant=access.tenant,
-        user=access.principal,
         congress=congress,
         deputy=deputy,
         expired=False,
@@ -139,11 +137,10 @@ async def open_rounds_page(request: Request[Any, Any, Any], access: TenantAccess
     deputy = await _deputy(db_session, access)
     open_now = [r for r in await hall.open_rounds(db_session) if r.method == VotingMethod.ELECTRONIC.value]
     voted = {r.id for r in open_now if await hall.has_voted(db_session, r.id, deputy.id)}
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/vote_rounds.html",
-        tenant=access.tenant,
-        user=access.principal,
         deputy=deputy,
         voting_rounds=open_now,
         voted=voted,
@@ -164,14 +161,13 @@ async def _ballot_page(
     receipt: str | None = None,
 ) -> Template:
     ballot_format = await rounds.ballot_format(db_session, voting_round.ballot_format)
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/vote.html",
         status_code=status_code,
         # The deputy's own marks and receipt: never kept by a shared phone's cache or back button.
         headers={"Cache-Control": "no-store"},
-        tenant=access.tenant,
-        user=access.principal,
         voting_round=voting_round,
         ballot_format=ballot_format,
         kind=ballot_kind(ballot_format),

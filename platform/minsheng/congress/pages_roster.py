@@ -19,7 +19,8 @@ from minsheng.congress.pages_support import PAGE_EXCEPTION_HANDLERS, ROUND_MANAG
 from minsheng.errors import DomainError
 from minsheng.server.dependencies import TenantAccess
 from minsheng.storage.uploads import XLSX
-from minsheng.web.templating import render, request_locale
+from minsheng.web.templating import request_locale
+from minsheng.web.tenant_pages import render_tenant_page
 
 ACCESS = {"access": Provide(provide_page_access)}
 PAGE_SIZE = 50
@@ -44,12 +45,11 @@ async def _roster_page(
     **context: Any,
 ) -> Template:
     rows, total = await roster.list_deputies(db_session, page=page, per_page=PAGE_SIZE, q=q or None)
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/roster.html",
         status_code=status_code,
-        tenant=access.tenant,
-        user=access.principal,
         rows=rows,
         total=total,
         page=page,

@@ -32,6 +32,7 @@ from minsheng.congress.pages_support import (
 )
 from minsheng.server.dependencies import TenantAccess, provide_principal, provide_tenant_access, services
 from minsheng.web.templating import render, render_to_string, request_locale
+from minsheng.web.tenant_pages import render_tenant_page
 
 ACCESS = {"access": Provide(provide_page_access)}
 
@@ -44,10 +45,23 @@ def qr_svg(url: str) -> Markup:
 
 
 async def _qr_context(
-    request: Request[Any, Any, Any], access: TenantAccess, state: State, session_id: uuid.UUID
+    request: Request[Any, Any, Any],
+    access: TenantAccess,
+    state: State,
+    db_session: AsyncSession,
+    session_id: uuid.UUID,
 ) -> dict[str, Any]:
+    """What the QR page and its fragment show: the session, its attendance and the code of this moment."""
+    congress = await sessions.get_session(db_session, session_id)
+    figures = await sessions.attendance(db_session, session_id)
     view = check_in_code_view(request, services(state).settings.secret_key, access, session_id)
-    return {"checkin": view, "qr": qr_svg(view.url)}
+    return {
+        "congress": congress,
+        "figures": figures,
+        "period": checkin_code.PERIOD,
+        "checkin": view,
+        "qr": qr_svg(view.url),
+    }
 
 
 @get("/t/{slug:str}/congress/sessions/{session_id:uuid}/qr", dependencies=ACCESS)
@@ -56,19 +70,8 @@ async def qr_page(
 ) -> Template:
     """The check-in QR code for the hall's screen (staff); it is replaced every few seconds."""
     access.require(*STAFF)
-    congress = await sessions.get_session(db_session, session_id)
-    figures = await sessions.attendance(db_session, session_id)
-    context = await _qr_context(request, access, state, session_id)
-    return render(
-        request,
-        "congress/qr.html",
-        tenant=access.tenant,
-        user=access.principal,
-        congress=congress,
-        figures=figures,
-        period=checkin_code.PERIOD,
-        **context,
-    )
+    context = await _qr_context(request, access, state, db_session, session_id)
+    return render_tenant_page(request, access, "congress/qr.html", **context)
 
 
 @get("/t/{slug:str}/congress/sessions/{session_id:uuid}/qr/fragment", dependencies=ACCESS)
@@ -77,18 +80,8 @@ async def qr_fragment(
 ) -> Template:
     """The QR code alone, fetched again by HTMX before the code on screen expires."""
     access.require(*STAFF)
-    congress = await sessions.get_session(db_session, session_id)
-    figures = await sessions.attendance(db_session, session_id)
-    context = await _qr_context(request, access, state, session_id)
-    return render(
-        request,
-        "congress/qr_fragment.html",
-        tenant=access.tenant,
-        congress=congress,
-        figures=figures,
-        period=checkin_code.PERIOD,
-        **context,
-    )
+    context = await _qr_context(request, access, state, db_session, session_id)
+    return render(request, "congress/qr_fragment.html", tenant=access.tenant, **context)
 
 
 def hall_qr(base_url: str, secret: str, access: TenantAccess, session_id: uuid.UUID) -> Callable[[], Markup]:
@@ -122,11 +115,10 @@ async def screen_page(
     access.require(*SCREEN_VIEWERS)
     locale = request_locale(request)
     view = await big_screen.screen_view(db_session, session_id, locale)
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/screen.html",
-        tenant=access.tenant,
-        user=access.principal,
         view=view,
         fragment=Markup(screen_html(locale, _screen_qr(request, state, access, session_id))(view)),  # noqa: S704
         events_url=f"/t/{access.tenant.slug}/congress/sessions/{session_id}/screen/events",

@@ -27,6 +27,7 @@ from minsheng.congress.pages_support import (
 from minsheng.errors import DomainError, InvalidFields, InvalidInput
 from minsheng.server.dependencies import TenantAccess
 from minsheng.web.templating import render
+from minsheng.web.tenant_pages import render_tenant_page
 
 ACCESS = {"access": Provide(provide_page_access)}
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -46,11 +47,10 @@ async def sessions_page(
     access.require(*ROUND_MANAGERS)
     page = max(page, 1)
     rows, total = await sessions.list_sessions(db_session, page=page, per_page=20)
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/sessions.html",
-        tenant=access.tenant,
-        user=access.principal,
         congress_sessions=rows,
         total=total,
         page=page,
@@ -80,12 +80,11 @@ async def create_session_page(
         congress = await sessions.create_session(db_session, title=title, on=on, actor=user.username)
     except DomainError as error:
         rows, total = await sessions.list_sessions(db_session, page=1, per_page=20)
-        return render(
+        return render_tenant_page(
             request,
+            access,
             "congress/sessions.html",
             status_code=error.status_code,
-            tenant=access.tenant,
-            user=access.principal,
             congress_sessions=rows,
             total=total,
             page=1,
@@ -119,7 +118,7 @@ async def session_desk(
     """The session's desk: attendance against the quorum, agenda, rounds with their open and close buttons."""
     access.require(*ROUND_MANAGERS)
     context = await _desk_context(db_session, session_id)
-    return render(request, "congress/session.html", tenant=access.tenant, user=access.principal, **context)
+    return render_tenant_page(request, access, "congress/session.html", **context)
 
 
 @get("/t/{slug:str}/congress/sessions/{session_id:uuid}/attendance", dependencies=ACCESS)
@@ -144,11 +143,10 @@ async def agenda_page(
     congress = await sessions.get_session(db_session, session_id)
     items = await agenda.agenda_of(db_session, session_id)
     drafts = [agenda.AgendaDraft(i.title, i.presenter) for i in items]
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/agenda.html",
-        tenant=access.tenant,
-        user=access.principal,
         congress=congress,
         drafts=drafts,
         suggested=not drafts,
@@ -189,12 +187,11 @@ async def save_agenda_page(
     except InvalidFields as error:
         field_errors = {(p.row, p.key): p.reason for p in error.problems}
         status = error.status_code
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/agenda.html",
         status_code=status,
-        tenant=access.tenant,
-        user=access.principal,
         congress=congress,
         drafts=drafts,
         suggested=False,
@@ -219,11 +216,10 @@ async def checkin_list(
     page, query = max(page, 1), (q or "").strip()[:100] or None
     rows, total = await roster.list_deputies(db_session, page=page, per_page=CHECKIN_PAGE_SIZE, q=query)
     present = await hall.checked_in(db_session, session_id, [d.id for d, _u in rows])
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/checkins.html",
-        tenant=access.tenant,
-        user=access.principal,
         congress=congress,
         rows=rows,
         present=present,
@@ -276,12 +272,11 @@ async def _confirm(
     voting_round = await rounds.get_round(db_session, round_id)
     congress = await sessions.get_session(db_session, voting_round.session_id)
     received = (await hall.participations_by_round(db_session, [round_id])).get(round_id, 0)
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "congress/confirm.html",
         status_code=error.status_code if error else 200,
-        tenant=access.tenant,
-        user=access.principal,
         congress=congress,
         voting_round=voting_round,
         action=action,

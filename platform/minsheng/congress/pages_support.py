@@ -44,7 +44,7 @@ async def provide_page_access(
     """A member page's tenant access: the login form for a visitor, 404 for a non-member (as the API)."""
     if principal is None:
         raise LoginRequired(_request_target(request))
-    return await provide_tenant_access(slug, db_session, principal)
+    return await provide_tenant_access(slug, db_session, principal, request)
 
 
 def form_text(data: dict[str, Any], name: str, limit: int = 400) -> str:

@@ -12,6 +12,7 @@ from minsheng.accounts import service as accounts
 from minsheng.accounts.models import Role, User
 from minsheng.audit import service as audit
 from minsheng.congress.models import Deputy
+from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, InvalidInput, NotFound
 from minsheng.tenancy.models import Tenant
 
@@ -61,10 +62,8 @@ async def list_deputies(
 async def get_deputy(session: AsyncSession, deputy_id: uuid.UUID) -> Deputy:
     """A deputy of the tenant in context, or 404."""
     # A query, not session.get: the tenant filter applies to queries, and the key alone names no tenant.
-    deputy = (await session.execute(select(Deputy).where(Deputy.id == deputy_id))).scalar_one_or_none()
-    if deputy is None:
-        raise NotFound("No deputy {deputy} in this tenant", deputy=str(deputy_id))
-    return deputy
+    query = select(Deputy).where(Deputy.id == deputy_id)
+    return await one_or_not_found(session, query, NotFound("No deputy {deputy} in this tenant", deputy=str(deputy_id)))
 
 
 async def deputy_of_user(session: AsyncSession, user_id: uuid.UUID) -> Deputy | None:

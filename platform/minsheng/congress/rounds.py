@@ -21,6 +21,7 @@ from minsheng.congress.models import (
     VotingRound,
 )
 from minsheng.db.base import utcnow
+from minsheng.db.lookup import locked, one_or_not_found
 from minsheng.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from minsheng.plugins.registries import BallotFormat
 from minsheng.projects.models import Project, ProjectStatus
@@ -129,15 +130,10 @@ async def get_round(
     takes the weak lock a ballot holds, so a close waits for ballots already past the "open" check
     and a ballot arriving during the close sees the round closed (PostgreSQL; SQLite writes one at a time).
     """
-    query = select(VotingRound).where(VotingRound.id == round_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    elif for_ballot:
-        query = query.with_for_update(read=True, key_share=True).execution_options(populate_existing=True)
-    voting_round = (await session.execute(query)).scalar_one_or_none()
-    if voting_round is None:
-        raise NotFound("No voting round {round} in this tenant", round=str(round_id))
-    return voting_round
+    query = locked(select(VotingRound).where(VotingRound.id == round_id), exclusive=for_update, shared=for_ballot)
+    return await one_or_not_found(
+        session, query, NotFound("No voting round {round} in this tenant", round=str(round_id))
+    )
 
 
 async def candidates_of(session: AsyncSession, round_id: uuid.UUID) -> list[uuid.UUID]:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.audit import service as audit
 from minsheng.congress import roster
 from minsheng.congress.models import CheckIn, CongressSession, Deputy
+from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import NotFound
 from minsheng.plugins.verdicts import QuorumVerdict
 from minsheng.tenancy.configuration import current_tenant_hooks
@@ -48,11 +49,10 @@ async def list_sessions(session: AsyncSession, *, page: int, per_page: int) -> t
 
 async def get_session(session: AsyncSession, session_id: uuid.UUID) -> CongressSession:
     """A session of the tenant in context, or 404."""
-    found = await session.execute(select(CongressSession).where(CongressSession.id == session_id))
-    congress = found.scalar_one_or_none()
-    if congress is None:
-        raise NotFound("No congress session {session} in this tenant", session=str(session_id))
-    return congress
+    query = select(CongressSession).where(CongressSession.id == session_id)
+    return await one_or_not_found(
+        session, query, NotFound("No congress session {session} in this tenant", session=str(session_id))
+    )
 
 
 async def check_in(

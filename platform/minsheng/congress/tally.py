@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import service as audit
@@ -17,13 +17,14 @@ from minsheng.congress import paper, rounds, sessions
 from minsheng.congress.models import Ballot, Participation, RoundStatus, VotingMethod, VotingRound
 from minsheng.congress.rules import ballot_hash, result_order
 from minsheng.db.base import utcnow
+from minsheng.db.secrecy import every_column, rewrite_in_key_order
 from minsheng.errors import Conflict, InvalidInput
 from minsheng.plugins.verdicts import Outcome, Reason
 from minsheng.tenancy.configuration import current_tenant_hooks
-from minsheng.tenancy.context import current_tenant
 
 CHOICES = ("yes", "no", "abstain")
-BALLOT_COLUMNS = (Ballot.id, Ballot.content, Ballot.valid, Ballot.invalid_reason, Ballot.receipt, Ballot.entry_id)
+#: Every column: the close writes the ballots back from what it read.
+BALLOT_COLUMNS = tuple(every_column(Ballot))
 
 
 def format_figures(counts: dict[str, int]) -> dict[str, int]:
@@ -41,35 +42,18 @@ def _reason(reason: Reason | None) -> dict[str, Any] | None:
 
 
 async def _reshuffle(session: AsyncSession, voting_round: VotingRound, ballots: list[Any]) -> None:
-    """Rewrite the round's ballots and participations in key order, in this (the closing) transaction.
+    """Rewrite the round's participations and ``ballots`` in key order, in this (the closing) transaction.
 
     While a round is open, PostgreSQL's system columns (``xmin``: the writing transaction; ``ctid``:
     the place on disk) tie each ballot to the participation written with it. Rewriting both tables'
     rows here gives all of them the same transaction and an order that is random for ballots and by
-    deputy for participations, so nothing in the live tables links the two once the round is closed.
+    deputy for participations, so nothing in the live tables links the two once the round is closed
+    (``minsheng.db.secrecy``). Only ``ballots`` are written back: a paper round keeps the counted entry's.
     """
-    tenant = current_tenant()
-    assert tenant is not None
-    deputies = list(
-        (
-            await session.execute(select(Participation.deputy_id).where(Participation.round_id == voting_round.id))
-        ).scalars()
+    await rewrite_in_key_order(session, Participation, Participation.round_id == voting_round.id)
+    await rewrite_in_key_order(
+        session, Ballot, Ballot.round_id == voting_round.id, rows=[row._asdict() for row in ballots]
     )
-    await session.execute(delete(Participation).where(Participation.round_id == voting_round.id))
-    await session.execute(delete(Ballot).where(Ballot.round_id == voting_round.id))
-    if deputies:
-        await session.execute(
-            insert(Participation),
-            [{"tenant_id": tenant.id, "round_id": voting_round.id, "deputy_id": d} for d in sorted(deputies)],
-        )
-    if ballots:
-        await session.execute(
-            insert(Ballot),
-            [
-                {"tenant_id": tenant.id, "round_id": voting_round.id, **row._asdict()}
-                for row in sorted(ballots, key=lambda row: row.id)
-            ],
-        )
 
 
 async def _counted_paper_ballots(

@@ -47,13 +47,18 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# The ``session.info`` key under which sessions of a :class:`Database` carry its settings.
+SETTINGS_INFO = "minsheng.settings"
+
+
 class Database:
     """The app's engine and session factory, built from settings."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.engine = make_engine(settings.database_url)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Each session's info carries the settings, for ORM listeners that have nothing else to ask.
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, info={SETTINGS_INFO: settings})
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

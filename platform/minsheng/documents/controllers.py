@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.documents import services as documents
@@ -60,11 +61,11 @@ class DocumentsController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        kind: str | None = Parameter(query="kind", default=None, max_length=50),
-        subject_id: uuid.UUID | None = Parameter(query="subject_id", default=None),
-        format: str | None = Parameter(query="format", default=None, max_length=8),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        kind: Annotated[str | None, QueryParameter(name="kind", max_length=50)] = None,
+        subject_id: Annotated[uuid.UUID | None, QueryParameter(name="subject_id")] = None,
+        format: Annotated[str | None, QueryParameter(name="format", max_length=8)] = None,
     ) -> Page[DocumentView]:
         """Documents made for this tenant, newest first, of the kinds the caller may ask for."""
         labels = {k.code: k.label for k in allowed_kinds(access)}

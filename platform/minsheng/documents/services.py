@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import service as audit
+from minsheng.db.listing import page_of
 from minsheng.documents.kinds import DocumentKind, all_kinds, get_kind
 from minsheng.documents.models import GeneratedDocument
 from minsheng.documents.rendering import document_context, render_document
@@ -169,10 +170,5 @@ async def list_documents(
         query = query.where(GeneratedDocument.subject_id == subject_id)
     if fmt:
         query = query.where(GeneratedDocument.format == fmt)
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(
-        query.order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(rows.scalars()), int(total)
+    order = (GeneratedDocument.created_at.desc(), GeneratedDocument.id)
+    return await page_of(session, query, *order, page=page, per_page=per_page)

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.audit import service as audit
 from minsheng.congress import sessions
 from minsheng.db.base import utcnow
+from minsheng.db.listing import page_of
+from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound
 from minsheng.implementation import chosen, rules
 from minsheng.implementation.models import Adjustment, WorkPlan
@@ -105,10 +107,9 @@ async def propose(
 
 
 async def get(session: AsyncSession, adjustment_id: uuid.UUID) -> Adjustment:
-    row = (await session.execute(select(Adjustment).where(Adjustment.id == adjustment_id))).scalar_one_or_none()
-    if row is None:
-        raise NotFound("Not found")
-    return row
+    return await one_or_not_found(
+        session, select(Adjustment).where(Adjustment.id == adjustment_id), NotFound("Not found")
+    )
 
 
 def notice_text(project_title: str, row: Adjustment, tenant_name: str) -> str:
@@ -199,8 +200,4 @@ async def list_adjustments(
         query = query.where(Adjustment.status != "proposed", Adjustment.reported_to_session.is_(None))
     if where.decided_only:
         query = query.where(Adjustment.status != "proposed")
-    total = int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
-    query = query.order_by(Adjustment.created_at.desc(), Adjustment.id)
-    if per_page is not None:
-        query = query.offset((page - 1) * per_page).limit(per_page)
-    return list((await session.execute(query)).scalars()), total
+    return await page_of(session, query, Adjustment.created_at.desc(), Adjustment.id, page=page, per_page=per_page)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from litestar import Controller, get, post, put
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import NotFound
@@ -43,7 +43,7 @@ from minsheng.implementation.views import (
 )
 from minsheng.server.dependencies import TenantAccess, provide_tenant_access
 from minsheng.server.openapi import problems
-from minsheng.server.pagination import Page, PageParam, PerPageParam
+from minsheng.server.pagination import Page, PageParam, PerPageParam, YearFilter
 
 READERS = ("tenant_admin", "presidium", "government", "deputy")
 FILERS = ("government",)
@@ -85,13 +85,14 @@ class ImplementationController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
-        status: Literal["awaiting_plan", "planned", "in_progress", "completed", "terminated"] | None = Parameter(
-            query="status", default=None
-        ),
-        q: str | None = Parameter(query="q", default=None, max_length=200, description="Search the titles"),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        year: YearFilter = None,
+        status: Annotated[
+            Literal["awaiting_plan", "planned", "in_progress", "completed", "terminated"] | None,
+            QueryParameter(name="status"),
+        ] = None,
+        q: Annotated[str | None, QueryParameter(name="q", max_length=200, description="Search the titles")] = None,
     ) -> ImplementationList:
         """The chosen projects with their plan, progress and status, and statistics that leave
         terminated projects out."""
@@ -135,8 +136,8 @@ class ImplementationController(Controller):
         access: TenantAccess,
         project_id: uuid.UUID,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[ProgressView]:
         """A chosen project's progress reports, newest first."""
         access.require(*READERS)
@@ -178,13 +179,13 @@ class ImplementationController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        status: Literal["proposed", "approved", "rejected"] | None = Parameter(query="status", default=None),
-        project_id: uuid.UUID | None = Parameter(query="project_id", default=None),
-        for_next_session: bool = Parameter(
-            query="for_next_session", default=False, description="Decided and not yet reported to a session"
-        ),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        status: Annotated[Literal["proposed", "approved", "rejected"] | None, QueryParameter(name="status")] = None,
+        project_id: Annotated[uuid.UUID | None, QueryParameter(name="project_id")] = None,
+        for_next_session: Annotated[
+            bool, QueryParameter(name="for_next_session", description="Decided and not yet reported to a session")
+        ] = False,
     ) -> Page[AdjustmentView]:
         """Adjustments, newest first; ``for_next_session`` lists those to report to the next session."""
         access.require(*READERS)
@@ -225,9 +226,9 @@ class ImplementationController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        year: YearFilter = None,
     ) -> Page[MeetingView]:
         """Quarterly meetings (季度例会), latest first."""
         access.require(*READERS)
@@ -248,9 +249,9 @@ class ImplementationController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        stage: Literal["reminder", "overdue"] | None = Parameter(query="stage", default=None),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        stage: Annotated[Literal["reminder", "overdue"] | None, QueryParameter(name="stage")] = None,
     ) -> Page[AlertView]:
         """Reminders and overdue flags the deadline job raised, latest first."""
         access.require(*READERS)

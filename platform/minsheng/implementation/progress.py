@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import service as audit
 from minsheng.collection.rules import china_day
 from minsheng.db.base import utcnow
+from minsheng.db.listing import page_of
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, InvalidInput
 from minsheng.files.models import StoredFile
 from minsheng.implementation import adjustments, chosen, plans, rules
@@ -135,11 +136,9 @@ async def reports_of(
     query = select(ProgressReport).where(ProgressReport.project_id == project_id)
     if public_only:
         query = query.where(ProgressReport.public.is_(True))
-    total = int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
-    query = query.order_by(ProgressReport.created_at.desc(), ProgressReport.id)
-    if per_page is not None:
-        query = query.offset((page - 1) * per_page).limit(per_page)
-    return list((await session.execute(query)).scalars()), total
+    return await page_of(
+        session, query, ProgressReport.created_at.desc(), ProgressReport.id, page=page, per_page=per_page
+    )
 
 
 async def photos_of(session: AsyncSession, report_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
@@ -227,6 +226,6 @@ async def list_meetings(
     query = select(QuarterlyMeeting)
     if year is not None:
         query = query.where(QuarterlyMeeting.year == year)
-    total = int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
-    query = query.order_by(QuarterlyMeeting.held_on.desc(), QuarterlyMeeting.id).offset((page - 1) * per_page)
-    return list((await session.execute(query.limit(per_page))).scalars()), total
+    return await page_of(
+        session, query, QuarterlyMeeting.held_on.desc(), QuarterlyMeeting.id, page=page, per_page=per_page
+    )

@@ -40,12 +40,15 @@ def enqueue(
     *,
     tenant_id: uuid.UUID | None = None,
     run_after: datetime | None = None,
+    notify: bool = True,
 ) -> Job:
     """Add the job ``name`` with JSON ``args`` to the outbox, in the session's current transaction.
 
     ``tenant_id`` names the tenant whose data the job works on (its context is set when it runs);
     None makes it a platform job. ``run_after`` delays it. The id is also remembered in
-    ``session.info[JOBS_KEY]`` so the caller can notify the dispatcher once the transaction commits.
+    ``session.info[JOBS_KEY]`` so the caller can notify the dispatcher once the transaction commits;
+    ``notify=False`` leaves it to the periodic sweep or relay (for delayed jobs, so a request does not
+    pay for telling a runner about a job that is not due yet).
     """
     job = Job(
         # The id is chosen here, not at flush, so the caller can show or remember it at once.
@@ -59,7 +62,8 @@ def enqueue(
         run_after=run_after or utcnow(),
     )
     session.add(job)
-    session.info.setdefault(JOBS_KEY, []).append(job.id)
+    if notify:
+        session.info.setdefault(JOBS_KEY, []).append(job.id)
     return job
 
 

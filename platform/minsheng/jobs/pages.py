@@ -14,7 +14,7 @@ from minsheng.errors import NotFound
 from minsheng.jobs.models import Job, JobStatus
 from minsheng.server.dependencies import TenantAccess, provide_tenant_access
 from minsheng.web.i18n import msgid
-from minsheng.web.templating import render
+from minsheng.web.tenant_pages import render_tenant_page
 
 FINISHED = {JobStatus.DONE, JobStatus.FAILED}
 
@@ -39,11 +39,10 @@ async def job_page(
     if job.total:
         percent = min(100, round(100 * job.progress / job.total))
     template = "jobs/status_fragment.html" if request.headers.get("hx-request") else "jobs/status.html"
-    return render(
+    return render_tenant_page(
         request,
+        access,
         template,
-        tenant=access.tenant,
-        user=access.principal,
         job=job,
         percent=percent,
         finished=job.status in FINISHED,

@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, get, put
 from litestar.di import Provide
-from litestar.params import Parameter
-from sqlalchemy import func, select
+from litestar.params import QueryParameter
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import service as accounts
 from minsheng.audit import service as audit
 from minsheng.collection.rules import is_valid_phone
+from minsheng.db.listing import page_of
 from minsheng.errors import FieldProblem, InvalidFields
 from minsheng.notifications.models import Notification, UserContact
 from minsheng.plugins.verdicts import Reason
@@ -89,10 +90,10 @@ class NotificationsController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        status: Literal["pending", "sent", "failed"] | None = Parameter(query="status", default=None),
-        kind: str | None = Parameter(query="kind", default=None, max_length=50),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        status: Annotated[Literal["pending", "sent", "failed"] | None, QueryParameter(name="status")] = None,
+        kind: Annotated[str | None, QueryParameter(name="kind", max_length=50)] = None,
     ) -> Page[NotificationView]:
         """The tenant's notifications (reminders, overdue flags, decisions), newest first."""
         access.require("tenant_admin", "presidium")
@@ -101,9 +102,8 @@ class NotificationsController(Controller):
             query = query.where(Notification.status == status)
         if kind:
             query = query.where(Notification.kind == kind)
-        total = int((await db_session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
-        query = query.order_by(Notification.created_at.desc(), Notification.id).offset((page - 1) * per_page)
-        rows = (await db_session.execute(query.limit(per_page))).scalars()
+        order = (Notification.created_at.desc(), Notification.id)
+        rows, total = await page_of(db_session, query, *order, page=page, per_page=per_page)
         return Page(
             items=[
                 NotificationView(r.id, r.kind, r.subject, r.status, len(r.recipients), r.created_at, r.sent_at)

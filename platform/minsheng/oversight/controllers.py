@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Response, get
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.oversight import service as oversight
@@ -20,10 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Who follows the figures: the congress office, the presidium or standing committee, the government.
 OVERSEERS = ("tenant_admin", "presidium", "government")
 
-OfParam = Parameter(
-    query="of", default=None, max_length=63, description="A tenant of the caller's subtree (default: the caller)"
-)
-YearParam = Parameter(query="year", default=None, ge=2000, le=2100, description="One year (default: all years)")
+OfParam = QueryParameter(name="of", max_length=63, description="A tenant of the caller's subtree (default: the caller)")
+YearParam = QueryParameter(name="year", ge=2000, le=2100, description="One year (default: all years)")
 
 
 async def category_names(db_session: AsyncSession, access: TenantAccess) -> dict[str, str]:
@@ -53,8 +53,8 @@ class OversightController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        of: str | None = OfParam,
-        year: int | None = YearParam,
+        of: Annotated[str | None, OfParam] = None,
+        year: Annotated[int | None, YearParam] = None,
     ) -> OversightSummary:
         """Figures of the caller's subtree (or of ``of`` inside it; 404 outside): totals, by year,
         category and place (the direct children), from the roll-up tables."""
@@ -80,8 +80,8 @@ class OversightController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        of: str | None = OfParam,
-        year: int | None = YearParam,
+        of: Annotated[str | None, OfParam] = None,
+        year: Annotated[int | None, YearParam] = None,
     ) -> Response[bytes]:
         """The same figures as an Excel workbook (by place, by category, by year)."""
         return await workbook_response(db_session, access, of, year)

@@ -15,20 +15,30 @@ from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
 from minsheng.jobs.periodic import periodic
 from minsheng.jobs.registry import JobContext, PermanentFailure, job
-from minsheng.oversight import tracking
-from minsheng.oversight.rollup import refresh_everything, refresh_tenant
+from minsheng.oversight import coalescing, tracking
+from minsheng.oversight.rollup import refresh_everything, refresh_tenant, serialize
 
 REBUILD_JOB = "oversight.rebuild"
 
 
 @job(tracking.ROLLUP_JOB)
 async def rollup(ctx: JobContext) -> dict[str, Any]:
-    """Recount the tenant's own figures and re-add its ancestors' subtree figures. Idempotent."""
+    """Recount the tenant's own figures and re-add its ancestors' subtree figures. Idempotent.
+
+    A burst of changes costs one recount: the first roll-up to run takes over the tenant's others,
+    and one already taken over ends at once (``coalescing``).
+    """
     if ctx.tenant_id is None:
         raise PermanentFailure("a roll-up needs a tenant")
-    touched = await refresh_tenant(ctx.session, ctx.tenant_id)
+    # The lock first: what is taken over, and whether this one was, is decided one roll-up at a time.
+    await serialize(ctx.session)
+    covering = await coalescing.covering_job(ctx.session, ctx.job_id)
+    if covering is not None:
+        return {"tenants": 0, coalescing.COVERED_BY: covering}
+    taken_over = await coalescing.take_over_siblings(ctx.session, ctx.job_id, ctx.tenant_id)
+    touched = await refresh_tenant(ctx.session, ctx.tenant_id, locked=True)
     await ctx.progress(1, 1)
-    return {"tenants": touched}
+    return {"tenants": touched, "taken_over": taken_over}
 
 
 @job(REBUILD_JOB)

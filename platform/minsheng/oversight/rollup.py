@@ -28,7 +28,8 @@ from minsheng.tenancy.models import Tenant
 ROLLUP_LOCK_KEY = 0x6F76657273  # "overs"
 
 
-async def _serialize(session: AsyncSession) -> None:
+async def serialize(session: AsyncSession) -> None:
+    """Wait for the roll-up lock (PostgreSQL; SQLite has one writer anyway), held until the commit."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROLLUP_LOCK_KEY})
 
@@ -87,13 +88,17 @@ async def refresh_tree(session: AsyncSession, tenant: Tenant, path: str, childre
         await _replace(session, tenant.id, TREE, path, table)
 
 
-async def refresh_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> int:
-    """Recount one tenant and re-add every ancestor's subtree; returns how many tenants were touched."""
+async def refresh_tenant(session: AsyncSession, tenant_id: uuid.UUID, *, locked: bool = False) -> int:
+    """Recount one tenant and re-add every ancestor's subtree; returns how many tenants were touched.
+
+    ``locked``: the caller already holds the roll-up lock (``serialize``).
+    """
     previous = current_tenant()
     tenant = await session.get(Tenant, tenant_id)
     if tenant is None:
         return 0
-    await _serialize(session)
+    if not locked:
+        await serialize(session)
     chain = [tenant]
     while chain[0].parent_id is not None:
         parent = await session.get(Tenant, chain[0].parent_id)
@@ -115,7 +120,7 @@ async def refresh_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> int:
 async def refresh_everything(session: AsyncSession, progress: Any = None) -> int:
     """Rebuild every tenant's roll-ups, deepest tenants first; returns the number of tenants."""
     previous = current_tenant()
-    await _serialize(session)
+    await serialize(session)
     tenants = list((await session.scalars(select(Tenant))).all())
     parent_of = {t.id: t.parent_id for t in tenants}
     children: dict[uuid.UUID, list[uuid.UUID]] = {}

@@ -2,12 +2,20 @@
 
 Listens to every ORM flush: when rows the oversight figures count are added, changed or deleted,
 one ``oversight.rollup`` job per tenant and transaction goes into the outbox. If the change rolls
-back, so does the job; if it commits, the figures follow within moments (or when Redis is back).
+back, so does the job; if it commits, the figures follow (or when Redis is back).
+
+Bursts are coalesced: the job is due ``Settings.rollup_delay_seconds`` after the change (3 s by
+default) and the request does not notify a runner (no extra work on the hot path; the periodic
+sweep or relay, every 5 s, hands it over when due). The first of a tenant's roll-ups to run takes
+over every other one already committed (``coalescing``), so N changes in a burst cost one roll-up,
+and the figures are right at most the delay plus the relay interval after the last change.
+A delay of 0 runs each roll-up at once, as the tests do.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from itertools import chain
 from typing import Any, cast
 
@@ -17,7 +25,10 @@ from sqlalchemy.orm import Session
 
 from minsheng.collection.models import Suggestion
 from minsheng.congress.models import VotingRound
+from minsheng.db.base import utcnow
+from minsheng.db.session import SETTINGS_INFO
 from minsheng.implementation.models import Adjustment, ProgressReport, WorkPlan
+from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
 from minsheng.projects.models import Project
 from minsheng.supervision.models import SatisfactionEvaluation
@@ -25,6 +36,8 @@ from minsheng.tenancy.context import current_tenant
 
 ROLLUP_JOB = "oversight.rollup"
 _MARKED = "minsheng.oversight_marked"
+# Without settings in the session (a script's own session), roll-ups wait as long as the app's default.
+DEFAULT_DELAY_SECONDS = 3.0
 
 # The models whose rows the figures count. Other contexts add theirs with ``watch``.
 WATCHED: list[type] = [
@@ -42,6 +55,26 @@ def watch(model: type) -> None:
     """Have changes to ``model``'s rows (a tenant table) refresh the tenant's roll-up."""
     if model not in WATCHED:
         WATCHED.append(model)
+
+
+def rollup_delay(session: Session | AsyncSession) -> float:
+    """Seconds a roll-up enqueued through ``session`` waits: the settings' delay, never negative."""
+    settings = session.info.get(SETTINGS_INFO)
+    delay = getattr(settings, "rollup_delay_seconds", DEFAULT_DELAY_SECONDS)
+    return max(float(delay), 0.0)
+
+
+def enqueue_rollup(session: AsyncSession, tenant_id: uuid.UUID) -> Job:
+    """Enqueue the roll-up of ``tenant_id`` (its own figures and those of every tenant above it).
+
+    In the session's transaction, like every outbox job. With a delay it is due later and left to the
+    periodic sweep: until then every other change in the tenant joins the same roll-up.
+    """
+    delay = rollup_delay(session)
+    if delay <= 0:
+        return enqueue(session, ROLLUP_JOB, {}, tenant_id=tenant_id)
+    due = utcnow() + timedelta(seconds=delay)
+    return enqueue(session, ROLLUP_JOB, {}, tenant_id=tenant_id, run_after=due, notify=False)
 
 
 def changed_tenants(objects: Any) -> set[uuid.UUID]:
@@ -65,7 +98,7 @@ def _enqueue_rollups(session: Session, _context: Any, _instances: Any) -> None:
     marked: set[uuid.UUID] = session.info.setdefault(_MARKED, set())
     for tenant_id in sorted(tenants - marked, key=str):
         # enqueue() only adds a row and notes its id in session.info, which the async session shares.
-        enqueue(cast(AsyncSession, session), ROLLUP_JOB, {}, tenant_id=tenant_id)
+        enqueue_rollup(cast(AsyncSession, session), tenant_id)
         marked.add(tenant_id)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +24,7 @@ from minsheng.server.dependencies import provide_public_tenant, services
 from minsheng.server.pagination import Page, PageParam, PerPageParam
 from minsheng.tenancy.models import Tenant
 
-YearParam = Parameter(query="year", default=None, ge=2000, le=2100, description="Vote year (default: the latest)")
+YearParam = QueryParameter(name="year", ge=2000, le=2100, description="Vote year (default: the latest)")
 
 
 class PortalController(Controller):
@@ -36,9 +37,9 @@ class PortalController(Controller):
         self,
         tenant: Tenant,
         db_session: AsyncSession,
-        year: int | None = YearParam,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        year: Annotated[int | None, YearParam] = None,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> PublicProjectList:
         """No login: the year's chosen projects with progress, status and evaluation outcome."""
         chosen_year = year or await portal.default_year(db_session)
@@ -61,7 +62,7 @@ class PortalController(Controller):
 
     @get("/results")
     async def results(
-        self, tenant: Tenant, db_session: AsyncSession, year: int | None = YearParam
+        self, tenant: Tenant, db_session: AsyncSession, year: Annotated[int | None, YearParam] = None
     ) -> list[PublicResultView]:
         """No login: the announced results of the year's votes (figures and per-candidate votes)."""
         chosen_year = year or await portal.default_year(db_session)
@@ -69,7 +70,11 @@ class PortalController(Controller):
 
     @get("/notices")
     async def notices(
-        self, tenant: Tenant, db_session: AsyncSession, page: int = PageParam, per_page: int = PerPageParam
+        self,
+        tenant: Tenant,
+        db_session: AsyncSession,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[PublicNotice]:
         """No login: published decisions on adjustments (amend, postpone, terminate)."""
         rows, total = await portal.notices(db_session, page=page, per_page=per_page)

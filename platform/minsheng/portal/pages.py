@@ -4,11 +4,11 @@ photos and decisions, the vote results. The same services as the portal's JSON a
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,12 +20,12 @@ from minsheng.tenancy.models import Tenant
 from minsheng.web.templating import render
 
 PUBLIC = {"tenant": Provide(provide_public_tenant)}
-YEAR = Parameter(query="year", default=None, ge=2000, le=2100)
+YEAR = QueryParameter(name="year", ge=2000, le=2100)
 
 
 @get("/t/{slug:str}/portal", include_in_schema=False, dependencies=PUBLIC)
 async def portal_page(
-    request: Request[Any, Any, Any], tenant: Tenant, db_session: AsyncSession, year: int | None = YEAR
+    request: Request[Any, Any, Any], tenant: Tenant, db_session: AsyncSession, year: Annotated[int | None, YEAR] = None
 ) -> Template:
     """The year's chosen projects with their progress, and the latest published decisions."""
     chosen_year = year or await portal.default_year(db_session)
@@ -57,7 +57,7 @@ async def portal_project_page(
 
 @get("/t/{slug:str}/portal/results", include_in_schema=False, dependencies=PUBLIC)
 async def portal_results_page(
-    request: Request[Any, Any, Any], tenant: Tenant, db_session: AsyncSession, year: int | None = YEAR
+    request: Request[Any, Any, Any], tenant: Tenant, db_session: AsyncSession, year: Annotated[int | None, YEAR] = None
 ) -> Template:
     """The announced results of the year's votes."""
     chosen_year = year or await portal.default_year(db_session)

@@ -22,6 +22,7 @@ from minsheng.server.dependencies import TenantAccess
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.web.listing import STAFF_ROLES, login_first, parse_ids, posted_form
 from minsheng.web.templating import render
+from minsheng.web.tenant_pages import render_tenant_page
 
 YearParam = Parameter(ge=2000, le=2100)
 MAX_SEATS = 1000
@@ -61,12 +62,11 @@ async def _page(
     order = {project_id: index for index, project_id in enumerate(chosen_ids)}
     accepted.sort(key=lambda p: order.get(p.id, len(order)))
     planned = seats or (state.row.planned_seats if state else max(1, len(accepted) - 1))
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/candidates.html",
         status_code=status_code,
-        tenant=access.tenant,
-        user=access.principal,
         year=year,
         state=state,
         projects=accepted,

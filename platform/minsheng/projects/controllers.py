@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.projects import candidates
@@ -35,7 +35,7 @@ from minsheng.projects.schemas import (
 )
 from minsheng.server.dependencies import TenantAccess, provide_tenant_access
 from minsheng.server.openapi import problems
-from minsheng.server.pagination import Page, PageParam, PerPageParam
+from minsheng.server.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.server.problems import request_locale
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.web.i18n import translate
@@ -95,12 +95,14 @@ class ProjectsController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        status: StatusName | None = Parameter(query="status", default=None),
-        category: str | None = Parameter(query="category", default=None, max_length=50),
-        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
-        q: str | None = Parameter(query="q", default=None, max_length=200, description="Search title and content"),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        status: Annotated[StatusName | None, QueryParameter(name="status")] = None,
+        category: Annotated[str | None, QueryParameter(name="category", max_length=50)] = None,
+        year: YearFilter = None,
+        q: Annotated[
+            str | None, QueryParameter(name="q", max_length=200, description="Search title and content")
+        ] = None,
     ) -> Page[ProjectView]:
         """The project pool with each project's supporters (suggestions merged into it)."""
         access.require(*STAFF, "deputy")
@@ -125,8 +127,8 @@ class ProjectsController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        status: StatusName | None = Parameter(query="status", default=None),
-        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
+        status: Annotated[StatusName | None, QueryParameter(name="status")] = None,
+        year: YearFilter = None,
     ) -> Response[bytes]:
         """The project pool as an Excel workbook: one row per project with supporters, status and budget."""
         access.require(*STAFF)

@@ -7,11 +7,11 @@ The same services as ``projects/controllers.py`` (the JSON API) answer every act
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,7 @@ from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.web.i18n import msgid
 from minsheng.web.listing import STAFF_ROLES, Pager, login_first, one_of, posted_form, text_filter
 from minsheng.web.templating import render
+from minsheng.web.tenant_pages import render_tenant_page
 
 MEMBERS = {"access": Provide(provide_tenant_access)}
 PER_PAGE = 20
@@ -48,7 +49,7 @@ async def pool_page(
     request: Request[Any, Any, Any],
     access: TenantAccess,
     db_session: AsyncSession,
-    page: int = Parameter(query="page", default=1, ge=1, le=100_000),
+    page: Annotated[int, QueryParameter(name="page", ge=1, le=100_000)] = 1,
     status: str | None = None,
     category: str | None = None,
     year: str | None = None,
@@ -113,12 +114,11 @@ async def _project_page(
 ) -> Template:
     project = await projects.get(db_session, project_id)
     hooks = await tenant_hooks(db_session, access.tenant)
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/project.html",
         status_code=status_code,
-        tenant=access.tenant,
-        user=access.principal,
         project=project,
         category_names={c.code: c.name for c in hooks.project_categories().values()},
         suggestions=await projects.linked_suggestions(db_session, project.id),

@@ -12,13 +12,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import service as audit
 from minsheng.collection import rules as collection_rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Suggestion
+from minsheng.db.listing import page_of
+from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import FieldProblem, InvalidFields, NotFound, RuleViolation
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
@@ -105,10 +107,7 @@ async def create(
 
 async def get(session: AsyncSession, project_id: uuid.UUID) -> Project:
     """One project of the tenant in context, or 404."""
-    found = (await session.execute(select(Project).where(Project.id == project_id))).scalar_one_or_none()
-    if found is None:
-        raise NotFound("Not found")
-    return found
+    return await one_or_not_found(session, select(Project).where(Project.id == project_id), NotFound("Not found"))
 
 
 async def title_of(session: AsyncSession, project_id: uuid.UUID) -> str | None:
@@ -181,11 +180,7 @@ async def pool(
         text = where.q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{text}%"
         query = query.where(or_(Project.title.ilike(pattern, escape="\\"), Project.content.ilike(pattern, escape="\\")))
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    query = query.order_by(Project.created_at.desc(), Project.id)
-    if per_page is not None:
-        query = query.offset((page - 1) * per_page).limit(per_page)
-    return list((await session.execute(query)).scalars()), total
+    return await page_of(session, query, Project.created_at.desc(), Project.id, page=page, per_page=per_page)
 
 
 async def supporters(session: AsyncSession, project_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:

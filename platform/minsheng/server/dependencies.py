@@ -23,6 +23,7 @@ from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.context import TenantRef, set_current_tenant
 from minsheng.tenancy.isolation import rebind_tenant
 from minsheng.tenancy.models import Tenant, TenantStatus
+from minsheng.web.navigation import remember_roles
 
 SESSION_COOKIE = "minsheng_session"
 
@@ -125,9 +126,15 @@ async def provide_public_tenant(slug: str, db_session: AsyncSession) -> Tenant:
 
 
 async def provide_tenant_access(
-    slug: str, db_session: AsyncSession, principal: accounts.Principal | None
+    slug: str,
+    db_session: AsyncSession,
+    principal: accounts.Principal | None,
+    request: Request[Any, Any, Any] | None = None,
 ) -> TenantAccess:
-    """The tenant of a member route: 401 without login, 404 for non-members (as for no tenant)."""
+    """The tenant of a member route: 401 without login, 404 for non-members (as for no tenant).
+
+    With the ``request``, the caller's roles stay in its state for the pages' shared navigation.
+    """
     user = require_user(principal)
     tenant = await _enter_tenant(db_session, slug)
     roles = await accounts.roles_in(db_session, user.user_id, tenant.id)
@@ -135,4 +142,6 @@ async def provide_tenant_access(
         raise NotFound("Not found")
     if tenant.status != TenantStatus.ACTIVE and not user.is_platform_admin:
         raise NotFound("Not found")
+    if request is not None:
+        remember_roles(request, tenant.slug, roles or ())
     return TenantAccess(tenant=tenant, principal=user, roles=frozenset(roles or ()))

@@ -1,11 +1,12 @@
-"""Every list answers ``{items, total}`` and takes ``?page=`` (from 1) and ``?per_page=`` (API.md)."""
+"""Every list answers ``{items, total}`` and takes ``?page=`` (from 1) and ``?per_page=`` (API.md);
+the query parameters lists share."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 T = TypeVar("T")
 
@@ -18,7 +19,10 @@ class Page(Generic[T]):
     total: int
 
 
-PageParam = Parameter(query="page", ge=1, le=1_000_000, default=1, description="Page number, from 1")
-PerPageParam = Parameter(
-    query="per_page", ge=1, le=MAX_PER_PAGE, default=20, description=f"Items per page (at most {MAX_PER_PAGE})"
+PageParam = QueryParameter(name="page", ge=1, le=1_000_000, description="Page number, from 1")
+PerPageParam = QueryParameter(
+    name="per_page", ge=1, le=MAX_PER_PAGE, description=f"Items per page (at most {MAX_PER_PAGE})"
 )
+
+#: ``?year=``: the lists of a year (a collection year, a vote year); absent, every year.
+YearFilter = Annotated[int | None, QueryParameter(name="year", ge=2000, le=2100)]

@@ -19,6 +19,7 @@ from minsheng.congress.controllers import RosterController, SessionsController
 from minsheng.congress.hall_controllers import AgendaController, RosterWorkbookController, ScreenController
 from minsheng.congress.pages_deputy import DEPUTY_PAGES
 from minsheng.congress.pages_roster import ROSTER_PAGES
+from minsheng.congress.pages_rounds import ROUND_PAGES
 from minsheng.congress.pages_screen import SCREEN_PAGES
 from minsheng.congress.pages_staff import STAFF_PAGES
 from minsheng.congress.voting_controllers import RoundsController
@@ -86,4 +87,6 @@ ROUTE_HANDLERS: list[Any] = [
     *ONBOARDING_PAGES,
     *INVITATION_PAGES,
     *OVERSIGHT_PAGES,
+    # Navigation (home pages are in web.pages): the round and supervision plan forms.
+    ROUND_PAGES,
 ]

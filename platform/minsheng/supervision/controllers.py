@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.projects.models import Project
 from minsheng.server.dependencies import TenantAccess, provide_tenant_access
 from minsheng.server.openapi import problems
-from minsheng.server.pagination import Page, PageParam, PerPageParam
+from minsheng.server.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.server.problems import request_locale
 from minsheng.supervision import plans, records
 from minsheng.supervision.access import READERS, RECORDERS, RUNNERS
@@ -134,9 +134,9 @@ class SupervisionController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        year: YearFilter = None,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[ProjectBrief]:
         """The projects a closed voting round chose (those that may be supervised), by title."""
         access.require(*READERS)
@@ -156,9 +156,9 @@ class SupervisionController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        year: int | None = Parameter(query="year", default=None, ge=2000, le=2100),
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        year: YearFilter = None,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[PlanView]:
         """The tenant's supervision plans, newest year first."""
         access.require(*READERS)
@@ -226,9 +226,9 @@ class SupervisionRecordsController(Controller):
         access: TenantAccess,
         project_id: uuid.UUID,
         db_session: AsyncSession,
-        method: str | None = Parameter(query="method", default=None, max_length=50),
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        method: Annotated[str | None, QueryParameter(name="method", max_length=50)] = None,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[RecordView]:
         """The project's supervision records, newest first; ``method`` filters."""
         access.require(*READERS)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.models import Role
@@ -133,8 +133,8 @@ class ProjectEvaluationsController(Controller):
         project_id: uuid.UUID,
         db_session: AsyncSession,
         request: Request[Any, Any, Any],
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[EvaluationView]:
         """The project's evaluations (the first and any re-evaluations), newest first."""
         access.require(*READERS)
@@ -155,10 +155,10 @@ class EvaluationsController(Controller):
         access: TenantAccess,
         db_session: AsyncSession,
         request: Request[Any, Any, Any],
-        status: Literal["scheduled", "open", "closed"] | None = Parameter(query="status", default=None),
-        q: str | None = Parameter(query="q", default=None, max_length=200, description="Search titles"),
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        status: Annotated[Literal["scheduled", "open", "closed"] | None, QueryParameter(name="status")] = None,
+        q: Annotated[str | None, QueryParameter(name="q", max_length=200, description="Search titles")] = None,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[EvaluationView]:
         """The tenant's evaluations, newest first; deputies see whether they have rated each."""
         access.require(*READERS)
@@ -283,9 +283,9 @@ class RectificationsController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        status: Literal["open", "reported"] | None = Parameter(query="status", default=None),
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        status: Annotated[Literal["open", "reported"] | None, QueryParameter(name="status")] = None,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[RectificationView]:
         """Rectifications (整改) by deadline, open ones first."""
         access.require(*READERS)

@@ -22,6 +22,8 @@ from minsheng.collection.rules import china_day
 from minsheng.congress import roster
 from minsheng.congress.rules import ballot_hash, receipt_code
 from minsheng.db.base import utcnow
+from minsheng.db.listing import page_of
+from minsheng.db.lookup import locked, one_or_not_found
 from minsheng.db.secrecy import record_secret_choice, rewrite_in_key_order
 from minsheng.errors import Conflict, Forbidden, InvalidInput, NotFound
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
@@ -118,14 +120,8 @@ async def get_evaluation(
 ) -> SatisfactionEvaluation:
     """An evaluation of the tenant in context, or 404; locks as ``congress.rounds.get_round`` does."""
     query = select(SatisfactionEvaluation).where(SatisfactionEvaluation.id == evaluation_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    elif for_rating:
-        query = query.with_for_update(read=True, key_share=True).execution_options(populate_existing=True)
-    evaluation = (await session.execute(query)).scalar_one_or_none()
-    if evaluation is None:
-        raise NotFound("No satisfaction evaluation {evaluation} in this tenant", evaluation=str(evaluation_id))
-    return evaluation
+    missing = NotFound("No satisfaction evaluation {evaluation} in this tenant", evaluation=str(evaluation_id))
+    return await one_or_not_found(session, locked(query, exclusive=for_update, shared=for_rating), missing)
 
 
 def require_status(evaluation: SatisfactionEvaluation, status: EvaluationStatus) -> None:
@@ -319,13 +315,8 @@ async def list_evaluations(
         query = query.where(SatisfactionEvaluation.project_id == project_id)
     if q:
         query = query.where(SatisfactionEvaluation.title.ilike(f"%{q.strip()}%"))
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(
-        query.order_by(SatisfactionEvaluation.created_at.desc(), SatisfactionEvaluation.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(rows.scalars()), int(total)
+    order = (SatisfactionEvaluation.created_at.desc(), SatisfactionEvaluation.id)
+    return await page_of(session, query, *order, page=page, per_page=per_page)
 
 
 async def rectification_of(session: AsyncSession, evaluation_id: uuid.UUID) -> Rectification | None:
@@ -341,23 +332,19 @@ async def list_rectifications(
     query = select(Rectification)
     if status:
         query = query.where(Rectification.status == status)
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(
-        query.order_by(Rectification.status, Rectification.deadline, Rectification.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(rows.scalars()), int(total)
+    order = (Rectification.status, Rectification.deadline, Rectification.id)
+    return await page_of(session, query, *order, page=page, per_page=per_page)
 
 
 async def report_rectification(
     session: AsyncSession, rectification_id: uuid.UUID, *, report: str, actor: str
 ) -> Rectification:
     """The government reports what it rectified (needed text); 409 when reported already."""
-    found = await session.execute(select(Rectification).where(Rectification.id == rectification_id))
-    rectification = found.scalar_one_or_none()
-    if rectification is None:
-        raise NotFound("No rectification {rectification} in this tenant", rectification=str(rectification_id))
+    rectification = await one_or_not_found(
+        session,
+        select(Rectification).where(Rectification.id == rectification_id),
+        NotFound("No rectification {rectification} in this tenant", rectification=str(rectification_id)),
+    )
     if rectification.status != RectificationStatus.OPEN.value:
         raise Conflict("The rectification has been reported already")
     if not report.strip():

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import service as audit
 from minsheng.db.base import utcnow
+from minsheng.db.listing import page_of
+from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, InvalidInput, NotFound
 from minsheng.files import service as files
 from minsheng.supervision import plans, rules
@@ -64,11 +66,10 @@ async def create_inquiry(
 
 async def get_inquiry(session: AsyncSession, inquiry_id: uuid.UUID) -> SpecialInquiry:
     """An inquiry of the tenant in context, or 404."""
-    found = await session.execute(select(SpecialInquiry).where(SpecialInquiry.id == inquiry_id))
-    inquiry = found.scalar_one_or_none()
-    if inquiry is None:
-        raise NotFound("No special inquiry {inquiry} in this tenant", inquiry=str(inquiry_id))
-    return inquiry
+    query = select(SpecialInquiry).where(SpecialInquiry.id == inquiry_id)
+    return await one_or_not_found(
+        session, query, NotFound("No special inquiry {inquiry} in this tenant", inquiry=str(inquiry_id))
+    )
 
 
 async def list_inquiries(
@@ -80,13 +81,8 @@ async def list_inquiries(
         query = query.where(SpecialInquiry.project_id == project_id)
     if q:
         query = query.where(SpecialInquiry.title.ilike(f"%{q.strip()}%"))
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(
-        query.order_by(SpecialInquiry.held_on.desc(), SpecialInquiry.created_at.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(rows.scalars()), int(total)
+    order = (SpecialInquiry.held_on.desc(), SpecialInquiry.created_at.desc())
+    return await page_of(session, query, *order, page=page, per_page=per_page)
 
 
 async def ask(
@@ -118,11 +114,10 @@ async def ask(
 
 async def get_question(session: AsyncSession, question_id: uuid.UUID) -> InquiryQuestion:
     """A question of the tenant in context, or 404."""
-    found = await session.execute(select(InquiryQuestion).where(InquiryQuestion.id == question_id))
-    row = found.scalar_one_or_none()
-    if row is None:
-        raise NotFound("No inquiry question {question} in this tenant", question=str(question_id))
-    return row
+    query = select(InquiryQuestion).where(InquiryQuestion.id == question_id)
+    return await one_or_not_found(
+        session, query, NotFound("No inquiry question {question} in this tenant", question=str(question_id))
+    )
 
 
 async def answer(
@@ -190,11 +185,10 @@ async def add_commitment(session: AsyncSession, question_id: uuid.UUID, promise:
 
 async def get_commitment(session: AsyncSession, commitment_id: uuid.UUID) -> Commitment:
     """A commitment of the tenant in context, or 404."""
-    found = await session.execute(select(Commitment).where(Commitment.id == commitment_id))
-    row = found.scalar_one_or_none()
-    if row is None:
-        raise NotFound("No commitment {commitment} in this tenant", commitment=str(commitment_id))
-    return row
+    query = select(Commitment).where(Commitment.id == commitment_id)
+    return await one_or_not_found(
+        session, query, NotFound("No commitment {commitment} in this tenant", commitment=str(commitment_id))
+    )
 
 
 async def close_commitment(
@@ -255,13 +249,8 @@ async def list_commitments(
     if q:
         pattern = f"%{q.strip()}%"
         query = query.where(or_(Commitment.content.ilike(pattern), Commitment.responsible_unit.ilike(pattern)))
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(
-        query.order_by(Commitment.status.desc(), Commitment.due_on.is_(None), Commitment.due_on, Commitment.created_at)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(rows.scalars()), int(total)
+    order = (Commitment.status.desc(), Commitment.due_on.is_(None), Commitment.due_on, Commitment.created_at)
+    return await page_of(session, query, *order, page=page, per_page=per_page)
 
 
 async def questions_of(session: AsyncSession, inquiry_id: uuid.UUID) -> list[InquiryQuestion]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from litestar import Controller, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.models import Role
@@ -108,10 +108,10 @@ class InquiriesController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        project_id: uuid.UUID | None = Parameter(query="project_id", default=None),
-        q: str | None = Parameter(query="q", default=None, max_length=200, description="Search titles"),
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        project_id: Annotated[uuid.UUID | None, QueryParameter(name="project_id")] = None,
+        q: Annotated[str | None, QueryParameter(name="q", max_length=200, description="Search titles")] = None,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[InquiryView]:
         """The tenant's special inquiries, latest first, with each one's open commitments counted."""
         access.require(*READERS)
@@ -189,12 +189,14 @@ class CommitmentsController(Controller):
         self,
         access: TenantAccess,
         db_session: AsyncSession,
-        status: Literal["open", "closed"] | None = Parameter(query="status", default=None),
-        project_id: uuid.UUID | None = Parameter(query="project_id", default=None),
-        inquiry_id: uuid.UUID | None = Parameter(query="inquiry_id", default=None),
-        q: str | None = Parameter(query="q", default=None, max_length=200, description="Search content and unit"),
-        page: int = PageParam,
-        per_page: int = PerPageParam,
+        status: Annotated[Literal["open", "closed"] | None, QueryParameter(name="status")] = None,
+        project_id: Annotated[uuid.UUID | None, QueryParameter(name="project_id")] = None,
+        inquiry_id: Annotated[uuid.UUID | None, QueryParameter(name="inquiry_id")] = None,
+        q: Annotated[
+            str | None, QueryParameter(name="q", max_length=200, description="Search content and unit")
+        ] = None,
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[CommitmentView]:
         """Commitments to track, open ones first by due date; filter by status, project or inquiry."""
         access.require(*READERS)

@@ -13,11 +13,11 @@ from litestar.params import Body
 from litestar.response import Template
 
 from minsheng.congress.pages_support import provide_page_access
-from minsheng.errors import InvalidInput
+from minsheng.errors import DomainError, InvalidInput
 from minsheng.server.dependencies import TenantAccess
 from minsheng.supervision.access import RUNNERS
 from minsheng.web.i18n import msgid
-from minsheng.web.templating import render
+from minsheng.web.tenant_pages import render_tenant_page
 
 ACCESS = {"access": Provide(provide_page_access)}
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -37,13 +37,28 @@ STATUS_WORDS = {
 }
 
 
-def render_page(request: Request[Any, Any, Any], access: TenantAccess, template: str, **context: Any) -> Template:
-    """A supervision page in the caller's language, with the tenant, the user and the words it shows."""
-    return render(
+def render_page(
+    request: Request[Any, Any, Any],
+    access: TenantAccess,
+    template: str,
+    *,
+    error: DomainError | None = None,
+    status_code: int | None = None,
+    **context: Any,
+) -> Template:
+    """A supervision page in the caller's language, with the tenant, the user and the words it shows.
+
+    ``error``: a refusal shown on the page, which then answers with the refusal's status unless
+    ``status_code`` says otherwise.
+    """
+    if status_code is None:
+        status_code = error.status_code if error else 200
+    return render_tenant_page(
         request,
+        access,
         template,
-        tenant=access.tenant,
-        user=access.principal,
+        status_code=status_code,
+        error=error,
         ratings=RATING_WORDS,
         statuses=STATUS_WORDS,
         **context,

@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Router
 
 from minsheng.congress.pages_support import PAGE_EXCEPTION_HANDLERS
-from minsheng.supervision import evaluation_pages, inquiry_pages, plan_pages, public_pages
+from minsheng.supervision import evaluation_pages, inquiry_pages, plan_edit_pages, plan_pages, public_pages
 
 PAGE_HANDLERS: list[Any] = [
     Router(
@@ -32,6 +32,8 @@ PAGE_HANDLERS: list[Any] = [
             inquiry_pages.commitments_page,
             inquiry_pages.close_commitment_from_page,
             plan_pages.plan_page,
+            plan_edit_pages.edit_plan_page,
+            plan_edit_pages.plan_action,
             public_pages.public_form,
             public_pages.public_code,
             public_pages.public_rate,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,8 @@ from minsheng.audit import service as audit
 from minsheng.congress import roster
 from minsheng.congress.models import RoundStatus, VotingRound
 from minsheng.db.base import utcnow
+from minsheng.db.listing import page_of
+from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, InvalidInput, NotFound
 from minsheng.projects import services as projects
 from minsheng.projects.models import Project
@@ -79,10 +81,10 @@ async def create_plan(session: AsyncSession, *, year: int, title: str, actor: st
 
 async def get_plan(session: AsyncSession, plan_id: uuid.UUID) -> SupervisionPlan:
     """A plan of the tenant in context, or 404."""
-    plan = (await session.execute(select(SupervisionPlan).where(SupervisionPlan.id == plan_id))).scalar_one_or_none()
-    if plan is None:
-        raise NotFound("No supervision plan {plan} in this tenant", plan=str(plan_id))
-    return plan
+    query = select(SupervisionPlan).where(SupervisionPlan.id == plan_id)
+    return await one_or_not_found(
+        session, query, NotFound("No supervision plan {plan} in this tenant", plan=str(plan_id))
+    )
 
 
 async def list_plans(
@@ -92,11 +94,7 @@ async def list_plans(
     query = select(SupervisionPlan)
     if year is not None:
         query = query.where(SupervisionPlan.year == year)
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(
-        query.order_by(SupervisionPlan.year.desc()).offset((page - 1) * per_page).limit(per_page)
-    )
-    return list(rows.scalars()), int(total)
+    return await page_of(session, query, SupervisionPlan.year.desc(), page=page, per_page=per_page)
 
 
 async def adopt_plan(session: AsyncSession, plan_id: uuid.UUID, *, actor: str) -> SupervisionPlan:

@@ -29,6 +29,12 @@ from minsheng.web.templating import render
 PUBLIC = {"tenant": Provide(provide_public_tenant)}
 
 
+def _guards(request: Request[Any, Any, Any], state: State) -> dict[str, Any]:
+    """What the public evaluation checks a citizen's request against: settings, rate limits, address."""
+    svc = services(state)
+    return {"settings": svc.settings, "limiter": svc.rate_limiter, "client": client_address(request)}
+
+
 async def _page(
     request: Request[Any, Any, Any],
     tenant: Tenant,
@@ -77,18 +83,10 @@ async def public_code(
     data: Form,
 ) -> Template:
     """Send the code to the phone, then ask for it with the rating."""
-    svc = services(state)
     phone = form_text(data, "phone", 30)
     try:
         async with db_session.begin_nested():
-            await public.request_code(
-                db_session,
-                evaluation_id,
-                phone,
-                settings=svc.settings,
-                limiter=svc.rate_limiter,
-                client=client_address(request),
-            )
+            await public.request_code(db_session, evaluation_id, phone, **_guards(request, state))
     except DomainError as error:
         return await _page(request, tenant, db_session, evaluation_id, phone=phone, error=error)
     return await _page(request, tenant, db_session, evaluation_id, step="code", phone=phone)
@@ -104,7 +102,6 @@ async def public_rate(
     data: Form,
 ) -> Template:
     """Record the citizen's rating with the code received; a second rating from the phone is refused."""
-    svc = services(state)
     phone = form_text(data, "phone", 30)
     try:
         async with db_session.begin_nested():
@@ -114,9 +111,7 @@ async def public_rate(
                 phone,
                 form_text(data, "code", 12),
                 form_text(data, "rating", 30),
-                settings=svc.settings,
-                limiter=svc.rate_limiter,
-                client=client_address(request),
+                **_guards(request, state),
             )
     except DomainError as error:
         return await _page(request, tenant, db_session, evaluation_id, step="code", phone=phone, error=error)

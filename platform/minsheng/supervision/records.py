@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import service as audit
+from minsheng.db.listing import page_of
 from minsheng.errors import FieldProblem, InvalidFields, InvalidInput
 from minsheng.files import service as files
 from minsheng.plugins.registries import SupervisionMethod
@@ -113,13 +114,8 @@ async def list_records(
     query = select(SupervisionRecord).where(SupervisionRecord.project_id == project_id)
     if method:
         query = query.where(SupervisionRecord.method == method)
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(
-        query.order_by(SupervisionRecord.created_at.desc(), SupervisionRecord.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(rows.scalars()), int(total)
+    order = (SupervisionRecord.created_at.desc(), SupervisionRecord.id)
+    return await page_of(session, query, *order, page=page, per_page=per_page)
 
 
 async def photos_of(session: AsyncSession, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:

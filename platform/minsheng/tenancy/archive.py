@@ -24,6 +24,7 @@ from minsheng.audit import service as audit
 from minsheng.db.base import Base, tenant_tables, utcnow
 from minsheng.errors import Conflict, InvalidInput
 from minsheng.jobs.models import Job
+from minsheng.oversight import tracking
 from minsheng.storage import ObjectStore, tenant_prefix
 from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.archive_codec import decode_row, encode_row
@@ -125,6 +126,9 @@ async def delete_tenant(
     # Tenant rows go by the foreign keys' ON DELETE CASCADE (run with the owner's rights, so the
     # append-only audit table and row-level security do not stand in the way).
     await session.execute(delete(Tenant).where(Tenant.id == tenant.id))
+    if tenant.parent_id is not None:
+        # The figures above it must drop the deleted subtree: re-add the parent's (and up).
+        tracking.enqueue_rollup(session, tenant.parent_id)
     await audit.record_platform(
         session,
         "tenant.deleted",
@@ -185,6 +189,9 @@ async def import_tenant(session: AsyncSession, store: ObjectStore, data: bytes, 
         if not key.startswith(tenant_prefix(tenant_id)):
             raise InvalidInput("The export is damaged: {part} does not match its digest", part=key)
         await store.put(key, archive.read(f"objects/{key}"), "application/octet-stream")
+    # Its rows came in without the ORM, so no change enqueued its roll-up: its own figures, and the
+    # subtree figures of every tenant above it, are recounted now.
+    tracking.enqueue_rollup(session, tenant_id)
     await audit.record_platform(
         session,
         "tenant.imported",

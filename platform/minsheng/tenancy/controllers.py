@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.service import Principal
@@ -70,11 +71,11 @@ class TenantAdminController(Controller):
         self,
         operator: Principal,
         db_session: AsyncSession,
-        page: int = PageParam,
-        per_page: int = PerPageParam,
-        q: str | None = Parameter(query="q", default=None, max_length=100, description="Search slug or name"),
-        level: LevelName | None = Parameter(query="level", default=None),
-        parent: str | None = Parameter(query="parent", default=None, max_length=63, description="Parent slug"),
+        page: Annotated[int, PageParam] = 1,
+        per_page: Annotated[int, PerPageParam] = 20,
+        q: Annotated[str | None, QueryParameter(name="q", max_length=100, description="Search slug or name")] = None,
+        level: Annotated[LevelName | None, QueryParameter(name="level")] = None,
+        parent: Annotated[str | None, QueryParameter(name="parent", max_length=63, description="Parent slug")] = None,
     ) -> Page[TenantView]:
         """The tenants, paginated, with search and filters."""
         parent_id = None
@@ -113,7 +114,7 @@ class TenantAdminController(Controller):
         slug: str,
         db_session: AsyncSession,
         state: State,
-        confirm: str = Parameter(query="confirm", description="The slug typed again, to confirm"),
+        confirm: Annotated[str, QueryParameter(name="confirm", description="The slug typed again, to confirm")],
     ) -> Deleted:
         """Delete a tenant with its rows and files (irreversible: export it first; type its slug)."""
         counts = await archive.delete_tenant(

@@ -1,4 +1,5 @@
-"""Demo data for the embedded first start: the Henan manifest and one user for each role.
+"""Demo data for the embedded first start: the Henan manifest, one user for each role, and a whole
+year of 赵庄镇 (``minsheng.demo``).
 
 Passwords are generated once per installation, kept in the data directory (mode 0600) and printed on
 every start, so a newcomer can log in without reading any code.
@@ -49,9 +50,11 @@ def _credentials_file(services: Services) -> Path:
 async def seed_demo(services: Services) -> None:
     """Seed once (when there are no tenants yet); print the demo logins on every start."""
     path = _credentials_file(services)
+    seeded = False
     async with services.database.session() as session:
         count = (await session.execute(select(func.count()).select_from(Tenant))).scalar_one()
         if count == 0 and DEMO_MANIFEST.exists():
+            seeded = True
             await manifest.apply(session, manifest.read_manifest(DEMO_MANIFEST), actor="demo-seed")
             credentials = {}
             for username, display_name, slug, roles in DEMO_USERS:
@@ -66,6 +69,11 @@ async def seed_demo(services: Services) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(credentials, ensure_ascii=False, indent=2), encoding="utf-8")
             path.chmod(0o600)
+    if seeded:
+        # 赵庄镇's whole year (collection to evaluation), so no page of the demo starts empty.
+        from minsheng.demo import seed_year
+
+        await seed_year(services.database)
     if path.exists():
         print_demo_logins(json.loads(path.read_text(encoding="utf-8")))
 

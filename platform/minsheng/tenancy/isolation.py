@@ -61,8 +61,20 @@ def _stamp_new_rows(session: Session, _context: Any, _instances: Any) -> None:
             raise TenantIsolationError(f"a {type(obj).__name__} row of another tenant")
 
 
+# The tenant bound by the open transaction itself (not by a savepoint, whose rollback would undo it),
+# with that transaction: a savepoint for the same tenant inherits the setting and sends no second one.
+_BOUND = "minsheng.bound_tenant"
+
+
+def _note_bound(session: Session, tenant_id: str) -> None:
+    if session.in_nested_transaction():
+        session.info.pop(_BOUND, None)
+    else:
+        session.info[_BOUND] = (session.get_transaction(), tenant_id)
+
+
 @event.listens_for(Session, "after_begin")
-def _bind_tenant_in_database(session: Session, _transaction: SessionTransaction, conn: Connection) -> None:
+def _bind_tenant_in_database(session: Session, transaction: SessionTransaction, conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     tenant = current_tenant()
@@ -71,7 +83,16 @@ def _bind_tenant_in_database(session: Session, _transaction: SessionTransaction,
         # empty string a finished one left), and the policy matches no row either way. A request
         # enters its tenant later (``rebind_tenant``): one set_config per transaction, not two.
         return
-    conn.execute(text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": str(tenant.id)})
+    tenant_id = str(tenant.id)
+    bound = session.info.get(_BOUND)
+    if transaction.nested and bound is not None and bound[0] is session.get_transaction() and bound[1] == tenant_id:
+        return
+    conn.execute(text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": tenant_id})
+    # A savepoint's own binding outlives it when released, and not when rolled back: unknown after it.
+    if transaction.nested:
+        session.info.pop(_BOUND, None)
+    else:
+        session.info[_BOUND] = (transaction, tenant_id)
 
 
 async def rebind_tenant(session: AsyncSession) -> None:
@@ -81,7 +102,6 @@ async def rebind_tenant(session: AsyncSession) -> None:
     """
     if session.in_transaction() and session.bind is not None and session.bind.dialect.name == "postgresql":
         tenant = current_tenant()
-        await session.execute(
-            text("SELECT set_config('app.tenant_id', :tid, true)"),
-            {"tid": str(tenant.id) if tenant else ""},
-        )
+        tenant_id = str(tenant.id) if tenant else ""
+        await session.execute(text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": tenant_id})
+        _note_bound(session.sync_session, tenant_id)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.server.dependencies import TenantAccess, provide_public_tenant, provide_tenant_access
@@ -73,8 +73,8 @@ class TenantPublicController(Controller):
         access: TenantAccess,
         db_session: AsyncSession,
         request: Request[Any, Any, Any],
-        seats: int = Parameter(query="seats", ge=1, le=1000),
-        candidates: int = Parameter(query="candidates", ge=0, le=2000),
+        seats: Annotated[int, QueryParameter(name="seats", ge=1, le=1000)],
+        candidates: Annotated[int, QueryParameter(name="candidates", ge=0, le=2000)],
     ) -> MarginCheck:
         """What the tenant's margin rule says of ``candidates`` for ``seats`` (shown while editing a list)."""
         hooks = await tenant_hooks(db_session, access.tenant)

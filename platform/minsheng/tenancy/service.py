@@ -7,12 +7,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from minsheng.audit import service as audit
+from minsheng.db.listing import page_of
 from minsheng.errors import Conflict, InvalidInput, NotFound
 from minsheng.plugins.manager import MinshengPluginManager, get_plugin_manager
 from minsheng.tenancy.configuration import validate_configuration
@@ -167,9 +168,7 @@ async def list_tenants(
         query = query.where(Tenant.level == parse_level(level))
     if parent_id:
         query = query.where(Tenant.parent_id == parent_id)
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(query.order_by(Tenant.slug).offset((page - 1) * per_page).limit(per_page))
-    return list(rows.scalars()), int(total)
+    return await page_of(session, query, Tenant.slug, page=page, per_page=per_page)
 
 
 UPDATABLE_FIELDS = ("name", "plugins", "settings")

@@ -20,7 +20,10 @@ from minsheng.server.dependencies import SESSION_COOKIE, services
 from minsheng.tenancy import service as tenancy
 from minsheng.tenancy.configuration import ancestry
 from minsheng.tenancy.models import TenantStatus
-from minsheng.web.i18n import LANG_COOKIE, SUPPORTED_LOCALES, msgid
+from minsheng.web.home_pages import PAGE_HANDLERS as HOME_PAGES
+from minsheng.web.home_pages import member_home_context, public_sections
+from minsheng.web.i18n import LANG_COOKIE, SUPPORTED_LOCALES
+from minsheng.web.navigation import remember_roles
 from minsheng.web.templating import local_redirect_target, render
 
 ONE_YEAR = 365 * 24 * 3600
@@ -41,7 +44,8 @@ async def home(
 @get("/login", include_in_schema=False)
 async def login_form(request: Request[Any, Any, Any], next: str | None = None) -> Template:
     """The login form."""
-    return render(request, "login.html", next_url=local_redirect_target(next), error=None, username="")
+    # Without a page to go back to, the form sends the user to their own start page (``/home``).
+    return render(request, "login.html", next_url=local_redirect_target(next, default=""), error=None, username="")
 
 
 @post("/login", include_in_schema=False, status_code=303)
@@ -54,7 +58,7 @@ async def login(
     """Check the password (with lockout) and open a cookie session; errors re-show the form."""
     svc = services(state)
     username = (data.get("username") or "").strip()
-    next_url = local_redirect_target(data.get("next"))
+    next_url = local_redirect_target(data.get("next"), default="/home")
     try:
         user = await accounts.authenticate(db_session, svc.settings, username, data.get("password") or "")
     except DomainError as exc:
@@ -112,6 +116,10 @@ async def tenant_home(
         raise NotFound("Not found")
     chain = await ancestry(db_session, tenant)
     children, _ = await tenancy.list_tenants(db_session, page=1, per_page=200, parent_id=tenant.id)
+    roles = await accounts.roles_in(db_session, principal.user_id, tenant.id) if principal else None
+    if roles is not None:
+        remember_roles(request, tenant.slug, roles)  # the member's staff navigation on their home too
+    member = member_home_context(roles, principal is not None and principal.is_platform_admin)
     return render(
         request,
         "tenant_home.html",
@@ -120,21 +128,12 @@ async def tenant_home(
         ancestry=chain,
         children=children,
         user=principal,
-        links=_public_links(tenant),
+        links=[
+            {"href": s.href(tenant.slug), "label": s.label, "description": s.description}
+            for s in public_sections(tenant)
+        ],
+        **member,
     )
 
 
-def _public_links(tenant: Any) -> list[dict[str, str]]:
-    """What anyone may open at a tenant that runs the cycle (a township or a county congress)."""
-    if tenant.level.value not in ("township", "county"):
-        return []
-    return [
-        {
-            "href": f"/t/{tenant.slug}/portal",
-            "label": msgid("Livelihood projects"),
-            "description": msgid("The projects the deputies chose, their progress, photos and notices"),
-        }
-    ]
-
-
-PAGE_HANDLERS: list[Any] = [home, login_form, login, logout, switch_language, tenant_home]
+PAGE_HANDLERS: list[Any] = [home, login_form, login, logout, switch_language, tenant_home, *HOME_PAGES]

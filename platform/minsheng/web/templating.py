@@ -40,6 +40,7 @@ from minsheng.web.i18n import (
     translate,
     translate_plural,
 )
+from minsheng.web.navigation import may_open, page_navigation
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -215,6 +216,8 @@ def make_environment() -> Environment:
         csrf_header_value=_csrf_header_value,
         csrf_fields=_csrf_fields,
         status_title=status_title,
+        staff_navigation=page_navigation,
+        may_open=may_open,
         supported_locales=SUPPORTED_LOCALES,
         CSRF_FIELD=CSRF_FIELD,
         CSRF_HEADER=CSRF_HEADER,

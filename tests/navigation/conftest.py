@@ -1,0 +1,13 @@
+"""The navigation tests' county: one member per role and a little of every stage (``county.py``)."""
+
+from __future__ import annotations
+
+import pytest
+from navigation.county import County, open_county
+
+from minsheng.testing import Api
+
+
+@pytest.fixture
+async def county(api: Api) -> County:
+    return await open_county(api)
