@@ -122,4 +122,3 @@ async def plan_action(
     except DomainError as error:
         return await _page(request, access, db_session, year, error=error, failed_project=project_id)
     return Redirect(f"/t/{access.tenant.slug}/supervision/plan/edit?year={year}", status_code=303)
-
