@@ -56,7 +56,9 @@ async def test_a_deputy_checks_in_only_with_a_fresh_code_of_that_session(api: Ap
     assert code.status_code == 200
     assert code.json()["url"].endswith(f"/t/{hall.slug}/check-in/{session_id}?code={code.json()['code']}")
     url = f"{hall.base}/sessions/{session_id}/checkins"
-    for refused in ({}, {"code": "zz-123"}, {"code": code.json()["code"][:-1] + "0"}):
+    real = code.json()["code"]
+    altered = real[:-1] + ("1" if real[-1] == "0" else "0")  # one character off, never the real code
+    for refused in ({}, {"code": "zz-123"}, {"code": altered}):
         answer = await api.client.post(url, json=refused, headers=hall.deputy_headers[0])
         assert answer.status_code == 403, refused
     elsewhere = await api.client.post(

@@ -30,7 +30,7 @@ HOME_SECTIONS = {
     "presidium": OFFICE | CONGRESS | FOLLOWING,
     "government": OFFICE | FOLLOWING,
     "deputy": FOLLOWING | DEPUTY,
-    "teller": set(),
+    "teller": {"paper_ballots"},
 }
 
 

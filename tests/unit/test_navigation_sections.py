@@ -23,9 +23,12 @@ def test_the_government_screens_and_oversees_but_runs_no_congress() -> None:
     assert not government & {"sessions", "rounds", "roster", "plan_edit", "vote"}
 
 
-def test_a_teller_has_no_section_and_no_staff_navigation() -> None:
-    assert keys(["teller"]) == set()
-    assert staff_navigation(["teller"]) == []
+def test_a_teller_has_only_the_paper_ballot_entry_and_its_navigation_link() -> None:
+    assert keys(["teller"]) == {"paper_ballots"}
+    assert [(area.key, section.key) for area, section in staff_navigation(["teller"])] == [
+        ("congress", "paper_ballots")
+    ]
+    assert "paper_ballots" not in keys(["tenant_admin", "presidium", "government", "deputy"])
     assert staff_navigation(["deputy"]) == []  # phone pages keep their plain layout
 
 

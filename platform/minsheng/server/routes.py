@@ -22,6 +22,7 @@ from minsheng.congress.pages_roster import ROSTER_PAGES
 from minsheng.congress.pages_rounds import ROUND_PAGES
 from minsheng.congress.pages_screen import SCREEN_PAGES
 from minsheng.congress.pages_staff import STAFF_PAGES
+from minsheng.congress.pages_teller import TELLER_PAGES
 from minsheng.congress.voting_controllers import RoundsController
 from minsheng.documents.controllers import DocumentsController
 from minsheng.documents.pages import PAGE_HANDLERS as DOCUMENT_PAGES
@@ -89,4 +90,6 @@ ROUTE_HANDLERS: list[Any] = [
     *OVERSIGHT_PAGES,
     # Navigation (home pages are in web.pages): the round and supervision plan forms.
     ROUND_PAGES,
+    # The tellers' entry of paper ballots.
+    TELLER_PAGES,
 ]

@@ -99,6 +99,10 @@ SECTIONS = (
         msgid("The deputies entitled to vote; import and export in Excel"), ROUND_MANAGERS,
     ),
     Section(
+        "paper_ballots", "congress", "/paper-ballots", msgid("Enter paper ballots"),
+        msgid("Type in the paper ballots of an open round; two tellers compare their entries"), (TELLER,),
+    ),
+    Section(
         "implementation", "implementation", "/implementation", msgid("Implementation"),
         msgid("Work plans, progress reports and adjustments of the chosen projects"), FOLLOWERS,
     ),
@@ -168,11 +172,11 @@ def areas_for(roles: Iterable[str], *, platform_admin: bool = False) -> list[tup
 def staff_navigation(roles: Iterable[str], *, platform_admin: bool = False) -> list[tuple[Area, Section]]:
     """The shared staff navigation: one link per area, to its first section the member may open.
 
-    Only for staff (the office, presidium, government, or an operator); deputies and tellers keep their
-    plain phone pages with the way home in the site's navigation.
+    Only for staff (the office, presidium, government, tellers at their desktop entry, or an operator);
+    deputies keep their plain phone pages with the way home in the site's navigation.
     """
     held = set(roles)
-    if not platform_admin and not held.intersection(STAFF_ROLES):
+    if not platform_admin and not held.intersection(STAFF_ROLES | {TELLER}):
         return []
     return [(area, sections[0]) for area, sections in areas_for(held, platform_admin=platform_admin)]
 
