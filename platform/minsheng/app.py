@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from litestar import Litestar
 
+from minsheng.http.openapi import document_problems
+from minsheng.server import contexts
 from minsheng.server.core import CorePlugin
-from minsheng.server.openapi import document_problems
 from minsheng.server.protection import check_route_protection
 from minsheng.settings import Settings
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for ``settings`` (default: from the environment; nothing set means embedded)."""
+    contexts.install()
     core = CorePlugin(settings or Settings.from_env())
     app = Litestar(plugins=[core], lifespan=[core.lifespan])
     check_route_protection(app)

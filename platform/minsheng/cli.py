@@ -27,6 +27,10 @@ def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
 @click.group()
 def main() -> None:
     """Minsheng: 民生实事项目人大代表票决制 platform."""
+    # Every command sees the whole platform: its models, jobs and document kinds.
+    from minsheng.server import contexts
+
+    contexts.install()
 
 
 @main.command()
@@ -89,10 +93,10 @@ def users() -> None:
 @click.option("--display-name", default="")
 def users_add(username: str, platform_admin: bool, display_name: str) -> None:
     """Create a user; the password comes from MINSHENG_PASSWORD or a prompt."""
-    from minsheng.accounts import service as accounts
+    from minsheng.accounts import services as accounts
     from minsheng.db.session import Database
     from minsheng.errors import DomainError
-    from minsheng.web.i18n import translate
+    from minsheng.i18n import translate
 
     password = os.environ.get("MINSHENG_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
@@ -127,10 +131,10 @@ def tenants_apply(file: Path, plan_only: bool) -> None:
     """Create or update the tenants of a manifest, idempotently, printing each change."""
     from rich.progress import Progress
 
+    from minsheng.admin.tenants import manifest
     from minsheng.db.session import Database
     from minsheng.errors import DomainError
-    from minsheng.tenancy import manifest
-    from minsheng.web.i18n import translate
+    from minsheng.i18n import translate
 
     async def go(progress: Progress) -> list[manifest.Change]:
         database = Database(Settings.from_env())
@@ -167,9 +171,9 @@ def plugins() -> None:
 @plugins.command("list")
 def plugins_list() -> None:
     """Installed plugins, the hooks each implements and the tenants that use it."""
+    from minsheng.admin.tenants.plugin_usage import PluginUsage, plugin_usage
     from minsheng.db.session import Database
     from minsheng.plugins.manager import get_plugin_manager
-    from minsheng.tenancy.plugin_usage import PluginUsage, plugin_usage
 
     async def go() -> list[PluginUsage]:
         database = Database(Settings.from_env())

@@ -142,7 +142,10 @@ def postgres_database() -> Iterator[PostgresDatabase]:
 
 
 async def truncate_all(owner_url: str) -> None:
-    from minsheng.db.models import Base
+    from minsheng.db.base import Base
+    from minsheng.server import contexts
+
+    contexts.install()
 
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     await _admin_execute(owner_url, f"TRUNCATE {tables} CASCADE")
@@ -199,7 +202,7 @@ class Api:
         return self.app.state.services
 
     async def make_user(self, username: str, *, platform_admin: bool = False, password: str = PASSWORD) -> None:
-        from minsheng.accounts import service as accounts
+        from minsheng.accounts import services as accounts
 
         async with self.services.database.session() as session:
             await accounts.create_user(session, username, password, platform_admin=platform_admin)

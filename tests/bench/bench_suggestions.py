@@ -130,7 +130,7 @@ async def wait_ready(url: str) -> None:
 
 async def seed(settings: Any) -> str:
     from minsheng.db.session import Database
-    from minsheng.tenancy.service import TenantDraft, create_tenant
+    from minsheng.tenancy.services import TenantDraft, create_tenant
 
     database = Database(settings)
     async with database.session() as session:

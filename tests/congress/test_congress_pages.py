@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 from openpyxl import Workbook
 
-from minsheng.accounts import service as accounts
-from minsheng.server.dependencies import SESSION_COOKIE
+from minsheng.accounts import services as accounts
+from minsheng.http.dependencies import SESSION_COOKIE
 from minsheng.testing import Api
 
 HTML = {"Accept": "text/html"}

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from minsheng.audit.round_verify import verify_round_export
 from minsheng.cli import main
-from minsheng.congress.rules import receipt_code
+from minsheng.congress.voting.rules import receipt_code
 from minsheng.testing import Api
 
 

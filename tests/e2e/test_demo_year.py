@@ -26,7 +26,7 @@ from minsheng.db.session import Database
 from minsheng.demo import script
 from minsheng.projects.models import Project
 from minsheng.settings import Settings
-from minsheng.tenancy import service as tenancy
+from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.testing import running
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from minsheng.audit.service import chain_events
+from minsheng.audit.services import chain_events
 from minsheng.audit.verify import dumps_export
-from minsheng.files import service as files
+from minsheng.files import services as files
 from minsheng.jobs.registry import JobContext, job
 from minsheng.storage import make_object_store
 

@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from minsheng.audit.service import verify_events
-from minsheng.congress.rules import ballot_hash, receipt_code
+from minsheng.audit.services import verify_events
+from minsheng.congress.voting.rules import ballot_hash, receipt_code
 from minsheng.plugins.registries import BallotFormat
 
 ROUND_EXPORT_FORMAT = "minsheng-round-export/1"

@@ -9,10 +9,10 @@ from typing import Any
 
 from minsheng.audit.chain import ChainBreak
 from minsheng.audit.round_verify import ROUND_EXPORT_FORMAT, RoundVerifyResult, verify_round_export
-from minsheng.audit.service import chain_events, verify_events
+from minsheng.audit.services import chain_events, verify_events
 from minsheng.db.session import Database
 from minsheng.settings import Settings
-from minsheng.tenancy import service as tenancy
+from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.tenancy.isolation import rebind_tenant
 

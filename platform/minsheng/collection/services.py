@@ -16,17 +16,17 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.collection import rules
 from minsheng.collection.models import Channel, Suggestion, SuggestionStatus
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound, TooManyRequests
-from minsheng.files import service as files
+from minsheng.files import services as files
+from minsheng.http.ratelimit import RateLimiter, suggestion_limits
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
-from minsheng.server.ratelimit import RateLimiter, suggestion_limits
 from minsheng.settings import Settings
 from minsheng.storage import ObjectStore, UploadRefused, check_upload
 

@@ -20,8 +20,10 @@ from minsheng.demo import script
 from minsheng.demo.cycle import Year
 from minsheng.implementation import plans, progress
 from minsheng.implementation import rules as implementation_rules
-from minsheng.supervision import evaluations, inquiries, records
-from minsheng.supervision import plans as supervision
+from minsheng.supervision.evaluations import services as evaluations
+from minsheng.supervision.inquiries import services as inquiries
+from minsheng.supervision.plans import services as supervision
+from minsheng.supervision.records import services as records
 
 OVERDUE = "lights"
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 import pluggy
 
+from minsheng.permissions import RoleGrant
 from minsheng.plugins.errors import NoPluginAnswered, PluginError
 from minsheng.plugins.registries import (
     BallotFormat,
@@ -172,6 +173,10 @@ class TenantHooks:
     def notification_channels(self) -> dict[str, NotificationChannel]:
         """The tenant's notification channels by code."""
         return self._registry("minsheng_notification_channels", NotificationChannel, "code")
+
+    def role_grants(self) -> list[RoleGrant]:
+        """The roles and permissions the tenant's plugins add to the permission table."""
+        return self._entries("minsheng_role_grants", RoleGrant)
 
     def screen_project(self, project: Mapping[str, object]) -> list[Refusal]:
         """Every enabled plugin's refusals of ``project`` at screening; empty when none objects."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.db.base import utcnow
 from minsheng.errors import Conflict, InvalidFields, NotFound, RuleViolation
 from minsheng.plugins.tenant_hooks import TenantHooks

@@ -17,9 +17,9 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from minsheng.errors import FieldProblem
+from minsheng.i18n import Term
 from minsheng.plugins.registries import SupervisionMethod
 from minsheng.plugins.verdicts import Reason
-from minsheng.web.i18n import Term
 
 #: The ratings a deputy may give (API.md, "satisfaction").
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "abstain")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import minsheng_henan
 
+from minsheng.i18n import translate
+from minsheng.i18n.catalogs import missing_messages, untranslated_messages
 from minsheng.testing import Api
-from minsheng.web.i18n import translate
-from minsheng.web.i18n.catalogs import missing_messages, untranslated_messages
 
 PACKAGE = Path(minsheng_henan.__file__).parent
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
+from minsheng.i18n import msgid
 from minsheng.plugins import BallotFormat, Outcome, PaperLayout, RankedCandidate, Reason
 from minsheng.plugins.rules.outcome import outcome_rule
 from minsheng.plugins.verdicts import CandidateId, Tally
-from minsheng.web.i18n import msgid
 
 FORMAT_CODE = "priority_ranking"
 POINTS = "points"

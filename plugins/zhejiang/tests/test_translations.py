@@ -6,8 +6,8 @@ from pathlib import Path
 
 import minsheng_zhejiang
 
-from minsheng.web.i18n import translate
-from minsheng.web.i18n.catalogs import missing_messages, untranslated_messages
+from minsheng.i18n import translate
+from minsheng.i18n.catalogs import missing_messages, untranslated_messages
 
 PACKAGE = Path(minsheng_zhejiang.__file__).parent
 

@@ -1,0 +1,18 @@
+"""Registration of the audit log: browse, verify and export a tenant's chain.
+
+What this context adds to the app; only the registration list (``minsheng.server.contexts``)
+imports this module."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from minsheng.audit import jobs, models
+from minsheng.audit.controllers import AuditController
+
+ROUTES: list[Any] = [AuditController]
+JOBS: list[Any] = [jobs.export_chain]
+PERIODIC: list[Any] = []
+DOCUMENT_KINDS: list[Any] = []
+MODELS: list[ModuleType] = [models]
