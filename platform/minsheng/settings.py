@@ -68,7 +68,7 @@ class Settings:
     token_lifetime_minutes: int = 8 * 60
     lockout_threshold: int = 5
     lockout_minutes: int = 15
-    # Public suggestions per client IP (issue 3: abuse is contained); 0 turns a limit off.
+    # Public suggestions per client IP (abuse is contained); 0 turns a limit off.
     suggestion_rate_per_minute: int = 5
     suggestion_rate_per_day: int = 30
     # Seconds a change waits before its tenant's oversight roll-up runs, so a burst of changes costs

@@ -1,4 +1,4 @@
-"""Benchmark of the secret-ballot endpoint on PostgreSQL behind a real server (issue 4, must-show 11).
+"""Benchmark of the secret-ballot endpoint on PostgreSQL behind a real server.
 
 Run it explicitly (pytest does not collect ``tests/bench``)::
 

@@ -1,4 +1,4 @@
-"""Benchmark of public suggestion submission on PostgreSQL behind a real server (issue 3, must show 7).
+"""Benchmark of public suggestion submission on PostgreSQL behind a real server.
 
 Run it explicitly (pytest does not collect ``tests/bench``)::
 

@@ -1,4 +1,4 @@
-"""The session's agenda, the hall's check-in code and the big screen's JSON (issue 4)."""
+"""The session's agenda, the hall's check-in code and the big screen's JSON."""
 
 from __future__ import annotations
 

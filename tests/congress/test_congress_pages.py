@@ -1,4 +1,4 @@
-"""The session's pages (issue 4): staff desk, agenda, check-in, confirmations, roster import, the
+"""The session's pages: staff desk, agenda, check-in, confirmations, roster import, the
 deputy's phone pages; permissions (404/403), the login redirect and escaping."""
 
 from __future__ import annotations

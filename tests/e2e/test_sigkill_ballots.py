@@ -1,4 +1,4 @@
-"""Issue 4, must show 10: a server killed with SIGKILL in the middle of a ballot burst loses no ballot
+"""a server killed with SIGKILL in the middle of a ballot burst loses no ballot
 it answered 201, records none twice, and the round still closes to a result that verifies.
 
 The real server (``minsheng serve``) runs on PostgreSQL as a subprocess. Every deputy of a township

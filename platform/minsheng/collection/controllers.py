@@ -1,4 +1,4 @@
-"""API routes of collection: citizens' suggestions (no login) and the staff inbox (API.md)."""
+"""API routes of collection: citizens' suggestions (no login) and the staff inbox (platform/docs/api.md)."""
 
 from __future__ import annotations
 

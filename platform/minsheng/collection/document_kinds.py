@@ -1,4 +1,4 @@
-"""Documents of collection: QR posters for every village (issue 3) and the collection report.
+"""Documents of collection: QR posters for every village and the collection report.
 
 Both read the collection year's suggestions through the collection and projects services; neither
 prints "today", so the same data renders the same bytes.

@@ -47,7 +47,7 @@ def _escape_like(text: str) -> str:
 
 
 async def check_submission_rate(limiter: RateLimiter, settings: Settings, client: str) -> None:
-    """429 with ``Retry-After`` when ``client`` (its IP address) submitted too often (issue 3: abuse)."""
+    """429 with ``Retry-After`` when ``client`` (its IP address) submitted too often (abuse is contained)."""
     decision = await limiter.hit(f"suggest:{client}", suggestion_limits(settings))
     if not decision.allowed:
         raise TooManyRequests(
@@ -89,7 +89,8 @@ async def _insert_with_code(session: AsyncSession, draft: rules.SuggestionDraft,
 async def submit(
     session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, categories: Sequence[str]
 ) -> Suggestion:
-    """Store one suggestion with a new tracking code; 422 naming every wrong field (DOMAIN.md: collection)."""
+    """Store one suggestion with a new tracking code; 422 naming every wrong field (platform/docs/domain.md:
+    collection)."""
     cleaned = rules.clean_draft(draft)
     problems = rules.suggestion_problems(cleaned, categories)
     if problems:

@@ -1,4 +1,4 @@
-"""The SQL that turns the schema into Citus distributed tables (ARCHITECTURE.md: beyond one machine).
+"""The SQL that turns the schema into Citus distributed tables (platform/docs/architecture.md: beyond one machine).
 
 Every tenant table is distributed on ``tenant_id`` and colocated with the others, so a tenant's rows of
 every table live on one shard and the ORM's explicit ``tenant_id = ...`` routes each query to it.

@@ -1,5 +1,5 @@
 """The first half of 赵庄镇's demo year through the services: collection, screening, the candidate list,
-the congress session and its electronic vote (DOMAIN.md, stages 1-3).
+the congress session and its electronic vote (platform/docs/domain.md, stages 1-3).
 
 Every step is the use case staff or deputies would trigger, so the rules (negative list, margin,
 quorum, ballot format, majority) are applied, every change is audited, and the ballots are secret

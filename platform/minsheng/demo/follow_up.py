@@ -1,6 +1,6 @@
 """The second half of 赵庄镇's demo year through the services: work plans and progress of the chosen
 projects, a quarterly meeting, the supervision plan, a special inquiry with a commitment, a closed
-satisfaction evaluation (DOMAIN.md, stages 4-5).
+satisfaction evaluation (platform/docs/domain.md, stages 4-5).
 
 The services stamp their own clock, so the whole year happens on the day of seeding; the dates that
 staff type (deadlines, milestones, meetings) are set around that day. The street lights' plan set a

@@ -1,4 +1,4 @@
-"""Every list answers ``{items, total}`` and takes ``?page=`` (from 1) and ``?per_page=`` (API.md);
+"""Every list answers ``{items, total}`` and takes ``?page=`` (from 1) and ``?per_page=`` (platform/docs/api.md);
 the query parameters lists share."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Adjustments (调整 / 暂缓 / 终止): proposed by the government, decided by the presidium (township) or
 the standing committee (county), published as a notice and reported to the next session.
 
-DOMAIN.md, "Implementation": a project that cannot be done may be amended, postponed or ended only by
+platform/docs/domain.md, "Implementation": a project that cannot be done may be amended, postponed or ended only by
 such a decision. A terminated project leaves the progress statistics but stays on the record.
 """
 
@@ -163,7 +163,7 @@ async def decide(
 
 async def report_to_session(session: AsyncSession, congress_session_id: uuid.UUID, *, actor: str) -> int:
     """Mark every decided adjustment not yet reported as reported to this congress session
-    (DOMAIN.md: adjustments are reported to the next session); returns how many."""
+    (platform/docs/domain.md: adjustments are reported to the next session); returns how many."""
     congress = await sessions.get_session(session, congress_session_id)
     rows, _ = await list_adjustments(session, AdjustmentFilter(for_next_session=True), page=1, per_page=None)
     for row in rows:

@@ -38,7 +38,7 @@ class WorkPlanDraft:
 
 
 def plan_problems(draft: WorkPlanDraft) -> list[FieldProblem]:
-    """What is wrong with a work plan: every part DOMAIN.md names must be there."""
+    """What is wrong with a work plan: every part platform/docs/domain.md names must be there."""
     problems = []
     for key in ("responsible_unit", "targets", "funding_source"):
         if not str(getattr(draft, key)).strip():

@@ -1,4 +1,4 @@
-"""Response shapes of oversight (extends API.md: ``/api/v1/t/{slug}/oversight``)."""
+"""Response shapes of oversight (extends platform/docs/api.md: ``/api/v1/t/{slug}/oversight``)."""
 
 from __future__ import annotations
 

@@ -109,7 +109,7 @@ def minsheng_settings_schema() -> Mapping[str, object]:
 
 @hookimpl(trylast=True)
 def minsheng_margin_rule(tenant: TenantView, seats: int, candidates: int) -> MarginVerdict:
-    """DOMAIN.md margin rule with the tenant's ratios and 等额 setting."""
+    """platform/docs/domain.md margin rule with the tenant's ratios and 等额 setting."""
     settings = _settings(tenant)
     return margin_rule(
         seats,
@@ -122,7 +122,7 @@ def minsheng_margin_rule(tenant: TenantView, seats: int, candidates: int) -> Mar
 
 @hookimpl(trylast=True)
 def minsheng_quorum_rule(tenant: TenantView, entitled: int, present: int) -> QuorumVerdict:
-    """Two thirds of the deputies, the number itself included (DOMAIN.md: quorum)."""
+    """Two thirds of the deputies, the number itself included (platform/docs/domain.md: quorum)."""
     return quorum_rule(entitled, present)
 
 

@@ -1,4 +1,4 @@
-"""The plugin contract: one function per hook (ARCHITECTURE.md, "The hook contract").
+"""The plugin contract: one function per hook (platform/docs/architecture.md, "The hook contract").
 
 "one" hooks are ``firstresult``: the most specific enabled plugin answers (pluggy calls plugins
 registered later first, and the built-in defaults are registered first and marked ``trylast``).

@@ -1,4 +1,4 @@
-"""The year's candidate list (候选项目): edited as a draft, fixed by the presidium (DOMAIN.md: stage 2).
+"""The year's candidate list (候选项目): edited as a draft, fixed by the presidium (platform/docs/domain.md: stage 2).
 
 While the list is edited the tenant's margin rule is shown against the planned seats; it can be fixed
 only when the rule allows it, so the session's voting round starts from a lawful list.

@@ -1,4 +1,4 @@
-"""API routes of the project pool, screening and the candidate list (API.md)."""
+"""API routes of the project pool, screening and the candidate list (platform/docs/api.md)."""
 
 from __future__ import annotations
 

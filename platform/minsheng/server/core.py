@@ -100,7 +100,7 @@ class CorePlugin(InitPluginProtocol):
             title="Minsheng API",
             version=__version__,
             path="/api/v1/schema",
-            description="民生实事项目人大代表票决制 platform: the public JSON API (see API.md).",
+            description="民生实事项目人大代表票决制 platform: the public JSON API (see platform/docs/api.md).",
             render_plugins=[SwaggerRenderPlugin()],
         )
         app_config.debug = settings.debug

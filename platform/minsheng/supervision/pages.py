@@ -21,7 +21,7 @@ from minsheng.supervision.access import RUNNERS
 ACCESS = {"access": Provide(provide_page_access)}
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-#: The ratings as deputies read them (DOMAIN.md: 满意 / 基本满意 / 不满意 / 弃权).
+#: The ratings as deputies read them (platform/docs/domain.md: 满意 / 基本满意 / 不满意 / 弃权).
 RATING_WORDS = {
     "satisfied": msgid("Satisfied"),
     "basically_satisfied": msgid("Basically satisfied"),

@@ -1,4 +1,4 @@
-"""Issue 7, must show 3: an SM3 chain verifies; tampering is detected; the switch from SHA-256 is recorded."""
+"""an SM3 chain verifies; tampering is detected; the switch from SHA-256 is recorded."""
 
 from __future__ import annotations
 

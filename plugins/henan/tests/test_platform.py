@@ -1,4 +1,4 @@
-"""Issue 7, must show 1: enabling henan-baofeng for one county changes that county and its townships
+"""enabling henan-baofeng for one county changes that county and its townships
 only; a neighbouring county's answers are byte-for-byte what they were before."""
 
 from __future__ import annotations

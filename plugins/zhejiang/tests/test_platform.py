@@ -1,4 +1,4 @@
-"""Issue 7, must show 2: a priority-ranking round voted, tallied and closed through the real platform.
+"""a priority-ranking round voted, tallied and closed through the real platform.
 
 Seeding goes through the public API only (roster, projects, screening, session, check-in), as any
 plugin author's tests would.

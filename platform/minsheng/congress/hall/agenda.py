@@ -20,7 +20,7 @@ MAX_ITEMS = 50
 TITLE_MAX = 200
 PRESENTER_MAX = 100
 
-# What most sessions hear before the vote (DOMAIN.md, "Deliberation and vote": 两报告一说明); offered
+# What most sessions hear before the vote (platform/docs/domain.md, "Deliberation and vote": 两报告一说明); offered
 # as a starting point on an empty agenda, never saved until staff save it.
 USUAL_ITEMS: tuple[tuple[str, str], ...] = (
     (msgid("Report of the government on the collection of livelihood project suggestions"), msgid("Government")),

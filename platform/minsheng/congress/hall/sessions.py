@@ -107,7 +107,7 @@ async def is_checked_in(session: AsyncSession, session_id: uuid.UUID, deputy_id:
 
 
 async def attendance(session: AsyncSession, session_id: uuid.UUID) -> AttendanceFigures:
-    """Entitled and present deputies and the tenant's quorum verdict (DOMAIN.md: quorum)."""
+    """Entitled and present deputies and the tenant's quorum verdict (platform/docs/domain.md: quorum)."""
     entitled = await roster.entitled_count(session)
     present = await present_count(session, session_id)
     hooks = await current_tenant_hooks(session)

@@ -1,6 +1,6 @@
-"""Casting an electronic secret ballot: the hot path of the vote (issue 4, must show 11).
+"""Casting an electronic secret ballot: the hot path of the vote.
 
-ARCHITECTURE.md, "Secret and verifiable ballots": a participation row (who voted) and a ballot row
+platform/docs/architecture.md, "Secret and verifiable ballots": a participation row (who voted) and a ballot row
 (what was voted) are written in the same transaction; the participation's key (tenant, round, deputy)
 makes the database refuse a second ballot from one deputy, however many requests race.
 

@@ -55,7 +55,7 @@ async def round_view(db_session: AsyncSession, voting_round: VotingRound) -> Rou
 
 
 def result_view(stored: dict[str, Any], locale: str) -> RoundResult:
-    """The stored result in API.md's shape, its reason translated into the caller's language."""
+    """The stored result in platform/docs/api.md's shape, its reason translated into the caller's language."""
     reason = stored.get("reason")
     return RoundResult(
         status=stored["status"],
@@ -199,7 +199,7 @@ class RoundsController(Controller):
     async def result(
         self, access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession, request: Request[Any, Any, Any]
     ) -> RoundResult:
-        """The result of a closed round (API.md); 409 while the round is not closed."""
+        """The result of a closed round (platform/docs/api.md); 409 while the round is not closed."""
         voting_round = await rounds.get_round(db_session, round_id)
         return result_view(tally.stored_result(voting_round), request_locale(request))
 

@@ -1,4 +1,4 @@
-"""The export of a closed round for offline verification (``minsheng verify``; issue 4, must show 8).
+"""The export of a closed round for offline verification (``minsheng verify``).
 
 Ballots without deputies (random id, receipt, content, valid), the stored result, and the tenant's
 audit chain up to and including the round's ``round.closed`` event, which holds the sorted ballot

@@ -1,4 +1,5 @@
-"""Double entry of paper ballots (DOMAIN.md, "Paper ballots"; ARCHITECTURE.md: two tellers must agree).
+"""Double entry of paper ballots (platform/docs/domain.md, "Paper ballots"; platform/docs/architecture.md: two
+tellers must agree).
 
 Every teller enters the whole box. A teller's *entry* is the union of all the batches that teller
 posted (``paper_entries`` rows with the same ``teller``), so one teller posting twice is still one

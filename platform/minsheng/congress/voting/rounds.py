@@ -46,7 +46,7 @@ async def _check_candidates(session: AsyncSession, candidates: Sequence[uuid.UUI
     accepted = set((await session.execute(query)).scalars())
     for candidate in candidates:
         if candidate not in accepted:
-            # DOMAIN.md, "Screening": only a project the government screened in may be voted on.
+            # platform/docs/domain.md, "Screening": only a project the government screened in may be voted on.
             raise RuleViolation(
                 "screening", "Project {project} is not a screened-in project of this tenant", project=str(candidate)
             )
@@ -80,7 +80,7 @@ async def create_round(
 ) -> VotingRound:
     """Create a draft round; 422 for an unknown format, a candidate not screened in, or the margin rule.
 
-    DOMAIN.md, "Margin": a runoff among tied candidates is not subject to the margin rule.
+    platform/docs/domain.md, "Margin": a runoff among tied candidates is not subject to the margin rule.
     """
     await ballot_format(session, format_code)
     await _check_candidates(session, candidates)
@@ -179,7 +179,7 @@ def require_status(voting_round: VotingRound | Row[Any], status: RoundStatus) ->
 
 
 async def open_round(session: AsyncSession, round_id: uuid.UUID, *, actor: str) -> VotingRound:
-    """Open a draft round for ballots when the session is quorate (DOMAIN.md: quorum), else 409.
+    """Open a draft round for ballots when the session is quorate (platform/docs/domain.md: quorum), else 409.
 
     The number of deputies entitled is fixed here: the majority is counted against it at close.
     """

@@ -1,7 +1,7 @@
 """Closing a round: validity, tally through the format, outcome through the tenant's rule, the result.
 
 At close the sorted ballot hashes and the tally go into the tenant's audit chain as one event; the
-published result lists the receipts and the chain head after that event (ARCHITECTURE.md).
+published result lists the receipts and the chain head after that event (platform/docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ async def close_round(
     returned: int | None,
     actor: str,
 ) -> VotingRound:
-    """Close an open round and store its result (DOMAIN.md: paper ballots, result).
+    """Close an open round and store its result (platform/docs/domain.md: paper ballots, result).
 
     Electronic rounds count ballots issued as the deputies present and returned as the ballots cast.
     Paper rounds need both counts: more returned than issued makes the round void (the tenant's

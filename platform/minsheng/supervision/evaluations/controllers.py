@@ -1,4 +1,5 @@
-"""API routes of satisfaction evaluations (API.md: satisfaction), rectifications, the public evaluation."""
+"""API routes of satisfaction evaluations (platform/docs/api.md: satisfaction), rectifications, the public
+evaluation."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ PUBLIC = {"tenant": Provide(provide_public_tenant)}
 
 
 def result_view(stored: dict[str, Any], locale: str, deadline: date | None = None) -> EvaluationResult:
-    """The stored result in API.md's shape, its reason translated into the caller's language."""
+    """The stored result in platform/docs/api.md's shape, its reason translated into the caller's language."""
     reason = stored.get("reason")
     return EvaluationResult(
         outcome=stored["outcome"],

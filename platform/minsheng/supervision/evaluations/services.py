@@ -2,7 +2,7 @@
 ``satisfaction_rule`` decides; "unsatisfied" opens a rectification (整改) with a deadline and a
 re-evaluation.
 
-Secrecy as for ballots (ARCHITECTURE.md, "Secret and verifiable ballots", via ``minsheng.db.secrecy``):
+Secrecy as for ballots (platform/docs/architecture.md, "Secret and verifiable ballots", via ``minsheng.db.secrecy``):
 a participation row (who) and a rating row (what; random id, no deputy, no time) in one transaction;
 the participation's key refuses a second rating under any concurrency; at close both tables are
 rewritten in key order, and the sorted rating hashes go into the tenant's audit chain.
@@ -232,7 +232,7 @@ async def _open_rectification(
 
 
 async def close_evaluation(session: AsyncSession, evaluation_id: uuid.UUID, *, actor: str) -> SatisfactionEvaluation:
-    """Close an open evaluation and store its result (DOMAIN.md: satisfaction evaluation).
+    """Close an open evaluation and store its result (platform/docs/domain.md: satisfaction evaluation).
 
     The counts by rating and the members fixed at opening go to the tenant's ``satisfaction_rule``.
     "unsatisfied" (``rectification_required``) opens a rectification with a deadline and schedules a

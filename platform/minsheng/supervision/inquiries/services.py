@@ -1,7 +1,7 @@
 """Special inquiry sessions (专题询问): deputies ask, officials answer in person, one question one
 answer; every fix promised is a commitment followed up until it is closed with evidence.
 
-DOMAIN.md, stage 5: "the answers and promised fixes are recorded and followed up". A commitment stays
+platform/docs/domain.md, stage 5: "the answers and promised fixes are recorded and followed up". A commitment stays
 open until someone closes it WITH evidence (text, a file, or both).
 """
 

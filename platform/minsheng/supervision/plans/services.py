@@ -1,6 +1,6 @@
 """The supervision plan (监督计划) of a year and its groups: who follows which chosen project, how.
 
-DOMAIN.md, stage 5: "the presidium adopts a supervision plan; often one presidium member or one deputy
+platform/docs/domain.md, stage 5: "the presidium adopts a supervision plan; often one presidium member or one deputy
 group follows one project (点对点)". Only projects chosen by a closed voting round may be supervised.
 """
 
