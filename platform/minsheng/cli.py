@@ -200,12 +200,14 @@ def verify(slug: str | None, platform_chain: bool, export: Path | None) -> None:
     A round export (``GET /rounds/{id}/export``) is recomputed offline: receipts, ballot hashes,
     validity and tally through the ballot format, the chain, and the stored result.
     """
-    from minsheng.audit.round_verify import RoundVerifyResult
-    from minsheng.audit.verify import VerifyResult, verify_database_chain, verify_file
+    from minsheng.audit.verify import VerifyResult, verify_database_chain, verify_export
+    from minsheng.congress.voting.verify import ROUND_EXPORT_FORMAT, RoundVerifyResult, verify_round_export
 
     result: VerifyResult | RoundVerifyResult
     if export is not None:
-        result = verify_file(json.loads(export.read_text(encoding="utf-8")))
+        document = json.loads(export.read_text(encoding="utf-8"))
+        is_round = document.get("format") == ROUND_EXPORT_FORMAT
+        result = verify_round_export(document) if is_round else verify_export(document)
     elif slug or platform_chain:
         result = run(lambda: verify_database_chain(Settings.from_env(), slug))
     else:

@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
-from minsheng.audit.round_verify import verify_round_export
 from minsheng.congress.seeding import seed_townships, staff_header
+from minsheng.congress.voting.verify import verify_round_export
 from minsheng.testing import PG_URL, create_postgres_database, drop_postgres_database, make_settings
 
 pytestmark = pytest.mark.postgres

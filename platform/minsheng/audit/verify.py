@@ -1,4 +1,4 @@
-"""``minsheng verify``: recompute a chain from the database or from an export, or a round export, offline."""
+"""``minsheng verify``: recompute a tenant's audit chain from the database or from an export, offline."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from minsheng.audit.chain import ChainBreak
-from minsheng.audit.round_verify import ROUND_EXPORT_FORMAT, RoundVerifyResult, verify_round_export
 from minsheng.audit.services import chain_events, verify_events
 from minsheng.db.session import Database
 from minsheng.settings import Settings
@@ -47,13 +46,6 @@ def result_for(events: list[dict[str, Any]]) -> VerifyResult:
 def verify_export(document: dict[str, Any]) -> VerifyResult:
     """Verify an exported chain: ``{"events": [...]}`` as written by the audit export."""
     return result_for(list(document.get("events") or []))
-
-
-def verify_file(document: dict[str, Any]) -> VerifyResult | RoundVerifyResult:
-    """Verify an export file: a round export (``minsheng-round-export/1``) or a chain export."""
-    if document.get("format") == ROUND_EXPORT_FORMAT:
-        return verify_round_export(document)
-    return verify_export(document)
 
 
 async def verify_database_chain(settings: Settings, slug: str | None) -> VerifyResult:

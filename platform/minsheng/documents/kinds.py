@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.plugins.registries import DocumentTemplate
 from minsheng.plugins.tenant import TenantView
 
 FORMATS = ("pdf", "docx")
@@ -73,3 +74,8 @@ def get_kind(code: str) -> DocumentKind | None:
 def all_kinds() -> list[DocumentKind]:
     """Every registered kind, by code."""
     return [_kinds[code] for code in sorted(_kinds)]
+
+
+def default_templates() -> list[DocumentTemplate]:
+    """The platform's own template of every registered kind (contributed by ``minsheng.defaults``)."""
+    return [DocumentTemplate(kind.code, kind.default_template, kind.label) for kind in all_kinds()]

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import structlog
 
+from minsheng.documents.kinds import default_templates
 from minsheng.notifications.channels import builtin_channels
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.hookspecs import hookimpl
@@ -172,9 +173,6 @@ def minsheng_screen_project(tenant: TenantView, project: Mapping[str, object]) -
 @hookimpl(trylast=True)
 def minsheng_document_templates(tenant: TenantView) -> Sequence[DocumentTemplate]:
     """The platform's own template of every registered document kind (Chinese, official style)."""
-    # Imported here: the kinds live with their contexts, which import the plugin machinery.
-    from minsheng.documents.template_resolution import default_templates
-
     return default_templates()
 
 

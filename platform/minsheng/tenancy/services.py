@@ -97,15 +97,15 @@ async def chain_of(session: AsyncSession, slug: str) -> list[Tenant]:
     chain = [tenant]
     while chain[0].parent_id is not None and chain[0].parent_id in by_id:
         chain.insert(0, by_id[chain[0].parent_id])
+    # Kept in the session (``session.info``: its identity map holds rows only weakly), so a later
+    # ``session.get`` of any of them, or ``configuration.ancestry``, needs no SQL.
+    session.info.setdefault(_LOADED_TENANTS, []).extend(chain)
     return chain
 
 
 async def find_with_ancestry(session: AsyncSession, slug: str) -> Tenant | None:
-    """The tenant ``slug``, its ancestors loaded in the same query and kept in the session (held in
-    ``session.info``, as its identity map holds rows only weakly), so ``configuration.ancestry`` then
-    walks them with ``session.get`` and no SQL."""
+    """The tenant ``slug``, its ancestors loaded in the same query (see :func:`chain_of`)."""
     chain = await chain_of(session, slug)
-    session.info.setdefault(_LOADED_TENANTS, []).extend(chain)
     return chain[-1] if chain else None
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from minsheng.audit.round_verify import verify_round_export
+from minsheng.congress.voting.verify import verify_round_export
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.context import TenantRef, tenant_scope
