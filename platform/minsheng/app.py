@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Litestar
 
+from minsheng.audit.signing import install_signer, load_signer
 from minsheng.http.openapi import document_problems
 from minsheng.server import contexts
 from minsheng.server.core import CorePlugin
@@ -14,7 +15,9 @@ from minsheng.settings import Settings
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for ``settings`` (default: from the environment; nothing set means embedded)."""
     contexts.install()
-    core = CorePlugin(settings or Settings.from_env())
+    chosen = settings or Settings.from_env()
+    install_signer(load_signer(chosen))
+    core = CorePlugin(chosen)
     app = Litestar(plugins=[core], lifespan=[core.lifespan])
     check_route_protection(app)
     document_problems(app)

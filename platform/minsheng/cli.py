@@ -193,23 +193,49 @@ def plugins_list() -> None:
 @main.command()
 @click.option("--tenant", "slug", default=None, help="Verify this tenant's audit chain in the database")
 @click.option("--platform", "platform_chain", is_flag=True, help="Verify the platform's own chain")
+@click.option(
+    "--checkpoint",
+    "held",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A signed checkpoint you kept (JSON from the portal or an export); the chain must still reach it",
+)
+@click.option(
+    "--public-key",
+    "public_keys",
+    multiple=True,
+    help="A published checkpoint key (base64) to trust; this installation's own key is trusted for --tenant",
+)
 @click.argument("export", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def verify(slug: str | None, platform_chain: bool, export: Path | None) -> None:
+def verify(
+    slug: str | None, platform_chain: bool, held: tuple[Path, ...], public_keys: tuple[str, ...], export: Path | None
+) -> None:
     """Check an audit chain (database or export file) or a round export; name the first mismatch.
 
-    A round export (``GET /rounds/{id}/export``) is recomputed offline: receipts, ballot hashes,
-    validity and tally through the ballot format, the chain, and the stored result.
+    A chain is checked against every signed checkpoint it carries and every ``--checkpoint`` you kept:
+    events deleted from its end, or changed with the digests after them recomputed, are found. A round
+    export (``GET /rounds/{id}/export``) is recomputed offline: receipts, validity and tally through the
+    ballot format, the chain, and the stored result.
     """
+    from minsheng.audit.signing import load_signer, public_key_text
     from minsheng.audit.verify import VerifyResult, verify_database_chain, verify_export
     from minsheng.congress.voting.verify import ROUND_EXPORT_FORMAT, RoundVerifyResult, verify_round_export
 
+    points: list[dict[str, object]] = []
+    for path in held:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+        points.extend(loaded if isinstance(loaded, list) else [loaded])
     result: VerifyResult | RoundVerifyResult
     if export is not None:
         document = json.loads(export.read_text(encoding="utf-8"))
-        is_round = document.get("format") == ROUND_EXPORT_FORMAT
-        result = verify_round_export(document) if is_round else verify_export(document)
+        if document.get("format") == ROUND_EXPORT_FORMAT:
+            result = verify_round_export(document)
+        else:
+            result = verify_export(document, points, public_keys)
     elif slug or platform_chain:
-        result = run(lambda: verify_database_chain(Settings.from_env(), slug))
+        settings = Settings.from_env()
+        trusted = [*public_keys, public_key_text(load_signer(settings).public)]
+        result = run(lambda: verify_database_chain(settings, slug, points, trusted))
     else:
         raise click.UsageError("name --tenant SLUG, --platform or an export file")
     click.echo(result.summary)

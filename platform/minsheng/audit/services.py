@@ -13,7 +13,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit.chain import GENESIS, ChainBreak, canonical_bytes, canonical_time, verify_chain
-from minsheng.audit.models import PlatformAuditEvent, TenantAuditEvent
+from minsheng.audit.models import AuditCheckpoint, PlatformAuditEvent, TenantAuditEvent
+from minsheng.audit.signing import CHECKPOINT_FORMAT, current_signer, public_key_text
 from minsheng.db.base import utcnow
 from minsheng.tenancy.configuration import current_tenant_hooks
 from minsheng.tenancy.context import current_tenant
@@ -132,7 +133,76 @@ async def record(
         payload=payload or {},
         digest=digest,
     )
+    if action in CHECKPOINT_ACTIONS:
+        await checkpoint(session, action)
     return event
+
+
+#: Events after which the chain's head is signed at once: the results people will rely on.
+CHECKPOINT_ACTIONS = frozenset({"round.closed", "evaluation.closed"})
+
+
+def checkpoint_as_dict(row: AuditCheckpoint, slug: str) -> dict[str, Any]:
+    """A checkpoint as published and as its signature covers it (``audit/signing.py``)."""
+    return {
+        "format": CHECKPOINT_FORMAT,
+        "tenant_id": str(row.tenant_id),
+        "tenant": slug,
+        "seq": row.seq,
+        "head": row.head,
+        "algorithm": row.algorithm,
+        "signed_at": row.signed_at,
+        "reason": row.reason,
+        "key_id": row.key_id,
+        "public_key": row.public_key,
+        "signature": row.signature,
+    }
+
+
+async def checkpoint(session: AsyncSession, reason: str) -> AuditCheckpoint | None:
+    """Sign the current head of the chain of the tenant in context (in the caller's transaction).
+
+    None for an empty chain; the existing checkpoint when the head was signed already. The caller's
+    transaction holds the chain's lock (``record`` took it), or takes it here, so no event slips in
+    between the head read and the signature.
+    """
+    tenant = current_tenant()
+    if tenant is None:
+        raise RuntimeError("audit.checkpoint needs a tenant in context")
+    await _lock_chain(session, f"audit:{tenant.id}")
+    last = (
+        await session.execute(select(TenantAuditEvent).order_by(TenantAuditEvent.seq.desc()).limit(1))
+    ).scalar_one_or_none()
+    if last is None:
+        return None
+    existing = await session.get(AuditCheckpoint, (tenant.id, last.seq))
+    if existing is not None:
+        return existing
+    signer = current_signer()
+    row = AuditCheckpoint(
+        tenant_id=tenant.id,
+        seq=last.seq,
+        head=last.digest,
+        algorithm=last.algorithm,
+        signed_at=canonical_time(utcnow()),
+        reason=reason,
+        key_id=signer.key_id,
+        public_key=public_key_text(signer.public),
+        signature="",
+    )
+    row.signature = signer.sign(checkpoint_as_dict(row, tenant.slug))
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def checkpoints(session: AsyncSession) -> list[dict[str, Any]]:
+    """Every checkpoint of the tenant in context, oldest first, as published."""
+    tenant = current_tenant()
+    if tenant is None:
+        raise RuntimeError("audit.checkpoints needs a tenant in context")
+    rows = (await session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.seq))).scalars()
+    return [checkpoint_as_dict(row, tenant.slug) for row in rows]
 
 
 async def record_platform(

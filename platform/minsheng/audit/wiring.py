@@ -10,9 +10,10 @@ from typing import Any
 
 from minsheng.audit import jobs, models
 from minsheng.audit.controllers import AuditController
+from minsheng.audit.public_controllers import CheckpointsController
 
-ROUTES: list[Any] = [AuditController]
-JOBS: list[Any] = [jobs.export_chain]
-PERIODIC: list[Any] = []
+ROUTES: list[Any] = [AuditController, CheckpointsController]
+JOBS: list[Any] = [jobs.export_chain, jobs.sign_head]
+PERIODIC: list[Any] = [jobs.schedule_checkpoints]
 DOCUMENT_KINDS: list[Any] = []
 MODELS: list[ModuleType] = [models]

@@ -15,6 +15,7 @@ from arq.connections import RedisSettings
 from arq.cron import cron
 from arq.worker import func
 
+from minsheng.audit.signing import install_signer, load_signer
 from minsheng.db.base import utcnow
 from minsheng.db.session import Database
 from minsheng.jobs.dispatch import ARQ_FUNCTION, relay_pending
@@ -82,6 +83,7 @@ def worker_settings(settings: Settings | None = None, **overrides: Any) -> dict[
         raise RuntimeError("the arq worker needs MINSHENG_REDIS_URL; without it the app runs jobs itself")
 
     async def startup(ctx: dict[str, Any]) -> None:
+        install_signer(load_signer(chosen))
         ctx["settings"] = chosen
         ctx["database"] = Database(chosen)
         log.info("worker.started", jobs=len(registered_jobs()))
