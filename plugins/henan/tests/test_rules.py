@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from minsheng_henan import REQUIRED_METHODS, baofeng_margin_rule, required_methods
 
-from minsheng.plugins.rules.catalogs import SUPERVISION_METHODS
-from minsheng.plugins.rules.margin import margin_rule, parse_ratio
+from minsheng.plugins import SUPERVISION_METHODS, margin_rule, parse_ratio
 
 
 @pytest.mark.parametrize(

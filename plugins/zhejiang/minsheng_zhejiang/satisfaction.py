@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from minsheng.plugins import Reason, SatisfactionOutcome
-from minsheng.plugins.rules.satisfaction import satisfaction_rule
+from minsheng.plugins import Reason, SatisfactionOutcome, satisfaction_rule
 
 
 def satisfaction_with_abstentions(counts: Mapping[str, int], members: int) -> SatisfactionOutcome:
