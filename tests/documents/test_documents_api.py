@@ -45,14 +45,14 @@ async def test_round_documents_carry_the_vote(county: County) -> None:
     assert "赞成" in docx_text(await county.document("voting_method", round_id, "docx"))
 
     announcement = pdf_text(await county.document("result_announcement", round_id))
-    assert "主席团公告" in announcement and "主席团公告（第1号）" in announcement
-    assert "出席会议代表5名" in announcement
+    assert "第三次会议主席团公告（第1号）" in announcement
+    assert "实到代表5名" in announcement
     for title, _unit, _budget in PROJECTS:
         assert title in announcement
-    assert "未当选" in announcement
+    assert "孤寡老人义诊未确定为民生实事项目" in announcement
 
     resolution = docx_text(await county.document("resolution", round_id, "docx"))
-    assert "决议" in resolution and "宝丰县人民代表大会" in resolution
+    assert "宝丰县第十七届人民代表大会第三次会议关于2026年民生实事项目的决议" in resolution
     assert "1. 道路提质改造（责任单位：交通局）" in resolution
     assert "孤寡老人义诊" not in resolution
 

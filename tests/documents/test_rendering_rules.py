@@ -44,13 +44,14 @@ def test_markdown_keeps_data_as_text_and_marks_closing_and_note() -> None:
     html = to_html("# 题目\n\n（2026年1月10日通过）\n\n<script>x</script>正文\n\n主席团\n2026年1月10日\n")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<p class="note">（2026年1月10日通过）</p>' in html
-    assert '<p class="closing">主席团<br />' in html
+    assert '<div class="closing"><div class="signature"><p>主席团</p><p class="date">2026年1月10日</p>' in html
+    assert '<p class="keep">' in html  # the last paragraph keeps the closing company
 
 
 def test_a_printed_value_cannot_break_a_markdown_table() -> None:
     title = "路|灯 *改造*"
     html = to_html(f"| 项目 |\n| --- |\n| {escape_markdown(title)} |\n")
-    assert "<td>路|灯 *改造*</td>" in html
+    assert '<td class="short">路|灯 *改造*</td>' in html
 
 
 def test_word_output_sets_the_closing_right_and_numbers_lists() -> None:

@@ -1,4 +1,5 @@
-"""HTML pages into an A4 PDF with WeasyPrint and the CJK font, byte for byte the same every time.
+"""HTML pages into an A4 PDF in the official layout (``layout.py``) with WeasyPrint and the CJK fonts,
+byte for byte the same every time.
 
 Determinism matters (a county's documents must not change because a neighbour installed a
 plugin): the PDF's file identifier is derived from its content, it carries no creation date, and
@@ -17,6 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from minsheng.documents import layout
 from minsheng.documents.template_resolution import environment
 from minsheng.web.build_assets import font_face_css
 
@@ -29,13 +31,30 @@ logging.getLogger("weasyprint").setLevel(logging.WARNING)
 os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")  # 2000-01-01T00:00:00Z
 
 
+def frame_css() -> str:
+    """The stylesheet of the official page, its numbers taken from ``layout``."""
+    return (
+        environment(FRAME_DIR)
+        .get_template("frame.css.j2")
+        .render(
+            L=layout,
+            pitch=round(layout.LINE_PITCH_PT, 3),
+            title_pitch=round(layout.LINE_PITCH_PT * 1.25, 3),
+            # A hair under the exact difference, so that rounding never pushes the 28th character over.
+            spacing=round(layout.CHARACTER_PITCH_PT - layout.SIZE_3 - 0.01, 3),
+            indent=round(2 * layout.CHARACTER_PITCH_PT, 3),
+        )
+    )
+
+
 def frame_html(pages: Sequence[Mapping[str, Any]], *, title: str, letterhead: Mapping[str, Any] | None) -> str:
     """The whole document: each page (``body`` HTML, optional ``label``) in the official frame."""
     env = environment(FRAME_DIR)
-    css = (FRAME_DIR / "frame.css").read_text(encoding="utf-8")
+    css = frame_css()
     return env.get_template("frame.html.j2").render(
         title=title,
         letterhead=letterhead,
+        letterhead_size=layout.letterhead_size(str(letterhead["issuer"])) if letterhead else None,
         pages=[{"body": Markup(page["body"]), "label": page.get("label")} for page in pages],  # noqa: S704
         css=Markup(css),  # noqa: S704
         font_face=Markup(font_face_css()),  # noqa: S704

@@ -21,6 +21,7 @@ from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.markdown import to_html
 from minsheng.documents.pdf import frame_html, html_to_pdf
 from minsheng.documents.template_resolution import ResolvedTemplate, environment, resolve_template
+from minsheng.documents.wording import issuing_bodies
 from minsheng.plugins.manager import MinshengPluginManager
 from minsheng.plugins.tenant import TenantView
 
@@ -47,12 +48,14 @@ class Rendered:
 async def document_context(
     session: AsyncSession, tenant: TenantView, kind: DocumentKind, subject_id: uuid.UUID | None, *, public_url: str
 ) -> dict[str, Any]:
-    """The kind's data plus what every template may use: ``tenant``, ``kind_label``, ``public_url``."""
+    """The kind's data plus what every template may use: ``tenant``, ``kind_label``, ``public_url`` and
+    ``bodies`` (the tenant's congress, standing body and government, as they sign: ``wording``)."""
     data = await kind.build_context(session, tenant, subject_id)
     return {
         "tenant": {"name": tenant.name, "slug": tenant.slug, "level": tenant.level},
         "kind_label": kind.label,
         "public_url": public_url.rstrip("/"),
+        "bodies": issuing_bodies(tenant.name, tenant.level).as_context(),
         **data,
     }
 

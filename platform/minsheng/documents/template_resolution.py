@@ -25,7 +25,7 @@ import segno
 from markupsafe import Markup
 
 from minsheng.documents.kinds import DocumentKind
-from minsheng.documents.wording import chinese_date
+from minsheng.documents.wording import chinese_date, chinese_numeral, sentence
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.errors import PluginError
 from minsheng.plugins.manager import MinshengPluginManager, get_plugin_manager
@@ -147,5 +147,7 @@ def environment(root: Path, markdown: bool = False) -> jinja2.Environment:
         finalize=escape_markdown if markdown else None,
     )
     env.filters["cn_date"] = chinese_date
+    env.filters["sentence"] = sentence
+    env.filters["cn_number"] = chinese_numeral
     env.filters["qr_svg"] = qr_svg
     return env
