@@ -163,6 +163,27 @@ def check_no_document_holds_english_words(documents: dict[str, Rendered]) -> Non
     assert not found
 
 
+#: A line of a paragraph may end only where a sentence or a clause does.
+LINE_ENDS = ("。", "；", "：", "！", "？", "）", "」", "”")
+
+
+def check_no_sentence_breaks_in_the_middle(documents: dict[str, Rendered]) -> None:
+    for kind, document in documents.items():
+        if document.docx is None:
+            continue
+        paragraphs = [p.text for p in Document(io.BytesIO(document.docx)).paragraphs if p.text.strip()]
+        for text in paragraphs[1:]:  # the title turns at a word, not a sentence
+            for line in text.split("\n")[:-1]:
+                assert line.rstrip().endswith(LINE_ENDS), (kind, text)
+
+
+def check_table_cells_keep_their_words(documents: dict[str, Rendered]) -> None:
+    content = documents["collection_report"].pdf
+    assert content is not None
+    raw = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert raw.count("道路交通") == raw.replace("\n", "").count("道路交通") > 0  # never "道路交/通"
+
+
 async def test_every_kind_reads_as_its_office_writes_it(county_year) -> None:
     """One county's year, every kind in both formats: each check reads all of them."""
     _county, documents = county_year
@@ -171,6 +192,8 @@ async def test_every_kind_reads_as_its_office_writes_it(county_year) -> None:
     check_the_resolution_has_its_session_adoption_line_and_supervision(documents)
     check_the_later_records_keep_their_whole_history(documents)
     check_no_document_holds_english_words(documents)
+    check_no_sentence_breaks_in_the_middle(documents)
+    check_table_cells_keep_their_words(documents)
 
 
 def _text_boxes(content: bytes) -> list[tuple[int, float, float, str]]:
