@@ -177,27 +177,18 @@ async def work_plans_context(session: AsyncSession, tenant: TenantView, subject_
 
 
 #: The kinds of this context, for its registration list (``wiring.py``).
-KINDS: list[DocumentKind] = []
-KINDS.append(
+KINDS: list[DocumentKind] = [
     DocumentKind(
-        code="completion_report",
-        label="完成情况报告",
+        code=code,
+        label=label,
         formats=("pdf", "docx"),
-        build_context=completion_report_context,
+        build_context=builder,
         template_dir=TEMPLATES,
-        default_template="completion_report.md.j2",
-        subject_required=False,
+        default_template=f"{code}.md.j2",
         roles=("tenant_admin", "presidium", "government"),
     )
-)
-KINDS.append(
-    DocumentKind(
-        code="work_plans",
-        label="民生实事项目工作方案汇编",
-        formats=("pdf", "docx"),
-        build_context=work_plans_context,
-        template_dir=TEMPLATES,
-        default_template="work_plans.md.j2",
-        roles=("tenant_admin", "presidium", "government"),
+    for code, label, builder in (
+        ("completion_report", "完成情况报告", completion_report_context),
+        ("work_plans", "民生实事项目工作方案汇编", work_plans_context),
     )
-)
+]
