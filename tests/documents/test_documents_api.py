@@ -19,6 +19,7 @@ async def test_qr_posters_print_one_page_per_village_with_its_preset_form(county
         assert village in page
         assert "宝丰县人民代表大会" in page and "意见建议征集" in page and "微信扫一扫" in page
         assert f"/t/{county.slug}/suggest?channel=qr_code&place={village}" in flat
+        assert "—" not in page  # a poster is a sheet: no page number
     # The address in the QR code opens the public form with the channel and the village preset.
     form = await county.api.client.get(f"/t/{county.slug}/suggest", params={"channel": "qr_code", "place": VILLAGES[0]})
     assert form.status_code == 200

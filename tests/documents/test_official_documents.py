@@ -276,6 +276,10 @@ async def test_pdf_and_word_files_have_the_official_page(api: Api) -> None:
         )
     check_pdfs_have_the_official_page(documents)
     check_word_files_name_the_official_fonts_and_margins(documents)
+    for kind in ("tally_sheet", "completion_report"):  # the same data, the same bytes
+        subject = subjects(year).get(kind)
+        assert await render(county, kind, subject, "pdf") == documents[kind].pdf, kind
+        assert await render(county, kind, subject, "docx") == documents[kind].docx, kind
 
 
 async def test_a_township_signs_with_its_presidium(api: Api) -> None:

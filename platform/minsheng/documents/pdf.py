@@ -47,13 +47,17 @@ def frame_css() -> str:
     )
 
 
-def frame_html(pages: Sequence[Mapping[str, Any]], *, title: str, letterhead: Mapping[str, Any] | None) -> str:
-    """The whole document: each page (``body`` HTML, optional ``label``) in the official frame."""
+def frame_html(
+    pages: Sequence[Mapping[str, Any]], *, title: str, letterhead: Mapping[str, Any] | None, numbered: bool = True
+) -> str:
+    """The whole document: each page (``body`` HTML, optional ``label``) in the official frame, its
+    pages numbered unless they are sheets (``numbered`` False: posters, ballot papers)."""
     env = environment(FRAME_DIR)
     css = frame_css()
     return env.get_template("frame.html.j2").render(
         title=title,
         letterhead=letterhead,
+        numbered=numbered,
         letterhead_size=layout.letterhead_size(str(letterhead["issuer"])) if letterhead else None,
         pages=[{"body": Markup(page["body"]), "label": page.get("label")} for page in pages],  # noqa: S704
         css=Markup(css),  # noqa: S704

@@ -90,7 +90,8 @@ def render_bytes(template: ResolvedTemplate, context: dict[str, Any], fmt: str) 
 
 def _framed(template: ResolvedTemplate, pages: list[dict[str, Any]], context: dict[str, Any]) -> str:
     bodies = [{"body": to_html(p["text"]) if template.is_markdown else p["text"], "label": p["label"]} for p in pages]
-    return frame_html(bodies, title=template.label, letterhead=context.get("letterhead"))
+    numbered = not context.get("sheets")  # one sheet per village or deputy: nothing to number
+    return frame_html(bodies, title=template.label, letterhead=context.get("letterhead"), numbered=numbered)
 
 
 def render_html(template: ResolvedTemplate, context: dict[str, Any]) -> str:

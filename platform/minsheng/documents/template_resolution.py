@@ -32,7 +32,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from minsheng.documents.kinds import DocumentKind
-from minsheng.documents.wording import chinese_date, chinese_numeral, sentence
+from minsheng.documents.wording import chinese_date, chinese_numeral, clause, sentence
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.errors import PluginError
 from minsheng.plugins.manager import MinshengPluginManager, get_plugin_manager
@@ -178,6 +178,7 @@ def escape_markdown(value: object) -> object:
 def _with_filters(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["cn_date"] = chinese_date
     env.filters["sentence"] = sentence
+    env.filters["clause"] = clause
     env.filters["cn_number"] = chinese_numeral
     env.filters["qr_svg"] = qr_svg
     return env

@@ -122,3 +122,8 @@ def chinese_numeral(number: int) -> str:
     if tens == 0:
         return _DIGITS[ones]
     return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def clause(text: object) -> str:
+    """``text`` without its closing punctuation, to go on inside a sentence ("每月义诊一次（已办结）。")."""
+    return str(text or "").strip().rstrip("。；;.，,")
