@@ -178,3 +178,16 @@ def test_a_moment_is_dated_by_the_day_in_china() -> None:
 
     assert chinese_date(datetime(2026, 12, 31, 16, 30, tzinfo=UTC)) == "2027年1月1日"
     assert chinese_date(datetime(2026, 12, 31, 15, 59, tzinfo=UTC)) == "2026年12月31日"
+
+
+def test_a_full_page_holds_22_lines_of_28_characters() -> None:
+    from pypdf import PdfReader
+
+    from minsheng.documents.pdf import frame_html, html_to_pdf
+
+    text = "民生实事项目人大代表票决制" * 80  # one paragraph of Chinese characters only, longer than a page
+    pdf = html_to_pdf(frame_html([{"body": to_html(text)}], title="t", letterhead=None))
+    lines = [line for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines() if "—" not in line]
+    assert len(lines) == 22
+    assert len(lines[0]) == 26  # the first line starts two characters in
+    assert {len(line) for line in lines[1:]} == {28}

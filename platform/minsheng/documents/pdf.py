@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -38,7 +39,8 @@ def frame_css() -> str:
         .get_template("frame.css.j2")
         .render(
             L=layout,
-            pitch=round(layout.LINE_PITCH_PT, 3),
+            # Rounded down: 22 lines must fit the 225 mm exactly, not overflow it by a rounding.
+            pitch=math.floor(layout.LINE_PITCH_PT * 100) / 100,
             title_pitch=round(layout.LINE_PITCH_PT * 1.25, 3),
             # A hair under the exact difference, so that rounding never pushes the 28th character over.
             spacing=round(layout.CHARACTER_PITCH_PT - layout.SIZE_3 - 0.01, 3),
