@@ -103,6 +103,7 @@ class Permission(enum.StrEnum):
     RECTIFICATIONS_REPORT = "rectifications.report"
     # what spans the cycle
     DOCUMENTS_ORDER = "documents.order"
+    DOCUMENT_TEMPLATES_EDIT = "documents.templates"
     OVERSIGHT_READ = "oversight.read"
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
@@ -168,7 +169,7 @@ _SCRUTINY = frozenset({P.TENANT_READ, P.BALLOTS_ENTER_PAPER, P.ROUNDS_EXPORT})
 
 #: The table: each role's permissions in a county (a township's presidium adds ``_BETWEEN_SESSIONS``).
 GRANTS: Mapping[str, frozenset[Permission]] = {
-    Role.TENANT_ADMIN: _OFFICE | {P.USERS_MANAGE, P.SETTINGS_MANAGE},
+    Role.TENANT_ADMIN: _OFFICE | {P.USERS_MANAGE, P.SETTINGS_MANAGE, P.DOCUMENT_TEMPLATES_EDIT},
     Role.CLERK: _OFFICE,
     Role.PRESIDIUM: frozenset(
         {

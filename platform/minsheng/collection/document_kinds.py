@@ -1,7 +1,8 @@
 """Documents of collection: QR posters for every village and the collection report.
 
 Both read the collection year's suggestions through the collection and projects services; neither
-prints "today", so the same data renders the same bytes.
+prints "today", so the same data renders the same bytes. Both are signed by the body that collects
+between sessions: a county's 人大常委会, a township's 人大主席团 (``wording.issuing_bodies``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
 from minsheng.documents.kinds import DocumentKind
-from minsheng.documents.wording import chinese_date, ten_thousand_yuan
+from minsheng.documents.wording import chinese_date, issuing_bodies, ten_thousand_yuan
 from minsheng.errors import InvalidInput, NotFound
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.manager import get_plugin_manager
@@ -67,6 +68,7 @@ async def qr_posters_context(session: AsyncSession, tenant: TenantView, subject_
         raise InvalidInput("No villages or communities are known yet: list them in the tenant's settings (places)")
     return {
         "year": rules.collection_year(),
+        "issuer": issuing_bodies(tenant.name, tenant.level).standing,
         "sheets": [
             {
                 "place": place,
@@ -122,6 +124,7 @@ async def collection_report_context(
     by_channel = _named(counts.by_channel, CHANNEL_NAMES)
     return {
         "year": year,
+        "issuer": issuing_bodies(tenant.name, tenant.level).standing,
         "collection": {
             "opened_on": chinese_date(days[0]) if days else "",
             "closed_on": chinese_date(days[-1]) if days else "",

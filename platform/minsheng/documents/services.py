@@ -13,6 +13,7 @@ from minsheng.audit import services as audit
 from minsheng.db.listing import page_of
 from minsheng.documents.kinds import DocumentKind, all_kinds, get_kind
 from minsheng.documents.models import GeneratedDocument
+from minsheng.documents.office_templates import office_template_of
 from minsheng.documents.rendering import document_context, render_document
 from minsheng.documents.template_resolution import TemplateMissing, resolve_template
 from minsheng.errors import InvalidInput
@@ -71,7 +72,7 @@ async def request_document(
     """Check that the document can be made now (its subject exists, a template renders it), then
     enqueue its rendering in this transaction. The data is read again when the job runs."""
     try:
-        resolve_template(tenant, request.kind, request.fmt)
+        resolve_template(tenant, request.kind, request.fmt, office=await office_template_of(session, request.kind))
     except TemplateMissing as exc:
         raise InvalidInput(
             "No template of this tenant makes the {label} as {format}", label=request.kind.label, format=request.fmt
