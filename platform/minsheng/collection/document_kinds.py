@@ -20,6 +20,7 @@ from minsheng.collection.models import Channel, Suggestion
 from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date, ten_thousand_yuan
 from minsheng.errors import InvalidInput, NotFound
+from minsheng.permissions import Permission
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.plugins.tenant import TenantView
@@ -147,6 +148,7 @@ KINDS.append(
         build_context=qr_posters_context,
         template_dir=TEMPLATES,
         default_template="qr_posters.html.j2",
+        permission=Permission.SUGGESTIONS_HANDLE,
     )
 )
 KINDS.append(
@@ -157,5 +159,6 @@ KINDS.append(
         build_context=collection_report_context,
         template_dir=TEMPLATES,
         default_template="collection_report.md.j2",
+        permission=Permission.SUGGESTIONS_HANDLE,
     )
 )

@@ -15,14 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel
-from minsheng.collection.staff_pages import CHANNELS, MEMBERS, PAPER_CHANNELS
+from minsheng.collection.staff_pages import CHANNELS, PAPER_CHANNELS
 from minsheng.errors import InvalidFields
-from minsheng.http.dependencies import TenantAccess
-from minsheng.http.listing import STAFF_ROLES, login_first, posted_form
+from minsheng.http.listing import posted_form
 from minsheng.http.pages import render_tenant_page
 from minsheng.http.pagination import YearFilter
+from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import translate
-from minsheng.web.templating import render, request_locale
+from minsheng.permissions import Permission
+from minsheng.web.templating import request_locale
 
 ROWS = 8  # empty rows of the entry form; blank rows are ignored
 ROW_FIELDS = ("content", "place", "category", "contact_name", "contact_phone")
@@ -33,10 +34,9 @@ def _blank_rows(count: int = ROWS) -> list[dict[str, str]]:
     return [dict.fromkeys(ROW_FIELDS, "") for _ in range(count)]
 
 
-async def _entry_form(
+def _entry_form(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
-    db_session: AsyncSession,
+    access: TenantScope,
     *,
     channel: str,
     meeting: str,
@@ -61,19 +61,18 @@ async def _entry_form(
     )
 
 
-@get("/t/{slug:str}/staff/paper", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
-async def paper_form(request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession) -> Template:
+@requires(Permission.SUGGESTIONS_ENTER)
+@get("/t/{slug:str}/staff/paper", include_in_schema=False)
+async def paper_form(request: Request[Any, Any, Any], access: TenantScope) -> Template:
     """The entry form for paper suggestions: one channel and meeting, several rows."""
-    access.require(*STAFF_ROLES)
-    return await _entry_form(
-        request, access, db_session, channel=Channel.LIAISON_STATION.value, meeting="", rows=_blank_rows()
-    )
+    return _entry_form(request, access, channel=Channel.LIAISON_STATION.value, meeting="", rows=_blank_rows())
 
 
-@post("/t/{slug:str}/staff/paper", include_in_schema=False, dependencies=MEMBERS, status_code=201)
-async def paper_entry(request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession) -> Template:
+@requires(Permission.SUGGESTIONS_ENTER)
+@post("/t/{slug:str}/staff/paper", include_in_schema=False, status_code=201)
+async def paper_entry(request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession) -> Template:
     """Store the filled rows (all or none); shows their tracking codes to write on the paper."""
-    user = access.require(*STAFF_ROLES)
+    user = access.user
     form = await posted_form(request)
     channel = str(form.get("channel") or "")
     channel = channel if channel in PAPER_CHANNELS else Channel.OTHER.value
@@ -99,10 +98,9 @@ async def paper_entry(request: Request[Any, Any, Any], access: TenantAccess, db_
         for problem in error.problems:
             if problem.row is not None:
                 row_errors.setdefault(filled[problem.row], []).append(problem.reason)
-        return await _entry_form(
+        return _entry_form(
             request,
             access,
-            db_session,
             channel=channel,
             meeting=meeting,
             rows=rows,
@@ -110,26 +108,25 @@ async def paper_entry(request: Request[Any, Any, Any], access: TenantAccess, db_
             error=error,
             row_errors=row_errors,
         )
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/paper_done.html",
         status_code=201,
-        tenant=access.tenant,
-        user=user,
         stored=stored,
         meeting=meeting,
     )
 
 
-@get("/t/{slug:str}/staff/coverage", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
+@requires(Permission.SUGGESTIONS_READ)
+@get("/t/{slug:str}/staff/coverage", include_in_schema=False)
 async def coverage_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     year: YearFilter = None,
 ) -> Template:
     """Suggestions per village and per channel over time (ECharts), villages not heard highlighted."""
-    user = access.require(*STAFF_ROLES)
     year = year or rules.collection_year()
     hooks = access.hooks
     counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
@@ -147,11 +144,10 @@ async def coverage_page(
         "channels": [translate(channel, locale) for channel in per_channel],
         "series": list(per_channel.values()),
     }
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/coverage.html",
-        tenant=access.tenant,
-        user=user,
         year=year,
         coverage=counts,
         chart=chart,

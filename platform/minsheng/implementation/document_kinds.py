@@ -120,6 +120,5 @@ KINDS.append(
         template_dir=TEMPLATES,
         default_template="completion_report.md.j2",
         subject_required=False,
-        roles=("tenant_admin", "presidium", "government"),
     )
 )

@@ -6,15 +6,15 @@ import uuid
 from typing import Any
 
 from litestar import Request, get
-from litestar.di import Provide
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.errors import NotFound
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
 from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import msgid
-from minsheng.jobs.models import Job, JobStatus
+from minsheng.jobs.controllers import visible_job
+from minsheng.jobs.models import JobStatus
+from minsheng.permissions import Permission
 
 FINISHED = {JobStatus.DONE, JobStatus.FAILED}
 
@@ -22,19 +22,13 @@ FINISHED = {JobStatus.DONE, JobStatus.FAILED}
 STATUS_WORDS = (msgid("pending"), msgid("queued"), msgid("running"), msgid("done"), msgid("failed"))
 
 
-@get(
-    "/t/{slug:str}/jobs/{job_id:uuid}",
-    include_in_schema=False,
-    dependencies={"access": Provide(provide_tenant_access)},
-)
+@requires(Permission.TENANT_READ)
+@get("/t/{slug:str}/jobs/{job_id:uuid}", include_in_schema=False)
 async def job_page(
-    request: Request[Any, Any, Any], access: TenantAccess, job_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, job_id: uuid.UUID, db_session: AsyncSession
 ) -> Template:
     """A job's status; while it runs the fragment re-polls itself every two seconds."""
-    access.require("tenant_admin", "presidium", "deputy", "teller", "government")
-    job = await db_session.get(Job, job_id)
-    if job is None or job.tenant_id != access.tenant.id:
-        raise NotFound("Not found")
+    job = await visible_job(db_session, access, job_id)
     percent = None
     if job.total:
         percent = min(100, round(100 * job.progress / job.total))

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
 from litestar.response import Redirect
@@ -16,13 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.errors import NotFound
 from minsheng.files import services as files
 from minsheng.files.responses import download_response
-from minsheng.http.dependencies import provide_public_tenant, services
+from minsheng.http.dependencies import services
 from minsheng.http.pagination import Page, PageParam, PerPageParam
+from minsheng.http.scope import TenantScope, public
 from minsheng.implementation import plans, progress
 from minsheng.portal import services as portal
 from minsheng.portal.schemas import PublicNotice, PublicProjectDetail, PublicProjectList, PublicResultView
 from minsheng.portal.views import decision_view, detail_view, project_view, result_view, statistics_view
-from minsheng.tenancy.models import Tenant
 
 YearParam = QueryParameter(name="year", ge=2000, le=2100, description="Vote year (default: the latest)")
 
@@ -30,12 +29,12 @@ YearParam = QueryParameter(name="year", ge=2000, le=2100, description="Vote year
 class PortalController(Controller):
     path = "/api/v1/t/{slug:str}/public"
     tags = ["public portal"]
-    dependencies = {"tenant": Provide(provide_public_tenant)}
 
+    @public
     @get("/projects")
     async def projects(
         self,
-        tenant: Tenant,
+        access: TenantScope,
         db_session: AsyncSession,
         year: Annotated[int | None, YearParam] = None,
         page: Annotated[int, PageParam] = 1,
@@ -54,24 +53,29 @@ class PortalController(Controller):
             statistics=statistics_view(states),
         )
 
+    @public
     @get("/projects/{project_id:uuid}")
-    async def project(self, tenant: Tenant, project_id: uuid.UUID, db_session: AsyncSession) -> PublicProjectDetail:
+    async def project(
+        self, access: TenantScope, project_id: uuid.UUID, db_session: AsyncSession
+    ) -> PublicProjectDetail:
         """No login: a chosen project's plan, public progress with photos, decisions and evaluation."""
         found = await portal.public_project(db_session, project_id)
-        return detail_view(tenant.slug, found, await plans.milestones_of(db_session, project_id))
+        return detail_view(access.tenant.slug, found, await plans.milestones_of(db_session, project_id))
 
+    @public
     @get("/results")
     async def results(
-        self, tenant: Tenant, db_session: AsyncSession, year: Annotated[int | None, YearParam] = None
+        self, access: TenantScope, db_session: AsyncSession, year: Annotated[int | None, YearParam] = None
     ) -> list[PublicResultView]:
         """No login: the announced results of the year's votes (figures and per-candidate votes)."""
         chosen_year = year or await portal.default_year(db_session)
         return [result_view(r) for r in await portal.vote_results(db_session, chosen_year)]
 
+    @public
     @get("/notices")
     async def notices(
         self,
-        tenant: Tenant,
+        access: TenantScope,
         db_session: AsyncSession,
         page: Annotated[int, PageParam] = 1,
         per_page: Annotated[int, PerPageParam] = 20,
@@ -89,6 +93,7 @@ class PortalController(Controller):
             )
         return Page(items=items, total=total)
 
+    @public
     @get(
         "/photos/{file_id:uuid}",
         response_model=None,
@@ -100,7 +105,7 @@ class PortalController(Controller):
         },
     )
     async def photo(
-        self, tenant: Tenant, file_id: uuid.UUID, state: State, db_session: AsyncSession
+        self, access: TenantScope, file_id: uuid.UUID, state: State, db_session: AsyncSession
     ) -> Redirect | Response[bytes]:
         """No login: a photo of a public progress report (any other file: 404)."""
         if not await progress.is_public_photo(db_session, file_id):

@@ -92,7 +92,6 @@ KINDS.append(
         template_dir=TEMPLATES,
         default_template="inquiry_record.md.j2",
         subject_required=True,
-        roles=("tenant_admin", "presidium", "government"),
         list_subjects=inquiry_subjects,
     )
 )
