@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from minsheng import clock
 from minsheng.collection import rules
 from minsheng.collection.rules import CoverageRow, SuggestionDraft
 from minsheng.plugins.registries import FieldDefinition
@@ -109,7 +110,7 @@ def test_coverage_counts_and_silent_places() -> None:
         CoverageRow("东村", "qr_code", None, datetime(2026, 3, 1, 17, tzinfo=UTC)),  # 2 March in China
         CoverageRow(None, "letter", "health", datetime(2026, 3, 2, 1, tzinfo=UTC)),
     ]
-    counts = rules.coverage(rows, ["东村", "西村", " ", "南村"])
+    counts = rules.coverage(rows, ["东村", "西村", " ", "南村"], clock.zone())
     assert counts.total == 3
     assert counts.by_place == [("东村", 2), ("", 1)]
     assert dict(counts.by_channel) == {"online": 1, "qr_code": 1, "letter": 1}
@@ -121,6 +122,9 @@ def test_coverage_counts_and_silent_places() -> None:
         ("letter", date(2026, 3, 2), 1),
         ("qr_code", date(2026, 3, 2), 1),
     ]
+    # In Xinjiang time (UTC+6) the 17:00 UTC suggestion is still on 1 March.
+    xinjiang = rules.coverage(rows, [], clock.zone("Asia/Urumqi"))
+    assert xinjiang.by_day == [(date(2026, 3, 1), 2), (date(2026, 3, 2), 1)]
 
 
 def test_extra_fields_are_checked_against_their_schemas() -> None:

@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
@@ -89,9 +90,8 @@ class SuggestionsController(Controller):
         """A citizen's suggestion (no login); answers its tracking code. 429 when sent too often."""
         svc = services(state)
         await collection.check_submission_rate(svc.rate_limiter, svc.settings, client_address(request))
-        categories = list(access.hooks.project_categories())
         draft = rules.SuggestionDraft(data.content, data.category, data.place, data.contact_name, data.contact_phone)
-        row = await collection.submit(db_session, draft, collection.Origin(Channel(data.channel)), categories)
+        row = await collection.submit(db_session, draft, collection.Origin(Channel(data.channel)), access.hooks)
         return TrackingCode(code=row.code)
 
     @public
@@ -110,7 +110,6 @@ class SuggestionsController(Controller):
         """
         svc = services(state)
         await collection.check_submission_rate(svc.rate_limiter, svc.settings, client_address(request))
-        categories = list(access.hooks.project_categories())
         channel = data.channel if data.channel in ("online", "qr_code") else Channel.ONLINE.value
         draft = rules.SuggestionDraft(
             data.content[:4000],
@@ -130,7 +129,7 @@ class SuggestionsController(Controller):
             svc.store,
             draft,
             collection.Origin(Channel(channel)),
-            categories,
+            access.hooks,
             photos,
             max_bytes=svc.settings.max_upload_bytes,
         )
@@ -170,13 +169,12 @@ class SuggestionsController(Controller):
     async def enter_batch(self, access: TenantScope, data: SuggestionBatch, db_session: AsyncSession) -> BatchResult:
         """Suggestions gathered on paper, typed in by staff; 422 with one entry per wrong row, nothing stored."""
         user = access.user
-        categories = list(access.hooks.project_categories())
         drafts = [
             rules.SuggestionDraft(s.content, s.category, s.place, s.contact_name, s.contact_phone)
             for s in data.suggestions
         ]
         origin = collection.Origin(Channel(data.channel), (data.meeting or "").strip() or None, user.username)
-        rows = await collection.enter_batch(db_session, drafts, origin, categories)
+        rows = await collection.enter_batch(db_session, drafts, origin, access.hooks)
         return BatchResult(items=[suggestion_view(r) for r in rows], total=len(rows))
 
     @requires(Permission.SUGGESTIONS_HANDLE)
@@ -215,9 +213,10 @@ class CoverageController(Controller):
         year: YearFilter = None,
     ) -> CoverageView:
         """Suggestions per place, channel, category and day, and the known places with none yet."""
-        year = year or rules.collection_year()
         hooks = access.hooks
-        counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
+        tz = clock.zone_of(hooks.tenant)
+        year = year or rules.collection_year(tz=tz)
+        counts = await collection.coverage(db_session, year, collection.configured_places(hooks), tz=tz)
         return CoverageView(
             year=year,
             total=counts.total,

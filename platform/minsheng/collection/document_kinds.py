@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
@@ -117,7 +118,7 @@ async def collection_report_context(
 ) -> dict[str, Any]:
     """征集情况说明: counts by channel, village and category, the period, and the candidate list."""
     year = await _report_year(session)
-    counts = await collection.coverage(session, year, configured_places(tenant))
+    counts = await collection.coverage(session, year, configured_places(tenant), tz=clock.zone_of(tenant))
     categories = {code: c.name for code, c in get_plugin_manager().hooks_for(tenant).project_categories().items()}
     days = [day for day, _ in counts.by_day]
     by_channel = _named(counts.by_channel, CHANNEL_NAMES)

@@ -96,7 +96,6 @@ async def suggest(
     svc = services(state)
     try:
         await collection.check_submission_rate(svc.rate_limiter, svc.settings, _client(request))
-        categories = list(access.hooks.project_categories())
         draft = rules.SuggestionDraft(
             values["content"],
             values["category"],
@@ -111,7 +110,7 @@ async def suggest(
                 svc.store,
                 draft,
                 collection.Origin(Channel(channel)),
-                categories,
+                access.hooks,
                 await posted_photos(data),
                 max_bytes=svc.settings.max_upload_bytes,
             )

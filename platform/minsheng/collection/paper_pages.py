@@ -12,6 +12,7 @@ from litestar import Request, get, post
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel
@@ -87,12 +88,11 @@ async def paper_entry(request: Request[Any, Any, Any], access: TenantScope, db_s
         )
         for i in filled
     ]
-    hooks = access.hooks
     try:
         if not drafts:
             raise InvalidFields("Fill in at least one suggestion", problems=[])
         origin = collection.Origin(Channel(channel), meeting or None, user.username)
-        stored = await collection.enter_batch(db_session, drafts, origin, list(hooks.project_categories()))
+        stored = await collection.enter_batch(db_session, drafts, origin, access.hooks)
     except InvalidFields as error:
         row_errors: dict[int, list[Any]] = {}
         for problem in error.problems:
@@ -127,9 +127,10 @@ async def coverage_page(
     year: YearFilter = None,
 ) -> Template:
     """Suggestions per village and per channel over time (ECharts), villages not heard highlighted."""
-    year = year or rules.collection_year()
     hooks = access.hooks
-    counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
+    tz = clock.zone_of(hooks.tenant)
+    year = year or rules.collection_year(tz=tz)
+    counts = await collection.coverage(db_session, year, collection.configured_places(hooks), tz=tz)
     days = sorted({day for _channel, day, _n in counts.by_channel_day})
     per_channel = {channel: [0] * len(days) for channel in CHANNELS if channel in dict(counts.by_channel)}
     position = {day: index for index, day in enumerate(days)}

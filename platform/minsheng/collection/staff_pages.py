@@ -15,6 +15,7 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, SuggestionStatus
 from minsheng.errors import InvalidInput, NotFound
@@ -103,6 +104,7 @@ async def inbox_page(
     """The inbox: filters (status, channel, place, category, dates), search, pages; select and merge."""
     hooks = access.hooks
     categories = _categories(hooks)
+    tz = clock.zone_of(hooks.tenant)
     first, last = parse_day(since), parse_day(until)
     where = collection.InboxFilter(
         status=one_of(status, STATUSES),
@@ -110,8 +112,8 @@ async def inbox_page(
         place=text_filter(place, 100),
         category=one_of(category, [c.code for c in categories]),
         q=text_filter(q),
-        since=day_start(first),
-        until=day_end(last),
+        since=day_start(first, tz),
+        until=day_end(last, tz),
     )
     rows, total = await collection.inbox(db_session, where, page=page, per_page=PER_PAGE)
     filters = {

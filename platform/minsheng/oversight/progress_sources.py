@@ -20,8 +20,6 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.collection.rules import china_day
-from minsheng.db.base import utcnow
 from minsheng.implementation import adjustments, rules
 from minsheng.implementation.chosen import ChosenProject
 from minsheng.implementation.models import ProgressReport, WorkPlan
@@ -53,12 +51,12 @@ async def _latest_outcomes(session: AsyncSession, ids: list[uuid.UUID]) -> dict[
 
 
 async def count_progress(
-    session: AsyncSession, table: dict[Key, Figures], chosen: Sequence[ChosenProject], today: date | None = None
+    session: AsyncSession, table: dict[Key, Figures], chosen: Sequence[ChosenProject], today: date
 ) -> None:
-    """Add completion, work plans, overdue plans and satisfaction outcomes of ``chosen`` to ``table``."""
+    """Add completion, work plans, overdue plans (as of ``today``, in the tenant's zone) and
+    satisfaction outcomes of ``chosen`` to ``table``."""
     if not chosen:
         return
-    today = today or china_day(utcnow())
     ids = [c.project.id for c in chosen]
     plans = dict((await session.execute(select(WorkPlan.project_id, WorkPlan.deadline))).all())
     percent_query = select(ProgressReport.project_id, func.max(ProgressReport.percent_done)).where(

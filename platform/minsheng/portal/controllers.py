@@ -12,6 +12,7 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.errors import NotFound
 from minsheng.files import services as files
 from minsheng.files.responses import download_response
@@ -41,7 +42,7 @@ class PortalController(Controller):
         per_page: Annotated[int, PerPageParam] = 20,
     ) -> PublicProjectList:
         """No login: the year's chosen projects with progress, status and evaluation outcome."""
-        chosen_year = year or await portal.default_year(db_session)
+        chosen_year = year or await portal.default_year(db_session, clock.zone_of(access.hooks.tenant))
         states = await portal.year_projects(db_session, chosen_year)
         shown = states[(page - 1) * per_page : page * per_page]
         items = [project_view(s, await portal.latest_outcome(db_session, s.chosen.project.id)) for s in shown]
@@ -60,7 +61,12 @@ class PortalController(Controller):
     ) -> PublicProjectDetail:
         """No login: a chosen project's plan, public progress with photos, decisions and evaluation."""
         found = await portal.public_project(db_session, project_id)
-        return detail_view(access.tenant.slug, found, await plans.milestones_of(db_session, project_id))
+        return detail_view(
+            access.tenant.slug,
+            found,
+            await plans.milestones_of(db_session, project_id),
+            clock.zone_of(access.hooks.tenant),
+        )
 
     @public
     @get("/results")
@@ -68,8 +74,11 @@ class PortalController(Controller):
         self, access: TenantScope, db_session: AsyncSession, year: Annotated[int | None, YearParam] = None
     ) -> list[PublicResultView]:
         """No login: the announced results of the year's votes (figures and per-candidate votes)."""
-        chosen_year = year or await portal.default_year(db_session)
-        return [result_view(r) for r in await portal.vote_results(db_session, chosen_year)]
+        chosen_year = year or await portal.default_year(db_session, clock.zone_of(access.hooks.tenant))
+        return [
+            result_view(r)
+            for r in await portal.vote_results(db_session, chosen_year, clock.zone_of(access.hooks.tenant))
+        ]
 
     @public
     @get("/notices")
@@ -85,7 +94,7 @@ class PortalController(Controller):
         names = await portal.titles(db_session, list({r.project_id for r in rows}))
         items = []
         for row in rows:
-            decision = decision_view(row)
+            decision = decision_view(row, clock.zone_of(access.hooks.tenant))
             items.append(
                 PublicNotice(
                     row.project_id, names.get(row.project_id, ""), row.kind, row.status, decision.decided_on, row.notice

@@ -11,6 +11,7 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.http.pages import render_tenant_page
 from minsheng.http.scope import TenantScope, public
 from minsheng.implementation import plans
@@ -29,7 +30,7 @@ async def portal_page(
     year: Annotated[int | None, YEAR] = None,
 ) -> Template:
     """The year's chosen projects with their progress, and the latest published decisions."""
-    chosen_year = year or await portal.default_year(db_session)
+    chosen_year = year or await portal.default_year(db_session, clock.zone_of(access.hooks.tenant))
     states = await portal.year_projects(db_session, chosen_year)
     projects = [project_view(s, await portal.latest_outcome(db_session, s.chosen.project.id)) for s in states]
     notices, _ = await portal.notices(db_session, page=1, per_page=10)
@@ -53,7 +54,9 @@ async def portal_project_page(
 ) -> Template:
     """A chosen project: plan, public progress with photos, decisions, evaluation outcome."""
     found = await portal.public_project(db_session, project_id)
-    detail = detail_view(access.tenant.slug, found, await plans.milestones_of(db_session, project_id))
+    detail = detail_view(
+        access.tenant.slug, found, await plans.milestones_of(db_session, project_id), clock.zone_of(access.hooks.tenant)
+    )
     return render_tenant_page(request, access, "portal/project.html", detail=detail)
 
 
@@ -66,8 +69,10 @@ async def portal_results_page(
     year: Annotated[int | None, YEAR] = None,
 ) -> Template:
     """The announced results of the year's votes."""
-    chosen_year = year or await portal.default_year(db_session)
-    results = [result_view(r) for r in await portal.vote_results(db_session, chosen_year)]
+    chosen_year = year or await portal.default_year(db_session, clock.zone_of(access.hooks.tenant))
+    results = [
+        result_view(r) for r in await portal.vote_results(db_session, chosen_year, clock.zone_of(access.hooks.tenant))
+    ]
     return render_tenant_page(request, access, "portal/results.html", year=chosen_year, results=results)
 
 

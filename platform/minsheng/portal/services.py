@@ -10,11 +10,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.collection.rules import china_day, collection_year
+from minsheng import clock
 from minsheng.congress.models import RoundStatus, VotingRound
 from minsheng.errors import Conflict, NotFound
 from minsheng.implementation import adjustments, chosen, overview, progress
@@ -38,9 +39,10 @@ async def vote_years(session: AsyncSession) -> list[int]:
     return sorted({c.vote_day.year for c in await chosen.chosen_projects(session)}, reverse=True)
 
 
-async def default_year(session: AsyncSession) -> int:
+async def default_year(session: AsyncSession, tz: ZoneInfo) -> int:
+    """The latest year with a vote, else this year in the tenant's zone ``tz``."""
     years = await vote_years(session)
-    return years[0] if years else collection_year()
+    return years[0] if years else clock.current_year(tz)
 
 
 async def year_projects(session: AsyncSession, year: int) -> list[overview.ProjectState]:
@@ -95,15 +97,18 @@ class PublicResult:
 FIGURES = ("entitled", "present", "ballots_issued", "ballots_returned", "valid", "invalid")
 
 
-async def vote_results(session: AsyncSession, year: int) -> list[PublicResult]:
-    """The announced results of the year's rounds that chose projects (the 主席团公告 figures)."""
+async def vote_results(session: AsyncSession, year: int, tz: ZoneInfo) -> list[PublicResult]:
+    """The announced results of the year's rounds that chose projects (the 主席团公告 figures), dated
+    in the tenant's zone ``tz``."""
     query = (
         select(VotingRound)
         .where(VotingRound.status == RoundStatus.CLOSED.value, VotingRound.outcome.in_(CHOOSING_OUTCOMES))
         .order_by(VotingRound.closed_at)
     )
     rounds = [
-        r for r in (await session.execute(query)).scalars() if r.closed_at and china_day(r.closed_at).year == year
+        r
+        for r in (await session.execute(query)).scalars()
+        if r.closed_at and clock.local_day(r.closed_at, tz).year == year
     ]
     ids = {uuid.UUID(str(c["project_id"])) for r in rounds for c in (r.result or {}).get("candidates", [])}
     names = await titles(session, list(ids))
@@ -114,7 +119,7 @@ async def vote_results(session: AsyncSession, year: int) -> list[PublicResult]:
             PublicResult(
                 round_id=voting_round.id,
                 title=voting_round.title,
-                voted_on=china_day(voting_round.closed_at) if voting_round.closed_at else date.min,
+                voted_on=clock.local_day(voting_round.closed_at, tz) if voting_round.closed_at else date.min,
                 status=str(result.get("status", voting_round.outcome)),
                 figures={name: int(result.get(name) or 0) for name in FIGURES},
                 candidates=[

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from zoneinfo import ZoneInfo
 
-from minsheng.collection.rules import china_day
+from minsheng import clock
 from minsheng.implementation import overview, rules
 from minsheng.implementation.evaluation_outcomes import EvaluationOutcome
 from minsheng.implementation.models import Adjustment, Milestone, WorkPlan
@@ -62,8 +63,10 @@ def statistics_view(states: list[overview.ProjectState]) -> PublicStatistics:
     )
 
 
-def decision_view(row: Adjustment) -> PublicDecision:
-    return PublicDecision(row.kind, row.status, china_day(row.decided_at) if row.decided_at else None, row.notice)
+def decision_view(row: Adjustment, tz: ZoneInfo) -> PublicDecision:
+    """A decided adjustment, dated on its day in the tenant's zone ``tz``."""
+    decided_on = clock.local_day(row.decided_at, tz) if row.decided_at else None
+    return PublicDecision(row.kind, row.status, decided_on, row.notice)
 
 
 def plan_view(plan: WorkPlan | None, milestones: list[Milestone]) -> PublicPlan | None:
@@ -78,7 +81,7 @@ def plan_view(plan: WorkPlan | None, milestones: list[Milestone]) -> PublicPlan 
     )
 
 
-def detail_view(slug: str, found: PublicProject, milestones: list[Milestone]) -> PublicProjectDetail:
+def detail_view(slug: str, found: PublicProject, milestones: list[Milestone], tz: ZoneInfo) -> PublicProjectDetail:
     return PublicProjectDetail(
         project=project_view(found.state, found.evaluation),
         plan=plan_view(found.state.plan, milestones),
@@ -93,7 +96,7 @@ def detail_view(slug: str, found: PublicProject, milestones: list[Milestone]) ->
             )
             for r in found.reports
         ],
-        decisions=[decision_view(d) for d in found.decisions],
+        decisions=[decision_view(d, tz) for d in found.decisions],
     )
 
 
