@@ -69,41 +69,6 @@ def test_the_collection_year_is_china_s() -> None:
     assert rules.collection_year(datetime(2025, 12, 31, 15, 59, tzinfo=UTC)) == 2025
 
 
-@pytest.mark.parametrize(
-    ("a", "b", "expected"),
-    [
-        ("修路", "修路", 1.0),
-        ("修路！", "修 路", 1.0),  # punctuation and spaces do not count
-        ("ＡＢ", "ab", 1.0),  # full width and case do not count
-        ("修路", "路灯", 0.0),
-        ("", "修路", 0.0),
-        ("!!!", "修路", 0.0),
-        ("修", "修", 1.0),  # a single character is its own gram
-    ],
-)
-def test_similarity_boundaries(a: str, b: str, expected: float) -> None:
-    assert rules.similarity(a, b) == expected
-
-
-def test_similarity_is_symmetric_and_between_zero_and_one() -> None:
-    a, b = "村里的道路坑坑洼洼需要修", "希望修一下村里的道路"
-    assert rules.similarity(a, b) == rules.similarity(b, a)
-    assert 0 < rules.similarity(a, b) < 1
-
-
-def test_most_similar_ranks_and_cuts() -> None:
-    others = [
-        (1, "学校门口装红绿灯"),
-        (2, "村里道路坑洼需要修缮"),
-        (3, "村里的道路需要修"),
-        (4, "完全无关的内容"),
-    ]
-    matches = rules.most_similar("村里的道路需要修一修", others, limit=2)
-    assert [m.key for m in matches] == [3, 2]
-    assert matches[0].score >= matches[1].score
-    assert rules.most_similar("", others) == []
-
-
 def test_coverage_counts_and_silent_places() -> None:
     rows = [
         CoverageRow("东村", "online", "education", datetime(2026, 3, 1, 2, tzinfo=UTC)),

@@ -1,4 +1,5 @@
-"""Pure rules of collection: what a valid suggestion is, tracking codes, duplicate hints, coverage.
+"""Pure rules of collection: what a valid suggestion is, tracking codes, coverage (duplicate hints:
+``similarity``).
 
 No I/O here: the services call these with plain values, and ``tests/unit/test_collection_rules.py``
 checks them without a database.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -106,63 +106,6 @@ def suggestion_problems(draft: SuggestionDraft, categories: Iterable[str]) -> li
             )
         )
     return problems
-
-
-# --- duplicate hints -------------------------------------------------------------------------------
-
-_NOT_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
-
-
-def normalise_text(text: str) -> str:
-    """Text reduced to what carries meaning: NFKC (full-width to half-width), lower case, no
-    punctuation or spaces, so that "修路！" and "修 路" read the same."""
-    return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-def bigrams(text: str) -> frozenset[str]:
-    """The character bigrams of normalised ``text`` (a one-character text is its own single gram).
-
-    Chinese has no spaces between words; overlapping character pairs capture most two-character
-    words (修路, 路灯) without a dictionary.
-    """
-    norm = normalise_text(text)
-    if len(norm) < 2:
-        return frozenset({norm}) if norm else frozenset()
-    return frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
-
-
-def similarity(a: str, b: str) -> float:
-    """Jaccard similarity of the two texts' bigram sets, from 0 (nothing shared) to 1 (same grams)."""
-    grams_a, grams_b = bigrams(a), bigrams(b)
-    if not grams_a or not grams_b:
-        return 0.0
-    return len(grams_a & grams_b) / len(grams_a | grams_b)
-
-
-@dataclass(frozen=True)
-class Match:
-    key: object
-    score: float
-
-
-def most_similar(
-    text: str, others: Iterable[tuple[object, str]], *, limit: int = 5, threshold: float = 0.2
-) -> list[Match]:
-    """The ``limit`` texts of ``others`` (key, text) most similar to ``text``, best first, each at
-    least ``threshold`` similar; ties keep the order of ``others``."""
-    grams = bigrams(text)
-    scored: list[Match] = []
-    if not grams:
-        return scored
-    for key, other in others:
-        other_grams = bigrams(other)
-        if not other_grams:
-            continue
-        score = len(grams & other_grams) / len(grams | other_grams)
-        if score >= threshold:
-            scored.append(Match(key, round(score, 4)))
-    scored.sort(key=lambda match: -match.score)
-    return scored[:limit]
 
 
 # --- coverage --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Each runs in the caller's transaction (one per request). Projects link suggestio
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng import clock
 from minsheng.audit import services as audit
-from minsheng.collection import rules
+from minsheng.collection import rules, similarity
 from minsheng.collection.models import Channel, Suggestion, SuggestionStatus
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
@@ -318,7 +319,8 @@ async def supporters(session: AsyncSession, project_ids: Sequence[uuid.UUID]) ->
 
 
 async def similar(session: AsyncSession, suggestion_id: uuid.UUID, *, limit: int = 5) -> list[tuple[Suggestion, float]]:
-    """Duplicate hints: the suggestions of the same year most like this one (bigram Jaccard)."""
+    """Duplicate hints: the suggestions of the tenant's same year most like this one, best first
+    (``similarity``: topics and characters weighed by how rare they are that year)."""
     suggestion = await get(session, suggestion_id)
     others = (
         await session.execute(
@@ -326,7 +328,9 @@ async def similar(session: AsyncSession, suggestion_id: uuid.UUID, *, limit: int
         )
     ).scalars()
     by_id = {other.id: other for other in others}
-    matches = rules.most_similar(suggestion.content, ((k, v.content) for k, v in by_id.items()), limit=limit)
+    pairs = [(key, row.content) for key, row in by_id.items()]
+    # Scoring a year's suggestions is CPU work: off the event loop.
+    matches = await asyncio.to_thread(similarity.most_similar, suggestion.content, pairs, limit=limit)
     return [(by_id[match.key], match.score) for match in matches if isinstance(match.key, uuid.UUID)]
 
 
