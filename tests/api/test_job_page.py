@@ -37,3 +37,14 @@ async def test_an_export_job_page_shows_done_and_links_its_file(api: Api) -> Non
             303,
             f"/login?next=%2Ft%2Fprov%2Fjobs%2F{job_id}",
         )
+
+
+def test_every_registered_job_has_a_title_for_its_page() -> None:
+    from minsheng.i18n import translate
+    from minsheng.jobs.pages import JOB_TITLES
+    from minsheng.jobs.registry import registered_jobs
+    from minsheng.server import contexts
+
+    contexts.install()
+    assert set(registered_jobs()) <= set(JOB_TITLES), set(registered_jobs()) - set(JOB_TITLES)
+    assert all(translate(title, "zh_CN") != title for title in JOB_TITLES.values())

@@ -21,6 +21,19 @@ FINISHED = {JobStatus.DONE, JobStatus.FAILED}
 # The status words the page translates (marked for the catalog's extractor).
 STATUS_WORDS = (msgid("pending"), msgid("queued"), msgid("running"), msgid("done"), msgid("failed"))
 
+#: What each job does, as its page names it (a job's code name is for logs, never for a reader).
+JOB_TITLES = {
+    "audit.export": msgid("Exporting the audit log"),
+    "documents.render": msgid("Generating a document"),
+    "implementation.check_deadlines": msgid("Checking the deadlines of the chosen projects"),
+    "notifications.deliver": msgid("Sending a notification"),
+    "oversight.rebuild": msgid("Recounting every oversight figure"),
+    "oversight.rollup": msgid("Recounting the oversight figures"),
+    "platform.ping": msgid("Checking the job runner"),
+    "tenancy.export": msgid("Exporting the tenant's data"),
+}
+GENERIC_TITLE = msgid("Background job")
+
 
 @requires(Permission.TENANT_READ)
 @get("/t/{slug:str}/jobs/{job_id:uuid}", include_in_schema=False)
@@ -38,6 +51,7 @@ async def job_page(
         access,
         template,
         job=job,
+        title=JOB_TITLES.get(job.name, GENERIC_TITLE),
         percent=percent,
         finished=job.status in FINISHED,
         file_id=(job.result or {}).get("file_id"),

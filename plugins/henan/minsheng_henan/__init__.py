@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
+from minsheng.i18n import msgid
 from minsheng.plugins import DocumentTemplate, MarginVerdict, Reason, SupervisionMethod, TenantView, hookimpl
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.rules.catalogs import SUPERVISION_METHODS
@@ -48,8 +49,8 @@ DOCUMENT_TEMPLATES = (
 
 #: The methods Baofeng requires for every project, by code; fields come from the platform's entries.
 REQUIRED_METHODS = {
-    "quarterly_meeting": "Quarterly face-to-face meeting (季度例会, 面对面)",
-    "follow_up_review": "Follow-up review (回头看)",
+    "quarterly_meeting": msgid("Quarterly face-to-face meeting"),
+    "follow_up_review": msgid("Follow-up review"),
 }
 
 
