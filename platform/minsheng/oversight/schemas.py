@@ -6,7 +6,7 @@ from datetime import datetime
 
 import msgspec
 
-from minsheng.oversight.figures import Figures, completion_rate, satisfaction_rate
+from minsheng.oversight.figures import Figures, completion_rate, satisfaction_rate, supervision_coverage
 from minsheng.oversight.services import Dashboard
 from minsheng.tenancy.snapshot import TenantLike
 
@@ -25,6 +25,14 @@ class FiguresView(msgspec.Struct):
     basically_satisfied: int
     unsatisfied: int
     satisfaction_rate: float | None
+    supervised: int = 0
+    supervision_coverage: float | None = None
+    inspections: int = 0
+    reviews: int = 0
+    inquiries: int = 0
+    rated_unsatisfied: int = 0
+    rectified: int = 0
+    reevaluated: int = 0
 
 
 class TenantRefView(msgspec.Struct):
@@ -77,6 +85,14 @@ def figures_view(figures: Figures) -> FiguresView:
         basically_satisfied=figures.basically_satisfied,
         unsatisfied=figures.unsatisfied,
         satisfaction_rate=satisfaction_rate(figures.satisfied, figures.basically_satisfied, figures.evaluations),
+        supervised=figures.supervised,
+        supervision_coverage=supervision_coverage(figures.supervised, figures.chosen),
+        inspections=figures.inspections,
+        reviews=figures.reviews,
+        inquiries=figures.inquiries,
+        rated_unsatisfied=figures.rated_unsatisfied,
+        rectified=figures.rectified,
+        reevaluated=figures.reevaluated,
     )
 
 
