@@ -22,7 +22,14 @@ from minsheng.http.scope import TenantScope, public
 from minsheng.implementation import plans, progress
 from minsheng.portal import services as portal
 from minsheng.portal.schemas import PublicNotice, PublicProjectDetail, PublicProjectList, PublicResultView
-from minsheng.portal.views import decision_view, detail_view, project_view, result_view, statistics_view
+from minsheng.portal.views import (
+    decision_view,
+    detail_view,
+    document_view,
+    project_view,
+    result_view,
+    statistics_view,
+)
 
 YearParam = QueryParameter(name="year", ge=2000, le=2100, description="Vote year (default: the latest)")
 
@@ -42,7 +49,8 @@ class PortalController(Controller):
         per_page: Annotated[int, PerPageParam] = 20,
     ) -> PublicProjectList:
         """No login: the year's chosen projects with progress, status and evaluation outcome."""
-        chosen_year = year or await portal.default_year(db_session, clock.zone_of(access.hooks.tenant))
+        tz = clock.zone_of(access.hooks.tenant)
+        chosen_year = year or await portal.default_year(db_session, tz)
         states = await portal.year_projects(db_session, chosen_year)
         shown = states[(page - 1) * per_page : page * per_page]
         items = [project_view(s, await portal.latest_outcome(db_session, s.chosen.project.id)) for s in shown]
@@ -52,6 +60,9 @@ class PortalController(Controller):
             items=items,
             total=len(states),
             statistics=statistics_view(states),
+            documents=[
+                document_view(access.tenant.slug, d) for d in await portal.year_documents(db_session, chosen_year, tz)
+            ],
         )
 
     @public
@@ -60,7 +71,7 @@ class PortalController(Controller):
         self, access: TenantScope, project_id: uuid.UUID, db_session: AsyncSession
     ) -> PublicProjectDetail:
         """No login: a chosen project's plan, public progress with photos, decisions and evaluation."""
-        found = await portal.public_project(db_session, project_id)
+        found = await portal.public_project(db_session, project_id, clock.zone_of(access.hooks.tenant))
         return detail_view(
             access.tenant.slug,
             found,
@@ -119,4 +130,22 @@ class PortalController(Controller):
         """No login: a photo of a public progress report (any other file: 404)."""
         if not await progress.is_public_photo(db_session, file_id):
             raise NotFound("Not found")
+        return download_response(await files.download(db_session, services(state).store, file_id))
+
+    @public
+    @get(
+        "/documents/{document_id:uuid}",
+        response_model=None,
+        responses={
+            200: ResponseSpec(
+                data_container=bytes, media_type="*/*", description="The document's file", generate_examples=False
+            ),
+            303: ResponseSpec(data_container=None, description="A short-lived presigned URL of the file (S3)"),
+        },
+    )
+    async def document(
+        self, access: TenantScope, document_id: uuid.UUID, state: State, db_session: AsyncSession
+    ) -> Redirect | Response[bytes]:
+        """No login: a public document (主席团公告, 决议, 完成情况报告) as made; any other: 404."""
+        file_id = await portal.public_document_file(db_session, document_id)
         return download_response(await files.download(db_session, services(state).store, file_id))

@@ -16,7 +16,7 @@ from minsheng.http.pages import render_tenant_page
 from minsheng.http.scope import TenantScope, public
 from minsheng.implementation import plans
 from minsheng.portal import services as portal
-from minsheng.portal.views import detail_view, project_view, result_view, statistics_view
+from minsheng.portal.views import detail_view, document_view, project_view, result_view, statistics_view
 
 YEAR = QueryParameter(name="year", ge=2000, le=2100)
 
@@ -29,8 +29,10 @@ async def portal_page(
     db_session: AsyncSession,
     year: Annotated[int | None, YEAR] = None,
 ) -> Template:
-    """The year's chosen projects with their progress, and the latest published decisions."""
-    chosen_year = year or await portal.default_year(db_session, clock.zone_of(access.hooks.tenant))
+    """The year's chosen projects with their progress, its public documents, and the latest published
+    decisions."""
+    tz = clock.zone_of(access.hooks.tenant)
+    chosen_year = year or await portal.default_year(db_session, tz)
     states = await portal.year_projects(db_session, chosen_year)
     projects = [project_view(s, await portal.latest_outcome(db_session, s.chosen.project.id)) for s in states]
     notices, _ = await portal.notices(db_session, page=1, per_page=10)
@@ -44,6 +46,9 @@ async def portal_page(
         statistics=statistics_view(states),
         notices=notices,
         titles=await portal.titles(db_session, list({n.project_id for n in notices})),
+        documents=[
+            document_view(access.tenant.slug, d) for d in await portal.year_documents(db_session, chosen_year, tz)
+        ],
     )
 
 
@@ -53,7 +58,7 @@ async def portal_project_page(
     request: Request[Any, Any, Any], access: TenantScope, project_id: uuid.UUID, db_session: AsyncSession
 ) -> Template:
     """A chosen project: plan, public progress with photos, decisions, evaluation outcome."""
-    found = await portal.public_project(db_session, project_id)
+    found = await portal.public_project(db_session, project_id, clock.zone_of(access.hooks.tenant))
     detail = detail_view(
         access.tenant.slug, found, await plans.milestones_of(db_session, project_id), clock.zone_of(access.hooks.tenant)
     )

@@ -47,6 +47,7 @@ class PublicProjectList(msgspec.Struct):
     items: list[PublicProjectView]
     total: int
     statistics: PublicStatistics
+    documents: list[PublicDocumentView] = []
 
 
 class PublicMilestone(msgspec.Struct):
@@ -78,11 +79,36 @@ class PublicDecision(msgspec.Struct):
     notice: str
 
 
+class EvaluationStepView(msgspec.Struct):
+    """One closed evaluation (a re-evaluation too) and the rectification its outcome called for."""
+
+    outcome: str
+    closed_on: date | None
+    counts: dict[str, int]
+    reevaluation: bool
+    rectification_deadline: date | None = None
+    rectification_reported_on: date | None = None
+    rectification_report: str | None = None
+
+
 class PublicProjectDetail(msgspec.Struct):
     project: PublicProjectView
     plan: PublicPlan | None
     progress: list[PublicProgress]
     decisions: list[PublicDecision]
+    #: Every closed evaluation, oldest first: an "unsatisfied" and its rectification stay on record.
+    evaluations: list[EvaluationStepView] = []
+
+
+class PublicDocumentView(msgspec.Struct):
+    """A public document of the year (公告, 决议, 完成情况报告) and where to download it."""
+
+    id: uuid.UUID
+    kind: str
+    label: str
+    format: str
+    made_on: date
+    url: str
 
 
 class PublicCandidate(msgspec.Struct):
