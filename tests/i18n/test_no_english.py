@@ -76,6 +76,7 @@ SUBMIT = re.compile(r'<input[^>]*type="submit"[^>]*value="([^"]*)"')
 TAG = re.compile(r"<[^>]+>")
 URL = re.compile(r"(?:https?://|/)[\w./?=&%:-]*")
 LATIN = re.compile(r"[A-Za-z]+")
+SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 TRACKING_CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 
 
@@ -101,8 +102,8 @@ def latin_words(text: str, data: Iterable[str]) -> set[str]:
     for token in re.findall(r"[A-Za-z0-9_.-]+", text):
         if any(ch.isdigit() for ch in token) and (token.upper() == token or len(token) >= 6):
             continue  # a code: a receipt, a quarter (2026Q1), a version
-        if TRACKING_CODE.fullmatch(token):
-            continue
+        if TRACKING_CODE.fullmatch(token) or SETTING_NAME.fullmatch(token):
+            continue  # a tracking code; the name of a setting the operator sets (MINSHENG_PUBLIC_URL)
         found.update(word for word in LATIN.findall(token) if word not in ALLOWED)
     return found
 

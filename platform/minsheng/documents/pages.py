@@ -6,8 +6,10 @@ The same use cases as the JSON API (``documents/controllers.py``): the form post
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Request, get, post
 from litestar.datastructures import State
@@ -23,12 +25,32 @@ from minsheng.http.scope import TenantScope, requires
 from minsheng.permissions import Permission
 
 RECENT = 50
+#: The kinds that print the platform's address for citizens to scan.
+PRINTS_PUBLIC_ADDRESS = ("qr_posters",)
+_LOCAL_NAMES = ("localhost", "localhost.localdomain")
+
+
+def unreachable_public_url(url: str | None) -> bool:
+    """Whether citizens' phones could not open ``url`` (``MINSHENG_PUBLIC_URL``): unset, or an address
+    of the server itself (loopback), so every QR code printed with it leads nowhere."""
+    host = urlsplit(url or "").hostname
+    if not host:
+        return True
+    if host in _LOCAL_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
 
 
 @requires(Permission.DOCUMENTS_ORDER)
 @get("/t/{slug:str}/staff/documents", include_in_schema=False)
-async def documents_page(request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession) -> Template:
-    """The kinds the caller may order (with their subjects and formats) and the latest documents."""
+async def documents_page(
+    request: Request[Any, Any, Any], access: TenantScope, state: State, db_session: AsyncSession
+) -> Template:
+    """The kinds the caller may order (with their subjects and formats) and the latest documents; a
+    warning before printing posters whose QR codes would lead nowhere."""
     kinds = documents.kinds_for(access.permissions)
     subjects = {k.code: await k.list_subjects(db_session) for k in kinds if k.list_subjects is not None}
     rows, total = await documents.list_documents(
@@ -43,6 +65,9 @@ async def documents_page(request: Request[Any, Any, Any], access: TenantScope, d
         documents=rows,
         total=total,
         labels={k.code: k.label for k in kinds},
+        public_url=services(state).settings.public_url,
+        address_warning=unreachable_public_url(services(state).settings.public_url),
+        prints_address=PRINTS_PUBLIC_ADDRESS,
     )
 
 
