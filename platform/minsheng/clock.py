@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from minsheng.i18n import msgid
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN, LevelConfiguration, effective_configuration
 
 #: The setting of ``minsheng.defaults`` that names a tenant's zone.
@@ -32,6 +33,8 @@ DEFAULT_TIME_ZONE = "Asia/Shanghai"
 #: The zones a tenant may choose (the IANA zones of China): Beijing time, and Xinjiang time, which
 #: some offices in Xinjiang keep locally.
 TIME_ZONES = ("Asia/Shanghai", "Asia/Urumqi")
+#: How the pages name each zone.
+TIME_ZONE_NAMES = {"Asia/Shanghai": msgid("Beijing time"), "Asia/Urumqi": msgid("Xinjiang time")}
 
 
 class HasSettings(Protocol):

@@ -19,6 +19,7 @@ see the locale only when imported ``with context``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
 from decimal import Decimal
 from enum import Enum
@@ -50,6 +51,7 @@ from minsheng.i18n import (
     translate,
     translate_plural,
 )
+from minsheng.plugins.manager import get_plugin_manager
 from minsheng.web.navigation import may, may_open, page_navigation
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -225,6 +227,41 @@ def _wan_yuan_filter(context: Context, value: Any) -> str:
     return translate("{amount} × 10,000 yuan", locale, amount=text)
 
 
+def _schema(plugin: str) -> Mapping[str, object]:
+    schema = get_plugin_manager().settings_schemas().get(plugin)
+    return schema if isinstance(schema, Mapping) else {}
+
+
+@pass_context
+def _plugin_title(context: Context, plugin: str) -> str:
+    """A plugin as the pages name it: its settings schema's ``title`` (a message id), else its name."""
+    title = _schema(plugin).get("title")
+    return translate(title, _context_locale(context)) if isinstance(title, str) and title else plugin
+
+
+@pass_context
+def _setting_title(context: Context, plugin: str, key: str) -> str:
+    """A setting as the pages name it: the ``title`` its plugin's schema gives it, else its key."""
+    properties = _schema(plugin).get("properties")
+    spec = properties.get(key) if isinstance(properties, Mapping) else None
+    title = spec.get("title") if isinstance(spec, Mapping) else None
+    return translate(title, _context_locale(context)) if isinstance(title, str) and title else key
+
+
+@pass_context
+def _setting_value(context: Context, value: object) -> str:
+    """A setting's value in words: yes or no, a list joined as offices write one, a time zone by its
+    name, text as it is."""
+    locale = _context_locale(context)
+    if isinstance(value, bool):
+        return translate(msgid("Setting on") if value else msgid("Setting off"), locale)
+    if isinstance(value, list | tuple):
+        return translate("、", locale).join(str(item) for item in value) or "—"
+    if isinstance(value, str) and value in clock.TIME_ZONE_NAMES:
+        return translate(clock.TIME_ZONE_NAMES[value], locale)
+    return "—" if value is None else str(value)
+
+
 @pass_context
 def _tenant_level_filter(context: Context, level: object) -> str:
     """A tenant level ("county" or an enum of it) as a word of the reader's language (县)."""
@@ -257,6 +294,8 @@ def make_environment() -> Environment:
         staff_navigation=page_navigation,
         may=may,
         may_open=may_open,
+        plugin_title=_plugin_title,
+        setting_title=_setting_title,
         supported_locales=SUPPORTED_LOCALES,
         CSRF_FIELD=CSRF_FIELD,
         CSRF_HEADER=CSRF_HEADER,
@@ -266,6 +305,7 @@ def make_environment() -> Environment:
         datetime=_datetime_filter,
         date=_date_filter,
         wan_yuan=_wan_yuan_filter,
+        setting_value=_setting_value,
         tenant_level=_tenant_level_filter,
     )
     return environment

@@ -28,11 +28,12 @@ TEMPLATE_FOLDER = "templates"
 
 SETTINGS_SCHEMA: Mapping[str, object] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": PLUGIN_NAME,
+    "title": msgid("Rules of Henan (Baofeng)"),
     "type": "object",
     "properties": {
         "show_margin_in_items": {
             "type": "boolean",
+            "title": msgid("Say the margin as 差额 N 项"),
             "default": True,
             "description": "word margin verdicts as 差额 N 项 (false: the platform's own wording)",
         },
