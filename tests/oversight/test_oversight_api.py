@@ -95,11 +95,14 @@ async def test_the_excel_export_has_the_same_figures(province: Any) -> None:
     assert rows[-1][0] == "合计" and rows[-1][5] == 2  # chosen
 
 
-async def test_deputies_do_not_get_the_dashboard(province: Any) -> None:
+async def test_deputies_and_the_government_do_not_get_the_dashboard(province: Any) -> None:
     api = province.api
     await api.add_member("county-a", "deputy-a", ["deputy"])
-    response = await api.client.get("/api/v1/t/county-a/oversight", headers=await api.headers("deputy-a"))
-    assert response.status_code == 403
+    await api.add_member("county-a", "government-a", ["government"])
+    await api.add_member("county-a", "presidium-a", ["presidium"])
+    for who, status in (("deputy-a", 403), ("government-a", 403), ("presidium-a", 200)):
+        response = await api.client.get("/api/v1/t/county-a/oversight", headers=await api.headers(who))
+        assert response.status_code == status, who
 
 
 async def test_completion_overdue_plans_and_satisfaction_roll_up(province: Any) -> None:
