@@ -71,28 +71,13 @@ class OversightSummary(msgspec.Struct):
 
 
 def figures_view(figures: Figures) -> FiguresView:
+    counts = {name: value for name, value in figures.as_dict().items() if name != "funds"}
     return FiguresView(
-        suggestions=figures.suggestions,
-        projects=figures.projects,
-        chosen=figures.chosen,
+        **counts,
         funds=float(figures.funds),
-        completed=figures.completed,
         completion_rate=completion_rate(figures.completed, figures.chosen),
-        work_plans=figures.work_plans,
-        overdue_plans=figures.overdue_plans,
-        evaluations=figures.evaluations,
-        satisfied=figures.satisfied,
-        basically_satisfied=figures.basically_satisfied,
-        unsatisfied=figures.unsatisfied,
         satisfaction_rate=satisfaction_rate(figures.satisfied, figures.basically_satisfied, figures.evaluations),
-        supervised=figures.supervised,
         supervision_coverage=supervision_coverage(figures.supervised, figures.chosen),
-        inspections=figures.inspections,
-        reviews=figures.reviews,
-        inquiries=figures.inquiries,
-        rated_unsatisfied=figures.rated_unsatisfied,
-        rectified=figures.rectified,
-        reevaluated=figures.reevaluated,
     )
 
 

@@ -31,6 +31,15 @@ from minsheng.portal.views import (
     statistics_view,
 )
 
+
+def download_responses(media_type: str, what: str) -> dict[int, ResponseSpec]:
+    """The answers of a public download: the bytes (local storage), or a redirect to S3."""
+    return {
+        200: ResponseSpec(data_container=bytes, media_type=media_type, description=what, generate_examples=False),
+        303: ResponseSpec(data_container=None, description="A short-lived presigned URL of it (S3)"),
+    }
+
+
 YearParam = QueryParameter(name="year", ge=2000, le=2100, description="Vote year (default: the latest)")
 
 
@@ -114,16 +123,7 @@ class PortalController(Controller):
         return Page(items=items, total=total)
 
     @public
-    @get(
-        "/photos/{file_id:uuid}",
-        response_model=None,
-        responses={
-            200: ResponseSpec(
-                data_container=bytes, media_type="image/*", description="The photo", generate_examples=False
-            ),
-            303: ResponseSpec(data_container=None, description="A short-lived presigned URL of the photo (S3)"),
-        },
-    )
+    @get("/photos/{file_id:uuid}", response_model=None, responses=download_responses("image/*", "The photo"))
     async def photo(
         self, access: TenantScope, file_id: uuid.UUID, state: State, db_session: AsyncSession
     ) -> Redirect | Response[bytes]:
@@ -133,16 +133,7 @@ class PortalController(Controller):
         return download_response(await files.download(db_session, services(state).store, file_id))
 
     @public
-    @get(
-        "/documents/{document_id:uuid}",
-        response_model=None,
-        responses={
-            200: ResponseSpec(
-                data_container=bytes, media_type="*/*", description="The document's file", generate_examples=False
-            ),
-            303: ResponseSpec(data_container=None, description="A short-lived presigned URL of the file (S3)"),
-        },
-    )
+    @get("/documents/{document_id:uuid}", response_model=None, responses=download_responses("*/*", "The file"))
     async def document(
         self, access: TenantScope, document_id: uuid.UUID, state: State, db_session: AsyncSession
     ) -> Redirect | Response[bytes]:

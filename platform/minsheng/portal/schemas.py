@@ -7,6 +7,8 @@ from datetime import date
 
 import msgspec
 
+from minsheng.portal.services import EvaluationStep
+
 
 class EvaluationView(msgspec.Struct):
     outcome: str
@@ -79,25 +81,13 @@ class PublicDecision(msgspec.Struct):
     notice: str
 
 
-class EvaluationStepView(msgspec.Struct):
-    """One closed evaluation (a re-evaluation too) and the rectification its outcome called for."""
-
-    outcome: str
-    closed_on: date | None
-    counts: dict[str, int]
-    reevaluation: bool
-    rectification_deadline: date | None = None
-    rectification_reported_on: date | None = None
-    rectification_report: str | None = None
-
-
 class PublicProjectDetail(msgspec.Struct):
     project: PublicProjectView
     plan: PublicPlan | None
     progress: list[PublicProgress]
     decisions: list[PublicDecision]
     #: Every closed evaluation, oldest first: an "unsatisfied" and its rectification stay on record.
-    evaluations: list[EvaluationStepView] = []
+    evaluations: list[EvaluationStep] = []
 
 
 class PublicDocumentView(msgspec.Struct):

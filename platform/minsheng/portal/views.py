@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,6 @@ from minsheng.implementation import overview, rules
 from minsheng.implementation.evaluation_outcomes import EvaluationOutcome
 from minsheng.implementation.models import Adjustment, Milestone, WorkPlan
 from minsheng.portal.schemas import (
-    EvaluationStepView,
     EvaluationView,
     PublicCandidate,
     PublicDecision,
@@ -31,14 +31,7 @@ def photo_url(slug: str, file_id: uuid.UUID) -> str:
 
 
 def document_view(slug: str, document: PublicDocument) -> PublicDocumentView:
-    return PublicDocumentView(
-        id=document.id,
-        kind=document.kind,
-        label=document.label,
-        format=document.format,
-        made_on=document.made_on,
-        url=f"/api/v1/t/{slug}/public/documents/{document.id}",
-    )
+    return PublicDocumentView(**dataclasses.asdict(document), url=f"/api/v1/t/{slug}/public/documents/{document.id}")
 
 
 def project_view(state: overview.ProjectState, evaluation: EvaluationOutcome | None = None) -> PublicProjectView:
@@ -110,18 +103,7 @@ def detail_view(slug: str, found: PublicProject, milestones: list[Milestone], tz
             for r in found.reports
         ],
         decisions=[decision_view(d, tz) for d in found.decisions],
-        evaluations=[
-            EvaluationStepView(
-                outcome=step.outcome,
-                closed_on=step.closed_on,
-                counts=step.counts,
-                reevaluation=step.reevaluation,
-                rectification_deadline=step.rectification_deadline,
-                rectification_reported_on=step.rectification_reported_on,
-                rectification_report=step.rectification_report,
-            )
-            for step in found.history
-        ],
+        evaluations=found.history,
     )
 
 
