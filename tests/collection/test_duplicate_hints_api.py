@@ -65,3 +65,25 @@ async def test_five_road_suggestions_are_hinted_to_each_other_and_nothing_else_i
 async def _tenant(api: Api, slug: str) -> dict[str, Any]:
     response = await api.client.get(f"/api/v1/admin/tenants/{slug}", headers=await api.operator())
     return dict(response.json())
+
+
+async def test_a_suggestion_is_hinted_to_the_project_its_neighbours_joined_and_merged_from_the_hint(
+    api: Api, town: Any
+) -> None:
+    joined = await _ids(town, ROAD[:2])
+    road = await town.project("西岗村至集镇道路硬化", suggestion_ids=joined, content="硬化西岗村通往集镇的砂石路")
+    other = await town.project("村卫生室标准化建设", content="为卫生室配备全科医生", category="health")
+    (late,) = await _ids(town, (ROAD[4],))
+    hinted = await api.client.get(f"{town.base}/suggestions/{late}/similar-projects", headers=town.staff)
+    assert [h["project_id"] for h in hinted.json()] == [road["id"]], hinted.json()
+    (unrelated,) = await _ids(town, (OTHERS[3],))
+    none = await api.client.get(f"{town.base}/suggestions/{unrelated}/similar-projects", headers=town.staff)
+    assert none.status_code == 200 and not {road["id"], other["id"]} & {h["project_id"] for h in none.json()}
+
+    staff = await staff_browser(api, town.slug, f"{town.slug}-staff")
+    page = await staff.get(f"{staff.staff}/suggestions/{late}")
+    assert 'id="likely-projects"' in page.text and f'name="into_project" value="{road["id"]}"' in page.text
+    merged = await staff.post(
+        f"{staff.staff}/suggestions/merge", [("suggestion_ids", late), ("into_project", road["id"]), ("project_id", "")]
+    )
+    assert merged.status_code == 303 and merged.headers["location"].endswith(road["id"])

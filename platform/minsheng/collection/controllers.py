@@ -13,7 +13,7 @@ from litestar.params import Body, Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng import clock
-from minsheng.collection import rules
+from minsheng.collection import hints, rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
 from minsheng.collection.schemas import (
@@ -25,6 +25,7 @@ from minsheng.collection.schemas import (
     DayCount,
     Decline,
     NewSuggestion,
+    SimilarProject,
     SimilarSuggestion,
     StatusName,
     SuggestionBatch,
@@ -198,6 +199,23 @@ class SuggestionsController(Controller):
         """Duplicate hints: the suggestions of the same year most like this one, best first."""
         matches = await collection.similar(db_session, suggestion_id, limit=limit)
         return [SimilarSuggestion(score=score, suggestion=suggestion_view(row)) for row, score in matches]
+
+    @requires(Permission.SUGGESTIONS_READ)
+    @get("/{suggestion_id:uuid}/similar-projects")
+    async def similar_projects(
+        self,
+        access: TenantScope,
+        suggestion_id: uuid.UUID,
+        db_session: AsyncSession,
+        limit: Annotated[int, QueryParameter(name="limit", ge=1, le=20)] = 3,
+    ) -> list[SimilarProject]:
+        """The projects of the suggestion's year (not refused) it may belong to, best first: the same
+        hints as between suggestions, over each project's title and content."""
+        suggestion = await collection.get(db_session, suggestion_id)
+        found = await hints.likely_projects(db_session, suggestion, limit=limit)
+        return [
+            SimilarProject(score=score, project_id=row.id, title=row.title, status=row.status) for row, score in found
+        ]
 
 
 class CoverageController(Controller):

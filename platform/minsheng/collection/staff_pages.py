@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng import clock
+from minsheng.collection import hints
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, SuggestionStatus
 from minsheng.errors import InvalidInput, NotFound
@@ -156,6 +157,7 @@ async def suggestion_page(
         suggestion=suggestion,
         project_title=project_title,
         similar=await collection.similar(db_session, suggestion_id, limit=5),
+        likely=await hints.likely_projects(db_session, suggestion) if suggestion.status == "received" else [],
         attachments=await _attachments(db_session, suggestion.attachments or []),
         category_names={c.code: c.name for c in _categories(hooks)},
         categories=_categories(hooks),
@@ -186,7 +188,8 @@ async def merge_action(request: Request[Any, Any, Any], access: TenantScope, db_
     ids = parse_ids(form.getall("suggestion_ids", []))
     if not ids:
         raise InvalidInput("Select at least one suggestion to merge")
-    target = str(form.get("project_id") or "")
+    # A "merge into this project" button of the hints names its project; else the form's choice.
+    target = str(form.get("into_project") or form.get("project_id") or "")
     if target:
         project = await projects.merge(db_session, parse_ids([target])[0], ids, actor=user.username)
     else:
