@@ -11,7 +11,7 @@ clerk would see. A text is read instead as a weighted set of terms:
 
 each term weighed by how rare it is in the year's suggestions (TF-IDF: a character that every
 suggestion has, like 村, says little), and two texts compared by the cosine of their weights. Pure and
-CPU-bound: the service runs it off the event loop.
+CPU-bound: the service runs it off the event loop. ``platform/docs/public-record.md`` explains it.
 """
 
 from __future__ import annotations
