@@ -15,12 +15,14 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
 from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date, issuing_bodies, ten_thousand_yuan
 from minsheng.errors import InvalidInput, NotFound
+from minsheng.permissions import Permission
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.plugins.tenant import TenantView
@@ -118,7 +120,7 @@ async def collection_report_context(
 ) -> dict[str, Any]:
     """征集情况说明: counts by channel, village and category, the period, and the candidate list."""
     year = await _report_year(session)
-    counts = await collection.coverage(session, year, configured_places(tenant))
+    counts = await collection.coverage(session, year, configured_places(tenant), tz=clock.zone_of(tenant))
     categories = {code: c.name for code, c in get_plugin_manager().hooks_for(tenant).project_categories().items()}
     days = [day for day, _ in counts.by_day]
     by_channel = _named(counts.by_channel, CHANNEL_NAMES)
@@ -150,6 +152,7 @@ KINDS.append(
         build_context=qr_posters_context,
         template_dir=TEMPLATES,
         default_template="qr_posters.html.j2",
+        permission=Permission.SUGGESTIONS_HANDLE,
     )
 )
 KINDS.append(
@@ -160,5 +163,6 @@ KINDS.append(
         build_context=collection_report_context,
         template_dir=TEMPLATES,
         default_template="collection_report.md.j2",
+        permission=Permission.SUGGESTIONS_HANDLE,
     )
 )

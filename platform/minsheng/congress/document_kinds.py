@@ -25,6 +25,7 @@ from minsheng.congress.voting import rounds
 from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date, in_chinese, majority_of, session_name, ten_thousand_yuan
 from minsheng.errors import Conflict, InvalidInput
+from minsheng.permissions import Permission
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.plugins.tenant import TenantView
 from minsheng.projects import services as projects
@@ -241,6 +242,7 @@ for code, label, formats, builder, template in (
             template_dir=TEMPLATES,
             default_template=template,
             subject_required=True,
+            permission=Permission.ROUNDS_PREPARE,
             list_subjects=round_subjects,
         )
     )

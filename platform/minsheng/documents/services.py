@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,18 +21,20 @@ from minsheng.errors import InvalidInput
 from minsheng.files import services as files
 from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
+from minsheng.permissions import Permission
 from minsheng.plugins.tenant import TenantView
 from minsheng.storage import ObjectStore
 
 RENDER_JOB = "documents.render"
 
-#: Who may see documents at all; each kind then says who may order it (and see it).
-READERS = ("tenant_admin", "presidium", "government")
 
-
-def kinds_for(roles: frozenset[str], *, platform_admin: bool = False) -> list[DocumentKind]:
-    """The kinds members with ``roles`` may order and read (a platform operator: all of them)."""
-    return [kind for kind in all_kinds() if platform_admin or roles.intersection(kind.roles)]
+def kinds_for(permissions: Iterable[Permission]) -> list[DocumentKind]:
+    """The kinds a caller holding ``permissions`` may order and read: ``documents.order`` lets it see
+    documents at all, and each kind names the permission of the body that issues it."""
+    held = frozenset(permissions)
+    if Permission.DOCUMENTS_ORDER not in held:
+        return []
+    return [kind for kind in all_kinds() if kind.permission in held]
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,6 @@ KINDS: list[DocumentKind] = [
         build_context=builder,
         template_dir=TEMPLATES,
         default_template=f"{code}.md.j2",
-        roles=("tenant_admin", "presidium", "government"),
     )
     for code, label, builder in (
         ("completion_report", "完成情况报告", completion_report_context),

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.accounts.models import User
 from minsheng.collection.rules import china_day
 from minsheng.congress.roster import services as roster
-from minsheng.documents.kinds import STAFF, DocumentKind
+from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date, in_chinese, issuing_bodies, majority_of, sentence
 from minsheng.errors import Conflict, InvalidInput, NotFound
 from minsheng.implementation import plans as work_plans
@@ -248,8 +248,8 @@ async def evaluation_subjects(session: AsyncSession) -> list[tuple[uuid.UUID, st
     return [(row.id, f"{row.title}（{chinese_date(row.closed_at)}）") for row in rows]
 
 
-#: The kinds of this context, for its registration list (``wiring.py``): code, label, builder, template,
-#: who may order it, the subjects a page offers.
+#: The kinds of this context, for its registration list (``wiring.py``): code, label, builder and the
+#: subjects a page offers (ordering any of them needs ``documents.order``).
 KINDS: list[DocumentKind] = [
     DocumentKind(
         code=code,
@@ -259,12 +259,11 @@ KINDS: list[DocumentKind] = [
         template_dir=TEMPLATES,
         default_template=f"{code}.md.j2",
         subject_required=True,
-        roles=roles,
         list_subjects=subjects,
     )
-    for code, label, builder, roles, subjects in (
-        ("inquiry_record", "专题询问记录", inquiry_record_context, (*STAFF, "government"), inquiry_subjects),
-        ("supervision_plan", "民生实事项目监督计划", supervision_plan_context, STAFF, plan_subjects),
-        ("satisfaction_report", "满意度测评报告", satisfaction_report_context, STAFF, evaluation_subjects),
+    for code, label, builder, subjects in (
+        ("inquiry_record", "专题询问记录", inquiry_record_context, inquiry_subjects),
+        ("supervision_plan", "民生实事项目监督计划", supervision_plan_context, plan_subjects),
+        ("satisfaction_report", "满意度测评报告", satisfaction_report_context, evaluation_subjects),
     )
 ]
