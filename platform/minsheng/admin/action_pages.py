@@ -25,7 +25,9 @@ from minsheng.i18n import translate
 from minsheng.jobs.models import Job, JobStatus
 from minsheng.jobs.outbox import enqueue
 from minsheng.storage.keys import content_disposition
+from minsheng.permissions import known_roles
 from minsheng.tenancy import services as tenancy
+from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.models import TenantStatus
 from minsheng.web.templating import request_locale
 
@@ -80,6 +82,7 @@ async def tenant_action(
                 db_session,
                 tenant,
                 [str(r) for r in form.getall("roles", [])],
+                known_roles=known_roles((await tenant_hooks(db_session, tenant)).role_grants()),
                 actor=gate.username,
                 display_name=str(form.get("display_name") or ""),
                 username=str(form.get("username") or "").strip() or None,
@@ -109,7 +112,8 @@ async def member_roles(
     roles = [str(r) for r in (await request.form()).getall("roles", [])]
     try:
         tenant = await tenancy.get_by_slug(db_session, slug)
-        await members.set_roles(db_session, tenant, username, roles, actor=gate.username)
+        known = known_roles((await tenant_hooks(db_session, tenant)).role_grants())
+        await members.set_roles(db_session, tenant, username, roles, actor=gate.username, known_roles=known)
     except DomainError as exc:
         return await _refused(request, state, db_session, gate, slug, exc)
     return _back(slug, "roles")

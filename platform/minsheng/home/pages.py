@@ -62,7 +62,7 @@ async def my_home(
     tenants = await member_tenants(db_session, principal.user_id)
     if len(tenants) == 1:
         return Redirect(f"/t/{tenants[0][0].slug}/", status_code=303)
-    return render(request, "nav/chooser.html", user=principal, choices=tenants)
+    return render(request, "nav/chooser.html", user=principal, choices=tenants, role_labels=ROLE_LABELS)
 
 
 @get("/", include_in_schema=False)

@@ -133,6 +133,26 @@ SECTIONS = (
         msgid("Figures and charts of this congress and the levels below"), (P.OVERSIGHT_READ,),
     ),
     Section(
+        "users", "office", "/office/users", msgid("Users and roles"),
+        msgid("Add users, give roles, disable accounts, reset passwords with a one-time link"), (P.USERS_MANAGE,),
+    ),
+    Section(
+        "invitations", "office", "/office/invitations", msgid("Invitations"),
+        msgid("Invite a person with roles: they choose their own user name and password"), (P.USERS_MANAGE,),
+    ),
+    Section(
+        "places", "office", "/office/places", msgid("Villages and communities"),
+        msgid("The places collection must reach, for coverage and the QR posters"), (P.SETTINGS_MANAGE,),
+    ),
+    Section(
+        "negative_list", "office", "/office/negative-list", msgid("Negative list"),
+        msgid("What may never be a livelihood project"), (P.SETTINGS_MANAGE,),
+    ),
+    Section(
+        "settings", "office", "/office/settings", msgid("Rules and settings"),
+        msgid("The settings of the rules this congress follows"), (P.SETTINGS_MANAGE,),
+    ),
+    Section(
         "vote", "deputy", "/vote", msgid("Vote"),
         msgid("Vote on your phone when a round is open"), (P.BALLOTS_CAST,), phone=True,
     ),
