@@ -235,6 +235,8 @@ async def import_rows(
     session.add_all(links.activation_links(secret_key, without_password, tenant_id, batch=batch, actor=actor))
     summary.links = len(without_password)
     await session.flush()
+    if progress is not None:
+        await progress(total, total)
     await audit.record(
         session,
         "roster.imported",
