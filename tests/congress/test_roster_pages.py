@@ -32,12 +32,16 @@ async def test_the_roster_page_reports_each_wrong_row_and_imports_nothing(api: A
     url = f"/t/{hall.slug}/congress/roster"
     token = await form_token(clerk, url)
     bad = roster_sheet(["王伟", None, None, "是"], [XSS, None, None, "不知道"])
-    report = await clerk.post(f"{url}/import", files={"file": ("名单.xlsx", bad, XLSX_TYPE)}, data={"_csrf_token": token})
+    report = await clerk.post(
+        f"{url}/import", files={"file": ("名单.xlsx", bad, XLSX_TYPE)}, data={"_csrf_token": token}
+    )
     assert report.status_code == 422
     assert "<td>3</td><td>在任</td>" in report.text and XSS not in report.text
     assert "王伟" not in report.text.split("</table>")[-1], "nothing was imported"
     good = roster_sheet(["王伟", f"w-{hall.slug}", None, "是"], [XSS, None, None, "否"])
-    started = await clerk.post(f"{url}/import", files={"file": ("名单.xlsx", good, XLSX_TYPE)}, data={"_csrf_token": token})
+    started = await clerk.post(
+        f"{url}/import", files={"file": ("名单.xlsx", good, XLSX_TYPE)}, data={"_csrf_token": token}
+    )
     assert started.status_code == 303, "the request returns at once, on to the import's page"
     job_page = started.headers["location"]
     assert re.fullmatch(rf"/t/{hall.slug}/congress/roster/imports/[0-9a-f-]{{36}}", job_page)

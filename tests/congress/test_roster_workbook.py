@@ -156,7 +156,11 @@ async def test_a_missing_heading_and_a_file_that_is_not_a_workbook_are_refused(a
 async def test_export_imports_back_unchanged_and_a_new_term_retires_the_missing(api: Api, hall) -> None:
     clerk = await hall.clerk()
     first = workbook(
-        [["王伟", f"w-{hall.slug}", PASSWORD, "是"], ["+李娜", f"l-{hall.slug}", PASSWORD, "是"], ["张强", None, None, "否"]]
+        [
+            ["王伟", f"w-{hall.slug}", PASSWORD, "是"],
+            ["+李娜", f"l-{hall.slug}", PASSWORD, "是"],
+            ["张强", None, None, "否"],
+        ]
     )
     await imported(api, hall, first)
     exported = await api.client.get(f"{hall.base}/deputies/export.xlsx", headers=clerk)
@@ -166,7 +170,9 @@ async def test_export_imports_back_unchanged_and_a_new_term_retires_the_missing(
     assert sheet is not None
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == HEADINGS
-    assert ["'+李娜", f"l-{hall.slug}", None, "是"] in rows, "a name starting with + is written as text, never as a formula"
+    assert ["'+李娜", f"l-{hall.slug}", None, "是"] in rows, (
+        "a name starting with + is written as text, never as a formula"
+    )
     again = await imported(api, hall, exported.content)
     assert again["summary"]["added"] == 0 and again["summary"]["updated"] == 3
     new_term = await imported(api, hall, workbook([["王伟", f"w-{hall.slug}", None, "是"]]), deactivate_missing="true")
@@ -241,7 +247,9 @@ async def test_the_job_carries_the_rows_sealed_and_wipes_them_once_imported(api:
         assert done.args["rows"] is None
 
 
-async def test_a_job_finding_an_account_taken_since_the_check_refuses_and_writes_nothing(api: Api, hall, another_hall) -> None:
+async def test_a_job_finding_an_account_taken_since_the_check_refuses_and_writes_nothing(
+    api: Api, hall, another_hall
+) -> None:
     other = await another_hall()
     taken = f"late-{hall.slug}"
     await api.add_member(other.slug, taken, ["deputy"])
@@ -250,7 +258,13 @@ async def test_a_job_finding_an_account_taken_since_the_check_refuses_and_writes
         async with api.services.database.session() as session:
             try:
                 await import_rows(
-                    session, hall.tenant_id, rows, deactivate_missing=False, actor="t", secret_key="k", batch=uuid.uuid4()
+                    session,
+                    hall.tenant_id,
+                    rows,
+                    deactivate_missing=False,
+                    actor="t",
+                    secret_key="k",
+                    batch=uuid.uuid4(),
                 )
             except RosterImportRefused as refused:
                 assert [(p.row, p.column) for p in refused.problems] == [(2, "用户名")]
@@ -260,7 +274,9 @@ async def test_a_job_finding_an_account_taken_since_the_check_refuses_and_writes
             assert all(m.roles != ["deputy"] for m in found.scalars())
 
 
-async def test_only_the_roster_keepers_of_the_tenant_import_and_only_readers_export(api: Api, hall, another_hall) -> None:
+async def test_only_the_roster_keepers_of_the_tenant_import_and_only_readers_export(
+    api: Api, hall, another_hall
+) -> None:
     await hall.add_deputies(1)
     other = await another_hall()
     content = workbook([["王伟", None, None, "是"]])

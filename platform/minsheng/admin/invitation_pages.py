@@ -20,9 +20,8 @@ async def invitation_form(request: Request[Any, Any, Any], token: str, db_sessio
     """The acceptance form (404 page when the invitation is unknown, expired or used)."""
     row, tenant = await invitations.find_usable(db_session, token)
     values = {"username": row.username or "", "display_name": row.display_name}
-    return render(
-        request, "admin/invitation.html", invitation=row, tenant=tenant, values=values, error=None, role_labels=ROLE_LABELS
-    )
+    context: dict[str, Any] = {"invitation": row, "tenant": tenant, "values": values, "role_labels": ROLE_LABELS}
+    return render(request, "admin/invitation.html", error=None, **context)
 
 
 @post("/invitations/{token:str}", include_in_schema=False, status_code=200)

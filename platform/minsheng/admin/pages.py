@@ -18,8 +18,8 @@ from minsheng.admin.console import CONSOLE_PER_PAGE, console_page, operator_or_r
 from minsheng.admin.tenants.plugin_usage import installed_plugins
 from minsheng.db.listing import page_of
 from minsheng.http.dependencies import services
-from minsheng.tenancy import services as tenancy
 from minsheng.permissions import known_roles, role_labels
+from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.configuration import ancestry, tenant_hooks
 from minsheng.tenancy.models import Tenant, TenantLevel
 

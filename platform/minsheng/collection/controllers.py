@@ -39,6 +39,7 @@ from minsheng.http.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.projects import services as projects
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.models import Tenant
+from minsheng.tenancy.places import own_places
 
 STAFF = ("tenant_admin", "presidium", "government")
 PUBLIC = {"tenant": Provide(provide_public_tenant)}
@@ -216,8 +217,7 @@ class CoverageController(Controller):
         """Suggestions per place, channel, category and day, and the known places with none yet."""
         access.require(*STAFF)
         year = year or rules.collection_year()
-        hooks = access.hooks
-        counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
+        counts = await collection.coverage(db_session, year, own_places(access.tenant))
         return CoverageView(
             year=year,
             total=counts.total,

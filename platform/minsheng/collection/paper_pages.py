@@ -22,6 +22,7 @@ from minsheng.http.listing import STAFF_ROLES, login_first, posted_form
 from minsheng.http.pages import render_tenant_page
 from minsheng.http.pagination import YearFilter
 from minsheng.i18n import translate
+from minsheng.tenancy.places import own_places
 from minsheng.web.templating import render, request_locale
 
 ROWS = 8  # empty rows of the entry form; blank rows are ignored
@@ -131,8 +132,7 @@ async def coverage_page(
     """Suggestions per village and per channel over time (ECharts), villages not heard highlighted."""
     user = access.require(*STAFF_ROLES)
     year = year or rules.collection_year()
-    hooks = access.hooks
-    counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
+    counts = await collection.coverage(db_session, year, own_places(access.tenant))
     days = sorted({day for _channel, day, _n in counts.by_channel_day})
     per_channel = {channel: [0] * len(days) for channel in CHANNELS if channel in dict(counts.by_channel)}
     position = {day: index for index, day in enumerate(days)}

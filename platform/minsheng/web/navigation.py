@@ -217,6 +217,8 @@ def page_navigation(context: Context) -> list[dict[str, Any]]:
     slug = scope.tenant.slug
     request = context.get("request")
     here = request.url.path if isinstance(request, ASGIConnection) else ""
+    if any(here.startswith(s.href(slug)) for s in SECTIONS if s.phone):
+        return []  # the phone pages (vote, rate) keep their plain layout, whoever opens them
     items = []
     for area, section in staff_navigation(scope.permissions):
         prefixes = [s.href(slug) for s in SECTIONS if s.area == area.key]
