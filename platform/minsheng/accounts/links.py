@@ -70,16 +70,22 @@ async def _retire_earlier(session: AsyncSession, user_ids: Sequence[uuid.UUID], 
 
 
 async def issue_reset(
-    session: AsyncSession, user: User, tenant_id: uuid.UUID, *, actor: str
+    session: AsyncSession,
+    user: User,
+    tenant_id: uuid.UUID,
+    *,
+    actor: str,
+    purpose: LinkPurpose = LinkPurpose.RESET,
 ) -> tuple[PasswordLink, str]:
-    """A reset link for ``user`` issued by the office of ``tenant_id``: the row and its token (shown once)."""
-    await _retire_earlier(session, [user.id], LinkPurpose.RESET)
+    """A link for ``user`` to choose a password, issued by the office of ``tenant_id`` (``ACTIVATION``
+    for an account that has none yet): the row and its token (shown once)."""
+    await _retire_earlier(session, [user.id], purpose)
     token = secrets.token_urlsafe(32)
     link = PasswordLink(
         user_id=user.id,
         tenant_id=tenant_id,
         token_digest=digest(token),
-        purpose=LinkPurpose.RESET.value,
+        purpose=purpose.value,
         expires_at=utcnow() + RESET_VALID,
         created_by=actor,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
+from minsheng.i18n import msgid
 from minsheng.plugins import DocumentTemplate, MarginVerdict, Reason, SupervisionMethod, TenantView, hookimpl
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.rules.catalogs import SUPERVISION_METHODS
@@ -32,8 +33,9 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
     "properties": {
         "show_margin_in_items": {
             "type": "boolean",
+            "title": msgid("Word the margin as 差额 N 项"),
             "default": True,
-            "description": "word margin verdicts as 差额 N 项 (false: the platform's own wording)",
+            "description": msgid("word margin verdicts as 差额 N 项 (false: the platform's own wording)"),
         },
     },
     "additionalProperties": False,

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng import permissions
 from minsheng.accounts import links
 from minsheng.accounts import services as accounts
-from minsheng.accounts.models import Membership, PasswordLink, User
+from minsheng.accounts.models import LinkPurpose, Membership, PasswordLink, User
+from minsheng.accounts.passwords import NO_PASSWORD
 from minsheng.accounts.services import Principal
 from minsheng.admin import members
 from minsheng.audit import services as audit
@@ -125,7 +126,9 @@ async def reset_link(
     await require_account_in_hand(session, manager, user)
     if not user.is_active:
         raise Conflict("The account of {username} is disabled: enable it first", username=user.username)
-    link, token = await links.issue_reset(session, user, tenant.id, actor=manager.username)
+    # An account that never had a password is opened, not reset.
+    purpose = LinkPurpose.ACTIVATION if user.password_hash == NO_PASSWORD else LinkPurpose.RESET
+    link, token = await links.issue_reset(session, user, tenant.id, actor=manager.username, purpose=purpose)
     await audit.record(
         session,
         "password.link_issued",
