@@ -190,7 +190,8 @@ async def _chosen(c: Congress) -> uuid.UUID:
     result = {"status": "decided", "candidates": [{"project_id": str(project), "chosen": True, "rank": 1}]}
     voting_round = VotingRound(
         id=uuid.uuid4(), session_id=session.id, title="票决", seats=1, ballot_format="yes_no_abstain",
-        status="closed", outcome="decided", result=result, closed_at=datetime(YEAR, 1, 5, 3, tzinfo=UTC), created_by="t",
+        status="closed", outcome="decided", result=result, closed_at=datetime(YEAR, 1, 5, 3, tzinfo=UTC),
+        created_by="t",
     )  # fmt: skip
     await c.rows(session)
     await c.rows(voting_round)

@@ -84,7 +84,7 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
             "items": {"type": "string", "minLength": 1, "maxLength": 100},
             "default": [],
             "description": msgid(
-                "this congress's own villages and communities, never inherited (coverage lists those without suggestions)"
+                "this congress's own villages and communities, never inherited (coverage names those not heard)"
             ),
         },
         "public_evaluation": {
