@@ -111,9 +111,8 @@ async def _run(api: Api, deputies: int, with_passwords: int) -> bool:
     login = await api.client.post("/api/v1/auth/token", json={"username": f"d000-{slug}", "password": PASSWORD})
     print(f"deputies: {deputies} (with an initial password: {with_passwords})")
     print(f"request answered in {answered:.2f} s (202, the job's id)")
-    print(
-        f"all accounts made in {finished:.2f} s (job {status['status']}, progress {status['progress']}/{status['total']})"
-    )
+    progress = f"{status['progress']}/{status['total']}"
+    print(f"all accounts made in {finished:.2f} s (job {status['status']}, progress {progress})")
     print(f"accounts created: {summary.get('accounts_created')}, one-time links: {summary.get('links')} "
           f"(sheet rows {link_rows}), on the roster: {listed}")  # fmt: skip
     if with_passwords:
