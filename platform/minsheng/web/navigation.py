@@ -61,6 +61,9 @@ AREAS = (
     Area("deputy", msgid("My duties as a deputy")),
 )
 
+#: The areas of an office's desk work: a member with none of them is at home on the phone pages.
+DESK_AREAS = frozenset({"collection", "congress", "office", "oversight"})
+
 SECTIONS = (
     Section(
         "inbox", "collection", "/staff/suggestions", msgid("Suggestion inbox"),
@@ -184,7 +187,7 @@ def areas_for(held: Iterable[Permission]) -> list[tuple[Area, list[Section]]]:
     """The home page's groups: each area with the sections of it the member may open, empty ones left out."""
     visible = sections_for(held)
     grouped = [(area, [s for s in visible if s.area == area.key]) for area in AREAS]
-    if all(s.phone for s in visible):
+    if not any(s.area in DESK_AREAS for s in visible):
         # A deputy's phone duties (vote, rate) come first: that is what a deputy opens the home for.
         grouped.sort(key=lambda pair: pair[0].key != "deputy")
     return [(area, sections) for area, sections in grouped if sections]
