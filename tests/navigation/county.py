@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -96,7 +96,7 @@ async def _seed_rows(api: Api, congress: Congress, deputy_user: str) -> list[uui
             session.add(
                 VotingRound(
                     session_id=earlier.id, title="票决", seats=2, ballot_format="approve_up_to_seats",
-                    status="closed", outcome="decided", created_by="t",
+                    status="closed", outcome="decided", created_by="t", closed_at=datetime(YEAR, 1, 5, 3, tzinfo=UTC),
                     result={"status": "decided", "candidates": [
                         {"project_id": str(p.id), "chosen": n < 2, "rank": n + 1 if n < 2 else None}
                         for n, p in enumerate(projects)

@@ -21,8 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from litestar import Litestar
-from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from navigation.county import ROLES, Congress, County, signed_in
+from navigation.routes import declares, route_of
 
 from minsheng.http.scope import PUBLIC, declared
 from minsheng.permissions import ANCESTOR_ADMIN, Permission, permissions_of
@@ -83,14 +83,6 @@ class Crawl:
     undeclared: set[str] = field(default_factory=set)
 
 
-def route_of(app: Litestar, method: str, url: str) -> object | None:
-    """The route handler serving ``method url``, or None when no route does."""
-    try:
-        return app.asgi_router.handle_routing(urlsplit(url).path, method)[1]  # type: ignore[arg-type]
-    except (NotFoundException, MethodNotAllowedException):
-        return None
-
-
 def forms_of(page_url: str, html: str) -> list[tuple[str, str]]:
     """Every form and HTMX request of a page: ``(METHOD, path)`` (a form without action posts to the page)."""
     found = []
@@ -139,7 +131,7 @@ async def crawl(app: Litestar, client: httpx.AsyncClient, viewer: Viewer, start:
 
 
 def _judge_refusal(app: Litestar, seen: Crawl, url: str) -> None:
-    if declared(route_of(app, "GET", url)) is None:  # type: ignore[arg-type]
+    if not declares(app, "GET", url):
         seen.undeclared.add(f"GET {shape(url)}")
     else:
         seen.problems.append(f"GET {url} answered 403 though a page linked to it")
@@ -152,7 +144,7 @@ def _judge_form(app: Litestar, seen: Crawl, viewer: Viewer, page: str, method: s
     if handler is None:
         seen.problems.append(f"{page} shows a form to {method} {target}, which no route serves")
         return
-    needed = declared(handler)  # type: ignore[arg-type]
+    needed = declared(handler)
     if isinstance(needed, Permission):
         if not viewer.may(target, needed):
             seen.problems.append(f"{page} shows a form to {method} {target}, which needs {needed.value}")
