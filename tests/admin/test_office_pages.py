@@ -149,3 +149,19 @@ async def test_a_clerk_sees_no_office_pages(api: Api, office: Office) -> None:
         assert f"{office.base}/users" not in home.text
         assert (await clerk.get(f"{office.base}/users", headers=HTML)).status_code == 403
         assert (await clerk.get(f"{office.base}/places", headers=HTML)).status_code == 403
+
+
+async def test_an_invitation_from_the_office_is_shown_once_and_can_be_revoked(api: Api, office: Office) -> None:
+    url = f"{office.base}/invitations"
+    made = await office.post(url, url, [("display_name", "王五"), ("roles", "deputy"), ("valid_hours", "48")])
+    assert made.status_code == 200
+    link = re.search(r'<code id="invitation-link">https?://[^/]+(/invitations/[^<]+)</code>', made.text)
+    assert link and "代表" in made.text
+    listed = await office.browser.get(url, headers=HTML)
+    assert "invitation-link" not in listed.text and "王五" in listed.text
+    revoke = re.search(rf'action="({url}/[0-9a-f-]+/revoke)"', listed.text)
+    assert revoke
+    assert (await office.post(url, revoke.group(1), [])).headers["location"] == f"{url}?done=revoked"
+    assert (await api.client.get(f"/api/v1/invitations/{link.group(1).rsplit('/', 1)[1]}")).status_code == 404
+    refused = await office.post(url, url, [("display_name", "赵六")])
+    assert refused.status_code == 422 and "请至少选择一个角色" in refused.text and 'value="赵六"' in refused.text
