@@ -4,6 +4,7 @@ county's administrator keeps its townships' users. Everything is audited in the 
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from dataclasses import dataclass
@@ -261,3 +262,34 @@ async def test_a_user_changes_its_own_password_and_its_other_logins_end(api: Api
     assert (await api.client.get("/api/v1/me", headers=second)).status_code == 401, "the others end"
     token = await api.client.post("/api/v1/auth/token", json={"username": username, "password": NEW_PASSWORD})
     assert token.status_code == 200
+
+
+async def test_a_link_used_twice_at_once_sets_one_password_and_one_name_is_added_once(api: Api) -> None:
+    o = await offices(api)
+    admin = await api.headers(o.admin(o.town))
+    await api.add_member(o.town, f"staff-{o.town}", ["clerk"])
+    link = await api.client.post(f"/api/v1/t/{o.town}/users/staff-{o.town}/password-link", headers=admin)
+    path = link.json()["path"]
+    browsers = [api.browser() for _ in range(2)]
+    try:
+        forms = []
+        for browser, password in zip(browsers, ("First-Choice-77", "Second-Choice-77"), strict=True):
+            opened = await browser.get(path)
+            found = CSRF.search(opened.text)
+            assert found
+            forms.append({"password": password, "password_again": password, "_csrf_token": found.group(1)})
+        answers = await asyncio.gather(*(b.post(path, data=f) for b, f in zip(browsers, forms, strict=True)))
+    finally:
+        for browser in browsers:
+            await browser.aclose()
+    assert sorted(a.status_code for a in answers) == [200, 404]
+    winner = forms[[a.status_code for a in answers].index(200)]["password"]
+    for password in ("First-Choice-77", "Second-Choice-77"):
+        token = await api.client.post("/api/v1/auth/token", json={"username": f"staff-{o.town}", "password": password})
+        assert token.status_code == (200 if password == winner else 401)
+    body = {"username": f"twice-{o.town}", "password": PASSWORD, "roles": ["clerk"]}
+    county = await api.headers(o.admin(o.county))
+    added = await asyncio.gather(
+        *(api.client.post(f"/api/v1/t/{o.town}/users", json=body, headers=h) for h in (admin, county, admin))
+    )
+    assert sorted(a.status_code for a in added) == [201, 409, 409]
