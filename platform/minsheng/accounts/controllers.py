@@ -20,10 +20,9 @@ from minsheng.accounts.schemas import (
 from minsheng.audit import services as audit
 from minsheng.http.dependencies import provide_platform_admin, provide_user, services
 from minsheng.http.openapi import problems
-from minsheng.permissions import known_roles
 from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.audit_trail import record_in
-from minsheng.tenancy.configuration import tenant_hooks
+from minsheng.tenancy.configuration import membership_roles
 from minsheng.tenancy.models import Tenant
 
 
@@ -92,7 +91,7 @@ class TenantUsersController(Controller):
     ) -> TenantUser:
         """Create a user with roles in the tenant, or give an existing user roles there (same password)."""
         tenant = await tenancy.get_by_slug(db_session, slug)
-        known = known_roles((await tenant_hooks(db_session, tenant)).role_grants())
+        known = await membership_roles(db_session, tenant)
         roles = accounts.parse_roles(list(data.roles), known)
         user = await accounts.find_user(db_session, data.username)
         if user is None:

@@ -24,10 +24,9 @@ from minsheng.http.dependencies import services
 from minsheng.i18n import translate
 from minsheng.jobs.models import Job, JobStatus
 from minsheng.jobs.outbox import enqueue
-from minsheng.permissions import known_roles
 from minsheng.storage.keys import content_disposition
 from minsheng.tenancy import services as tenancy
-from minsheng.tenancy.configuration import tenant_hooks
+from minsheng.tenancy.configuration import membership_roles
 from minsheng.tenancy.models import TenantStatus
 from minsheng.web.templating import request_locale
 
@@ -104,7 +103,7 @@ async def tenant_invite(
             db_session,
             tenant,
             [str(r) for r in form.getall("roles", [])],
-            known_roles=known_roles((await tenant_hooks(db_session, tenant)).role_grants()),
+            known_roles=await membership_roles(db_session, tenant),
             actor=gate.username,
             display_name=str(form.get("display_name") or ""),
             username=str(form.get("username") or "").strip() or None,
@@ -133,7 +132,7 @@ async def member_roles(
     roles = [str(r) for r in (await request.form()).getall("roles", [])]
     try:
         tenant = await tenancy.get_by_slug(db_session, slug)
-        known = known_roles((await tenant_hooks(db_session, tenant)).role_grants())
+        known = await membership_roles(db_session, tenant)
         await members.set_roles(db_session, tenant, username, roles, actor=gate.username, known_roles=known)
     except DomainError as exc:
         return await _refused(request, state, db_session, gate, slug, exc)
