@@ -11,6 +11,7 @@ import pytest
 from minsheng.accounts.links import activation_token, is_usable
 from minsheng.accounts.models import PasswordLink
 from minsheng.accounts.sealing import UnsealError, seal, unseal
+from minsheng.admin.configuration_view import Level, provenance
 from minsheng.admin.office.settings_form import fields_of, read_form
 from minsheng.db.base import utcnow
 from minsheng.errors import InvalidInput
@@ -140,3 +141,13 @@ def test_sealed_rows_open_only_with_their_secret_and_purpose() -> None:
     ):
         with pytest.raises(UnsealError):
             unseal(secret, purpose, text)
+
+
+def test_the_console_shows_a_townships_own_places_never_its_countys() -> None:
+    chain = [Level("county", None, {"minsheng.defaults": {"places": ["县城社区"]}}), Level("town", None, {})]
+    effective = {"minsheng.defaults": {"places": ["县城社区"]}}
+    (places,) = provenance(chain, ("minsheng.defaults",), effective).settings
+    assert (places.value, places.source) == ([], None)
+    chain[-1] = Level("town", None, {"minsheng.defaults": {"places": ["东村"]}})
+    (places,) = provenance(chain, ("minsheng.defaults",), effective).settings
+    assert (places.value, places.source) == (["东村"], "town")
