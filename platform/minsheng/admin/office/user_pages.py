@@ -14,7 +14,7 @@ from minsheng.accounts.links import link_path
 from minsheng.admin import invitations, members
 from minsheng.admin.office import accounts as office
 from minsheng.admin.office.page_kit import back, office_page, refusal
-from minsheng.errors import DomainError
+from minsheng.errors import DomainError, NotFound
 from minsheng.http.pages import form_list, form_text
 from minsheng.http.scope import TenantScope, requires
 from minsheng.permissions import Permission
@@ -173,7 +173,7 @@ async def user_action(
     except DomainError as error:
         shown = await refusal(request, db_session, error)
         return await _user_page(request, access, db_session, username, **shown)
-    return await _user_page(request, access, db_session, username, status_code=404)
+    raise NotFound("Not found")
 
 
 async def _invitations_page(
