@@ -31,6 +31,9 @@ from minsheng.errors import NotFound
 RESET_VALID = timedelta(hours=2)
 ACTIVATION_VALID = timedelta(days=14)
 
+#: The header of a page whose address holds a token: the token is never passed on as the referrer.
+NO_REFERRER = {"Referrer-Policy": "no-referrer"}
+
 UNUSABLE = NotFound("This link does not exist, has expired or has already been used")
 
 

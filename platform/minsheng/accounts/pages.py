@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import links
+from minsheng.accounts.links import NO_REFERRER
 from minsheng.accounts import services as accounts
 from minsheng.audit import services as audit
 from minsheng.errors import DomainError, InvalidInput
@@ -146,6 +147,7 @@ def _link_page(
         request,
         "account/set_password.html",
         status_code=status,
+        headers=NO_REFERRER,
         account=user,
         activation=link.purpose == "activation",
         expires_at=link.expires_at,
@@ -180,7 +182,7 @@ async def link_use(request: Request[Any, Any, Any], token: str, db_session: Asyn
             subject=user.username,
             payload={"purpose": link.purpose},
         )
-    return render(request, "account/password_set.html", username=user.username)
+    return render(request, "account/password_set.html", headers=NO_REFERRER, username=user.username)
 
 
 ROUTES: list[Any] = [

@@ -8,6 +8,7 @@ from litestar import Request, get, post
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.accounts.links import NO_REFERRER
 from minsheng.admin import invitations
 from minsheng.errors import DomainError, InvalidInput
 from minsheng.i18n import translate
@@ -21,7 +22,7 @@ async def invitation_form(request: Request[Any, Any, Any], token: str, db_sessio
     row, tenant = await invitations.find_usable(db_session, token)
     values = {"username": row.username or "", "display_name": row.display_name}
     context: dict[str, Any] = {"invitation": row, "tenant": tenant, "values": values, "role_labels": ROLE_LABELS}
-    return render(request, "admin/invitation.html", error=None, **context)
+    return render(request, "admin/invitation.html", headers=NO_REFERRER, error=None, **context)
 
 
 @post("/invitations/{token:str}", include_in_schema=False, status_code=200)
