@@ -15,8 +15,8 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import links
-from minsheng.accounts.links import NO_REFERRER
 from minsheng.accounts import services as accounts
+from minsheng.accounts.links import NO_REFERRER
 from minsheng.audit import services as audit
 from minsheng.errors import DomainError, InvalidInput
 from minsheng.http.dependencies import SESSION_COOKIE, services
