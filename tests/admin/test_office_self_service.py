@@ -173,6 +173,13 @@ async def test_disabling_ends_the_logins_at_once_and_stays_within_the_office(api
     assert refused.status_code == 401
     enabled = await api.client.post(f"/api/v1/t/{o.town}/users/only-{o.town}/enable", headers=admin)
     assert enabled.json()["active"] is True
+    audited = [
+        (a, actor, subject) for a, actor, subject in await actions_in(api, o.ids[o.town]) if a.startswith("user.")
+    ]
+    assert audited[-2:] == [
+        ("user.disabled", o.admin(o.town), f"only-{o.town}"),
+        ("user.enabled", o.admin(o.town), f"only-{o.town}"),
+    ]
     # An account that also belongs to the neighbour is not the township's to disable or reset.
     for action in ("disable", "password-link"):
         other = await api.client.post(f"/api/v1/t/{o.town}/users/both-{o.town}/{action}", headers=admin)
@@ -202,6 +209,8 @@ async def test_adding_an_existing_account_needs_its_password_and_a_known_role(ap
         f"/api/v1/t/{o.town}/users/known-{o.town}/roles", json={"roles": ["deputy", "teller"]}, headers=admin
     )
     assert roles.status_code == 200 and roles.json()["roles"] == ["deputy", "teller"]
+    changed = [e for e in await actions_in(api, o.ids[o.town]) if e[0] == "membership.changed"]
+    assert changed == [("membership.changed", o.admin(o.town), f"known-{o.town}")]
 
 
 async def test_the_negative_list_is_inherited_until_the_office_sets_its_own(api: Api) -> None:
