@@ -50,28 +50,21 @@ def app_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *planted: Any) -> 
     return create_app(make_settings(tmp_path))
 
 
-def test_a_tenant_route_without_a_declared_permission_fails_start_up(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize(
+    ("planted", "named"),
+    [
+        (undeclared, "/t/{slug:str}/planted: declares no permission"),
+        (declared_without_scope, "/api/v1/t/{slug:str}/planted: does not take the access"),
+        (operator_route_without_operator, "/api/v1/admin/planted: takes none of operator"),
+    ],
+    ids=["a tenant route declaring nothing", "a permission without its scope", "an operator route unchecked"],
+)
+def test_a_route_without_its_authorization_fails_start_up_naming_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, planted: Any, named: str
 ) -> None:
     with pytest.raises(RuntimeError) as refused:
-        app_with(monkeypatch, tmp_path, undeclared)
-    assert "/t/{slug:str}/planted: declares no permission" in str(refused.value)
-
-
-def test_a_declared_permission_without_the_scope_that_enforces_it_fails_start_up(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    with pytest.raises(RuntimeError) as refused:
-        app_with(monkeypatch, tmp_path, declared_without_scope)
-    assert "/api/v1/t/{slug:str}/planted: does not take the access" in str(refused.value)
-
-
-def test_an_operator_route_without_the_operator_check_fails_start_up(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    with pytest.raises(RuntimeError) as refused:
-        app_with(monkeypatch, tmp_path, operator_route_without_operator)
-    assert "/api/v1/admin/planted: takes none of operator" in str(refused.value)
+        app_with(monkeypatch, tmp_path, planted)
+    assert named in str(refused.value)
 
 
 def test_declared_routes_taking_the_scope_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
