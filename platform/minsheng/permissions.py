@@ -296,3 +296,12 @@ def roles_with(permission: Permission, level: str, extra: Iterable[RoleGrant] = 
     """The membership roles that hold ``permission`` in a tenant of ``level`` (for docs and messages)."""
     grants = list(extra)
     return [role for role in known_roles(grants) if permission in permissions_of([role], level, grants)]
+
+
+def role_labels(extra: Iterable[RoleGrant] = ()) -> dict[str, str]:
+    """Every role a membership may hold here with the message id that names it (a plugin's new role
+    by its own label, else by its code)."""
+    grants = list(extra)
+    labels = {role: ROLE_LABELS.get(role, role) for role in known_roles(grants)}
+    labels.update({grant.role: grant.label for grant in grants if grant.label and grant.role not in ROLE_LABELS})
+    return labels

@@ -40,6 +40,7 @@ from minsheng.http.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.http.scope import TenantScope, public, requires
 from minsheng.permissions import Permission
 from minsheng.projects import services as projects
+from minsheng.tenancy.places import own_places
 
 
 def suggestion_view(row: Suggestion) -> SuggestionView:
@@ -234,7 +235,7 @@ class CoverageController(Controller):
         hooks = access.hooks
         tz = clock.zone_of(hooks.tenant)
         year = year or rules.collection_year(tz=tz)
-        counts = await collection.coverage(db_session, year, collection.configured_places(hooks), tz=tz)
+        counts = await collection.coverage(db_session, year, own_places(access.tenant), tz=tz)
         return CoverageView(
             year=year,
             total=counts.total,

@@ -23,10 +23,11 @@ from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date, issuing_bodies, ten_thousand_yuan
 from minsheng.errors import InvalidInput, NotFound
 from minsheng.permissions import Permission
-from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.plugins.tenant import TenantView
 from minsheng.projects.models import CandidateList
+from minsheng.tenancy.models import Tenant
+from minsheng.tenancy.places import own_places
 
 TEMPLATES = Path(__file__).resolve().parent / "document_templates"
 
@@ -44,16 +45,16 @@ CHANNEL_NAMES = {
 UNKNOWN = "未注明"
 
 
-def configured_places(tenant: TenantView) -> list[str]:
-    """The villages and communities in the tenant's settings (``minsheng.defaults``: ``places``)."""
-    places = tenant.settings(DEFAULTS_PLUGIN).get("places") or ()
-    return [str(p).strip() for p in places if str(p).strip()] if isinstance(places, list | tuple) else []
+async def configured_places(session: AsyncSession, tenant: TenantView) -> list[str]:
+    """The tenant's own villages and communities (``tenancy.places``: never a higher level's)."""
+    row = await session.get(Tenant, tenant.id)
+    return own_places(row) if row is not None else []
 
 
 async def known_places(session: AsyncSession, tenant: TenantView) -> list[str]:
     """Configured places in their order, then any other place a suggestion named, sorted."""
     named = await session.execute(select(Suggestion.place).distinct().where(Suggestion.place.is_not(None)))
-    places = configured_places(tenant)
+    places = await configured_places(session, tenant)
     extra = sorted({p.strip() for p in named.scalars() if p and p.strip()} - set(places))
     return [*places, *extra]
 
@@ -120,7 +121,9 @@ async def collection_report_context(
 ) -> dict[str, Any]:
     """征集情况说明: counts by channel, village and category, the period, and the candidate list."""
     year = await _report_year(session)
-    counts = await collection.coverage(session, year, configured_places(tenant), tz=clock.zone_of(tenant))
+    counts = await collection.coverage(
+        session, year, await configured_places(session, tenant), tz=clock.zone_of(tenant)
+    )
     categories = {code: c.name for code, c in get_plugin_manager().hooks_for(tenant).project_categories().items()}
     days = [day for day, _ in counts.by_day]
     by_channel = _named(counts.by_channel, CHANNEL_NAMES)

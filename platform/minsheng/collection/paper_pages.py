@@ -24,6 +24,7 @@ from minsheng.http.pagination import YearFilter
 from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import translate
 from minsheng.permissions import Permission
+from minsheng.tenancy.places import own_places
 from minsheng.web.templating import request_locale
 
 ROWS = 8  # empty rows of the entry form; blank rows are ignored
@@ -130,7 +131,7 @@ async def coverage_page(
     hooks = access.hooks
     tz = clock.zone_of(hooks.tenant)
     year = year or rules.collection_year(tz=tz)
-    counts = await collection.coverage(db_session, year, collection.configured_places(hooks), tz=tz)
+    counts = await collection.coverage(db_session, year, own_places(access.tenant), tz=tz)
     days = sorted({day for _channel, day, _n in counts.by_channel_day})
     per_channel = {channel: [0] * len(days) for channel in CHANNELS if channel in dict(counts.by_channel)}
     position = {day: index for index, day in enumerate(days)}

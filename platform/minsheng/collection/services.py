@@ -27,7 +27,6 @@ from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound, TooManyRequests
 from minsheng.files import services as files
 from minsheng.http.ratelimit import RateLimiter, suggestion_limits
-from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
 from minsheng.settings import Settings
@@ -334,19 +333,14 @@ async def similar(session: AsyncSession, suggestion_id: uuid.UUID, *, limit: int
     return [(by_id[match.key], match.score) for match in matches if isinstance(match.key, uuid.UUID)]
 
 
-def configured_places(hooks: TenantHooks) -> list[str]:
-    """The villages and communities configured for the tenant (``places`` of the defaults plugin)."""
-    configured = hooks.tenant.settings(DEFAULTS_PLUGIN).get("places", ())
-    return [str(p) for p in configured] if isinstance(configured, list | tuple) else []
-
-
 async def coverage(
     session: AsyncSession, year: int, configured_places: Sequence[str], *, tz: ZoneInfo
 ) -> rules.Coverage:
     """Suggestions of ``year`` per place, channel, category and day (in the tenant's zone ``tz``), and
     the known places with none.
 
-    Known places: those configured for the tenant plus every place any suggestion ever named.
+    Known places: the tenant's own places (``tenancy.places.own_places``: never a higher level's) plus
+    every place any suggestion ever named.
     """
     rows = await session.execute(
         select(Suggestion.place, Suggestion.channel, Suggestion.category, Suggestion.created_at).where(

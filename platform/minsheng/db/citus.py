@@ -4,8 +4,8 @@ Every tenant table is distributed on ``tenant_id`` and colocated with the others
 every table live on one shard and the ORM's explicit ``tenant_id = ...`` routes each query to it.
 Platform tables read across tenants (the tree, users, memberships, invitations, contacts) become
 reference tables, copied to every worker; so do the oversight roll-ups, which a county or province reads
-across its subtree and which change only when a roll-up job runs. The outbox, sessions and the
-platform's audit chain stay on the coordinator.
+across its subtree and which change only when a roll-up job runs. The outbox, sessions, one-time password
+links and the platform's audit chain stay on the coordinator.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from __future__ import annotations
 from minsheng.db.base import tenant_tables
 
 REFERENCE_TABLES = ("tenants", "users", "memberships", "user_contacts", "invitations", "oversight_rollups")
-COORDINATOR_TABLES = ("jobs", "platform_audit_events", "auth_sessions", "login_throttles", "alembic_version")
+COORDINATOR_TABLES = (
+    "jobs",
+    "platform_audit_events",
+    "auth_sessions",
+    "login_throttles",
+    "password_links",
+    "alembic_version",
+)
 
 
 def distribution_sql() -> str:

@@ -42,9 +42,9 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
     "properties": {
         "show_margin_in_items": {
             "type": "boolean",
-            "title": msgid("Say the margin as 差额 N 项"),
+            "title": msgid("Word the margin as 差额 N 项"),
             "default": True,
-            "description": "word margin verdicts as 差额 N 项 (false: the platform's own wording)",
+            "description": msgid("word margin verdicts as 差额 N 项 (false: the platform's own wording)"),
         },
     },
     "additionalProperties": False,
