@@ -16,8 +16,8 @@ from minsheng.errors import DomainError
 from minsheng.i18n import DEFAULT_LOCALE, msgid, translate
 from minsheng.notifications import services as notifications
 from minsheng.plugins.registries import NotificationMessage
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.supervision.models import Rectification
-from minsheng.tenancy.configuration import current_tenant_hooks
 from minsheng.tenancy.context import current_tenant
 
 log = structlog.get_logger("minsheng.supervision")
@@ -51,12 +51,12 @@ async def rectification_opened(session: AsyncSession, rectification: Rectificati
     )
 
 
-async def send_code(session: AsyncSession, phone: str, code: str, title: str) -> None:
+async def send_code(hooks: TenantHooks, phone: str, code: str, title: str) -> None:
     """Send a verification code to ``phone`` through every channel of the tenant that reaches phones.
 
     503 (nothing saved) when no channel could send it.
     """
-    channels = (await current_tenant_hooks(session)).notification_channels()
+    channels = hooks.notification_channels()
     message = NotificationMessage(
         subject=translate("Satisfaction evaluation verification code", DEFAULT_LOCALE),
         body=translate(
