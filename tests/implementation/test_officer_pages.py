@@ -87,7 +87,9 @@ async def test_the_officer_files_a_plan_with_milestones_and_changes_it_on_the_pa
         data=plan_form(page, [("开工", "2026-03-31"), ("主体完工", "2026-08-31"), ("竣工验收", "2026-11-20")]),
     )
     assert filed.status_code == 303 and filed.headers["location"].endswith("?done=plan")
-    plan = (await api.client.get(f"{town.base}/projects/{project}/work-plan", headers=await town.headers("deputy"))).json()
+    plan = (
+        await api.client.get(f"{town.base}/projects/{project}/work-plan", headers=await town.headers("deputy"))
+    ).json()
     assert [m["title"] for m in plan["milestones"]] == ["开工", "主体完工", "竣工验收"]
 
     page = await officer.get(url)
@@ -104,7 +106,9 @@ async def test_the_officer_files_a_plan_with_milestones_and_changes_it_on_the_pa
         data=plan_form(edit, [("开工", "2026-03-31"), ("竣工验收", "2026-10-31")], budget="1300000"),
     )
     assert changed.status_code == 303 and changed.headers["location"].endswith("?done=plan_changed")
-    plan = (await api.client.get(f"{town.base}/projects/{project}/work-plan", headers=await town.headers("deputy"))).json()
+    plan = (
+        await api.client.get(f"{town.base}/projects/{project}/work-plan", headers=await town.headers("deputy"))
+    ).json()
     assert [m["title"] for m in plan["milestones"]] == ["开工", "竣工验收"]
     for client in (officer, deputy):
         await client.aclose()
@@ -121,7 +125,13 @@ async def test_the_officer_reports_progress_with_photos_and_a_refusal_keeps_no_f
     two_photos = [("photos", ("site.png", PNG, "image/png")), ("photos", ("gate.png", PNG, "image/png"))]
     reported = await officer.post(
         f"{url}/progress",
-        data={"percent_done": "30", "spent": "360000", "text": "地基完成", "milestone_id": milestone, "_csrf_token": token(page)},
+        data={
+            "percent_done": "30",
+            "spent": "360000",
+            "text": "地基完成",
+            "milestone_id": milestone,
+            "_csrf_token": token(page),
+        },
         files=two_photos,
     )
     assert reported.status_code == 303, reported.text

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from minsheng.accounts.models import Membership
 from minsheng.accounts.services import find_user
 from minsheng.congress.models import CongressSession, Deputy, VotingRound
 from minsheng.projects.models import Project
@@ -36,6 +37,16 @@ class County:
 
     def user(self, role: str) -> str:
         return f"{role.replace('_', '')}-{self.slug}"
+
+    async def add_committee_member(self) -> str:
+        """A member of the standing committee (the admin API does not make one yet): its user name."""
+        username = self.user("standing_committee")
+        await self.api.make_user(username)
+        async with self.api.services.database.session() as session:
+            user = await find_user(session, username)
+            assert user is not None
+            session.add(Membership(tenant_id=self.tenant_id, user_id=user.id, roles=["standing_committee"]))
+        return username
 
     @asynccontextmanager
     async def browser(self, role: str) -> AsyncIterator[httpx.AsyncClient]:
@@ -114,6 +125,8 @@ async def open_county(api: Api) -> County:
         headers=admin,
     )
     assert group.status_code == 201, group.text
-    evaluation = await api.client.post(f"{base}/projects/{county.projects[0]}/evaluations", json={}, headers=admin)
+    # The standing committee runs evaluations in a county (platform/docs/roles.md).
+    committee = await api.headers(await county.add_committee_member())
+    evaluation = await api.client.post(f"{base}/projects/{county.projects[0]}/evaluations", json={}, headers=committee)
     assert evaluation.status_code == 201, evaluation.text
     return county

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.admin import members
 from minsheng.collection.rules import collection_year
 from minsheng.congress.roster import services as roster
-from minsheng.errors import DomainError, InvalidInput
+from minsheng.errors import DomainError, Forbidden, InvalidInput
 from minsheng.http.forms import FormValues, posted, read_id, read_ids
 from minsheng.http.scope import TenantScope, requires
 from minsheng.permissions import Permission, Role
@@ -94,7 +94,10 @@ async def _page(
 async def edit_plan_page(
     request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession, year: int | None = None
 ) -> Template:
-    """The plan of ``?year=`` (the collection year by default), with the forms the caller may use."""
+    """The plan of ``?year=`` (the collection year by default), with the forms the caller may use: for
+    those who prepare the plan or adopt it (403 for the other readers, who have the plan's page)."""
+    if not (access.may(Permission.SUPERVISION_PLANS_PREPARE) or access.may(Permission.SUPERVISION_PLANS_ADOPT)):
+        raise Forbidden("You do not have the role needed for this action")
     return await _page(request, access, db_session, _year(year) or collection_year())
 
 
