@@ -24,8 +24,40 @@ class FormUploads:
     """The files stored from one form: their ids for the service, their keys to take them back."""
 
     store: ObjectStore
+    max_bytes: int
     ids: list[uuid.UUID] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+
+    async def save(
+        self,
+        session: AsyncSession,
+        items: Iterable[tuple[str, Any]],
+        name: str,
+        *,
+        uploaded_by: str,
+        most: int | None = None,
+    ) -> list[uuid.UUID]:
+        """Store the files chosen in the form's file field ``name`` (at most ``most``) for the tenant in
+        context; 422 naming a refused one (see ``files``). Their ids, in the order chosen."""
+        chosen = [value for key, value in items if key == name and isinstance(value, UploadFile) and value.filename]
+        saved = []
+        for upload in chosen[:most]:
+            content = await upload.read()
+            if not content:
+                continue
+            row = await files.save_upload(
+                session,
+                self.store,
+                content,
+                filename=upload.filename or "file",
+                claimed_type=upload.content_type,
+                uploaded_by=uploaded_by,
+                max_bytes=self.max_bytes,
+            )
+            self.ids.append(row.id)
+            self.keys.append(row.key)
+            saved.append(row.id)
+        return saved
 
     async def discard(self) -> None:
         """Take the stored objects back (the rows went with the refused savepoint)."""
@@ -33,41 +65,3 @@ class FormUploads:
             await self.store.delete(key)
         self.keys.clear()
         self.ids.clear()
-
-
-def chosen_files(items: Iterable[tuple[str, Any]], name: str) -> list[UploadFile]:
-    """The files chosen in the form's file field ``name`` (a field left empty sends none)."""
-    return [value for key, value in items if key == name and isinstance(value, UploadFile) and value.filename]
-
-
-async def store_form_files(
-    session: AsyncSession,
-    store: ObjectStore,
-    uploads: Iterable[UploadFile],
-    *,
-    uploaded_by: str,
-    max_bytes: int,
-    stored: FormUploads | None = None,
-) -> FormUploads:
-    """Store each chosen file of the tenant in context (422 naming a refused one: see ``files``).
-
-    ``stored`` collects them as they are stored, so the caller can discard those already stored when
-    a later one is refused.
-    """
-    kept = stored if stored is not None else FormUploads(store)
-    for upload in uploads:
-        content = await upload.read()
-        if not content:
-            continue
-        row = await files.save_upload(
-            session,
-            store,
-            content,
-            filename=upload.filename or "file",
-            claimed_type=upload.content_type,
-            uploaded_by=uploaded_by,
-            max_bytes=max_bytes,
-        )
-        kept.ids.append(row.id)
-        kept.keys.append(row.key)
-    return kept

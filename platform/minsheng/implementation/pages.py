@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.congress.hall import sessions
 from minsheng.errors import DomainError, InvalidInput
-from minsheng.files.page_uploads import FormUploads, chosen_files, store_form_files
+from minsheng.files.page_uploads import FormUploads
 from minsheng.http.dependencies import services
 from minsheng.http.forms import (
     FormValues,
@@ -248,19 +248,36 @@ async def project_page(
     return await _project_page(request, access, db_session, project_id)
 
 
+async def _plan_action(
+    request: Request[Any, Any, Any],
+    access: TenantScope,
+    db_session: AsyncSession,
+    project_id: uuid.UUID,
+    *,
+    changing: bool,
+) -> Template | Redirect:
+    """File (or change) the work plan from its form; a refusal shows the form again, as typed."""
+    values, _items = await posted(request)
+    act = plans.change_plan if changing else plans.file_plan
+    try:
+        async with db_session.begin_nested():
+            await act(db_session, project_id, plan_draft_from(values), actor=access.user.username)
+    except DomainError as error:
+        template = "implementation/plan_edit.html" if changing else "implementation/project.html"
+        return await _project_page(
+            request, access, db_session, project_id, error=error, failed="plan", values=values, template=template
+        )
+    done = "plan_changed" if changing else "plan"
+    return Redirect(f"{_base(access.tenant.slug)}/projects/{project_id}?done={done}", status_code=303)
+
+
 @requires(Permission.WORK_PLANS_FILE)
 @post("/t/{slug:str}/implementation/projects/{project_id:uuid}/work-plan", include_in_schema=False)
 async def file_plan_page(
     request: Request[Any, Any, Any], access: TenantScope, project_id: uuid.UUID, db_session: AsyncSession
 ) -> Template | Redirect:
     """File the work plan from the form: the plan's parts and its milestones, one row each."""
-    values, _items = await posted(request)
-    try:
-        async with db_session.begin_nested():
-            await plans.file_plan(db_session, project_id, plan_draft_from(values), actor=access.user.username)
-    except DomainError as error:
-        return await _project_page(request, access, db_session, project_id, error=error, failed="plan", values=values)
-    return Redirect(f"{_base(access.tenant.slug)}/projects/{project_id}?done=plan", status_code=303)
+    return await _plan_action(request, access, db_session, project_id, changing=False)
 
 
 @requires(Permission.WORK_PLANS_FILE)
@@ -278,22 +295,7 @@ async def change_plan_page(
     request: Request[Any, Any, Any], access: TenantScope, project_id: uuid.UUID, db_session: AsyncSession
 ) -> Template | Redirect:
     """Change the filed work plan from the form."""
-    values, _items = await posted(request)
-    try:
-        async with db_session.begin_nested():
-            await plans.change_plan(db_session, project_id, plan_draft_from(values), actor=access.user.username)
-    except DomainError as error:
-        return await _project_page(
-            request,
-            access,
-            db_session,
-            project_id,
-            error=error,
-            failed="plan",
-            values=values,
-            template="implementation/plan_edit.html",
-        )
-    return Redirect(f"{_base(access.tenant.slug)}/projects/{project_id}?done=plan_changed", status_code=303)
+    return await _plan_action(request, access, db_session, project_id, changing=True)
 
 
 def progress_draft_from(values: FormValues, photo_ids: list[uuid.UUID]) -> progress.ProgressDraft:
@@ -322,18 +324,11 @@ async def report_page(
     """Report progress from the phone form, with photos (each checked on its content)."""
     values, items = await posted(request)
     svc = services(state)
-    stored = FormUploads(svc.store)
+    stored = FormUploads(svc.store, svc.settings.max_upload_bytes)
     try:
         async with db_session.begin_nested():
-            await store_form_files(
-                db_session,
-                svc.store,
-                chosen_files(items, "photos"),
-                uploaded_by=access.user.username,
-                max_bytes=svc.settings.max_upload_bytes,
-                stored=stored,
-            )
-            draft = progress_draft_from(values, list(stored.ids))
+            photos = await stored.save(db_session, items, "photos", uploaded_by=access.user.username)
+            draft = progress_draft_from(values, photos)
             await progress.report_progress(db_session, project_id, draft, actor=access.user.username)
     except DomainError as error:
         await stored.discard()  # the report was refused: its photos go too

@@ -6,6 +6,7 @@ Who sees which control is the permission table's: templates ask ``may("…")`` (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Request
@@ -24,6 +25,9 @@ RATING_WORDS = {
     "unsatisfied": msgid("Unsatisfied"),
     "abstain": msgid("Abstain"),
 }
+#: Rows on one page of a supervision list.
+PER_PAGE = 20
+
 STATUS_WORDS = {
     "scheduled": msgid("Scheduled"),
     "open": msgid("Open"),
@@ -61,3 +65,17 @@ def render_page(
         **form_state(failed, values),
         **context,
     )
+
+
+def list_state(
+    rows: Sequence[Any], total: int, page: int, *, error: DomainError | None = None, failed: str = ""
+) -> dict[str, Any]:
+    """A list page's paging, and ``refusal_elsewhere``: a refused form of a row not on this page (its
+    refusal is then shown above the list)."""
+    shown = any(failed.endswith(str(row.id)) for row in rows)
+    return {
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PER_PAGE)),
+        "refusal_elsewhere": error is not None and not shown,
+    }

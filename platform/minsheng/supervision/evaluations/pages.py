@@ -21,10 +21,8 @@ from minsheng.projects import services as projects
 from minsheng.supervision import rules
 from minsheng.supervision.evaluations import services as evaluations
 from minsheng.supervision.models import EvaluationStatus
-from minsheng.supervision.pages import render_page
+from minsheng.supervision.pages import PER_PAGE, list_state, render_page
 from minsheng.supervision.plans import services as plans
-
-PER_PAGE = 20
 
 # --- the deputy's phone page -------------------------------------------------------------------------
 
@@ -117,9 +115,7 @@ async def _evaluations_page(
         access,
         "supervision/evaluations.html",
         evaluations=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **list_state(rows, total, page),
         status=status or "",
         projects={p.id: p for p in await plans.chosen_projects(db_session)},
         received={e.id: await evaluations.ratings_received(db_session, e.id) for e in rows},
@@ -248,17 +244,13 @@ async def _rectifications_page(
     values: FormValues | None = None,
 ) -> Template:
     rows, total = await evaluations.list_rectifications(db_session, page=page, per_page=PER_PAGE)
-    shown = any(failed.endswith(str(r.id)) for r in rows)
     return render_page(
         request,
         access,
         "supervision/rectifications.html",
         rectifications=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **list_state(rows, total, page, error=error, failed=failed),
         projects={p.id: p for p in await plans.chosen_projects(db_session)},
-        refusal_elsewhere=error is not None and not shown,
         error=error,
         failed=failed,
         values=values,

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import DomainError, InvalidInput
-from minsheng.files.page_uploads import FormUploads, chosen_files, store_form_files
+from minsheng.files.page_uploads import FormUploads
 from minsheng.http.dependencies import services
 from minsheng.http.forms import FormValues, posted, read_day, read_id, required_day
 from minsheng.http.scope import TenantScope, requires
@@ -25,10 +25,8 @@ from minsheng.permissions import Permission
 from minsheng.projects import services as projects
 from minsheng.supervision.inquiries import services as inquiries
 from minsheng.supervision.inquiries.askers import asker
-from minsheng.supervision.pages import render_page
+from minsheng.supervision.pages import PER_PAGE, list_state, render_page
 from minsheng.supervision.plans import services as plans
-
-PER_PAGE = 20
 
 # --- inquiries ---------------------------------------------------------------------------------------
 
@@ -48,9 +46,7 @@ async def _inquiries_page(
         access,
         "supervision/inquiries.html",
         inquiries=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **list_state(rows, total, page),
         projects={p.id: p for p in await plans.chosen_projects(db_session)},
         error=error,
         failed="hold" if error else "",
@@ -160,30 +156,44 @@ def _promise(values: FormValues) -> inquiries.Promise | None:
     return inquiries.Promise(content, values.text("responsible_unit", 200), read_day(values.get("due_on"), "due_on"))
 
 
+async def _question_action(
+    request: Request[Any, Any, Any],
+    access: TenantScope,
+    db_session: AsyncSession,
+    question_id: uuid.UUID,
+    *,
+    answering: bool,
+) -> Template | Redirect:
+    """Answer a question (with the fix it promises) or add a further fix promised in its answer."""
+    values, _items = await posted(request)
+    question = await inquiries.get_question(db_session, question_id)
+    user = access.user.username
+    try:
+        async with db_session.begin_nested():
+            promise = _promise(values)
+            if answering:
+                answered_by, text = values.text("answered_by", 200), values.text("answer", 8000)
+                promises = [promise] if promise else []
+                await inquiries.answer(
+                    db_session, question.id, answered_by=answered_by, text=text, promises=promises, actor=user
+                )
+            else:
+                await inquiries.add_commitment(db_session, question.id, promise or inquiries.Promise(""), actor=user)
+    except DomainError as error:
+        failed = f"{'answer' if answering else 'commit'}-{question.id}"
+        return await _inquiry_page(
+            request, access, db_session, question.inquiry_id, error=error, failed=failed, values=values
+        )
+    return Redirect(f"/t/{access.tenant.slug}/supervision/inquiries/{question.inquiry_id}", status_code=303)
+
+
 @requires(Permission.INQUIRIES_ANSWER)
 @post("/t/{slug:str}/supervision/inquiry-questions/{question_id:uuid}/answer")
 async def answer_from_page(
     request: Request[Any, Any, Any], access: TenantScope, question_id: uuid.UUID, db_session: AsyncSession
 ) -> Template | Redirect:
     """Record the answer and the fix promised (one commitment, optional, with its unit and due date)."""
-    values, _items = await posted(request)
-    question = await inquiries.get_question(db_session, question_id)
-    try:
-        async with db_session.begin_nested():
-            promise = _promise(values)
-            await inquiries.answer(
-                db_session,
-                question_id,
-                answered_by=values.text("answered_by", 200),
-                text=values.text("answer", 8000),
-                promises=[promise] if promise else [],
-                actor=access.user.username,
-            )
-    except DomainError as error:
-        return await _inquiry_page(
-            request, access, db_session, question.inquiry_id, error=error, failed=f"answer-{question.id}", values=values
-        )
-    return Redirect(f"/t/{access.tenant.slug}/supervision/inquiries/{question.inquiry_id}", status_code=303)
+    return await _question_action(request, access, db_session, question_id, answering=True)
 
 
 @requires(Permission.INQUIRIES_ANSWER)
@@ -192,17 +202,7 @@ async def commit_from_page(
     request: Request[Any, Any, Any], access: TenantScope, question_id: uuid.UUID, db_session: AsyncSession
 ) -> Template | Redirect:
     """Add another fix promised in an answered question."""
-    values, _items = await posted(request)
-    question = await inquiries.get_question(db_session, question_id)
-    try:
-        async with db_session.begin_nested():
-            promise = _promise(values) or inquiries.Promise("")
-            await inquiries.add_commitment(db_session, question_id, promise, actor=access.user.username)
-    except DomainError as error:
-        return await _inquiry_page(
-            request, access, db_session, question.inquiry_id, error=error, failed=f"commit-{question.id}", values=values
-        )
-    return Redirect(f"/t/{access.tenant.slug}/supervision/inquiries/{question.inquiry_id}", status_code=303)
+    return await _question_action(request, access, db_session, question_id, answering=False)
 
 
 # --- commitments -------------------------------------------------------------------------------------
@@ -221,21 +221,16 @@ async def _commitments_page(
     values: FormValues | None = None,
 ) -> Template:
     rows, total = await inquiries.list_commitments(db_session, page=page, per_page=PER_PAGE, status=status, q=q)
-    # A refused form whose commitment is not on this page has its refusal shown above the list.
-    shown = any(failed.endswith(str(c.id)) for c in rows)
     return render_page(
         request,
         access,
         "supervision/commitments.html",
         commitments=rows,
         evidence=await inquiries.evidence_of(db_session, [c.id for c in rows]),
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **list_state(rows, total, page, error=error, failed=failed),
         status=status or "",
         q=q or "",
         projects={p.id: p for p in await plans.chosen_projects(db_session)},
-        refusal_elsewhere=error is not None and not shown,
         error=error,
         failed=failed,
         values=values,
@@ -270,18 +265,11 @@ async def _with_file(
     and an optional file, stored first and taken back when the service refuses."""
     values, items = await posted(request)
     svc = services(state)
-    stored = FormUploads(svc.store)
+    stored = FormUploads(svc.store, svc.settings.max_upload_bytes)
     try:
         async with db_session.begin_nested():
-            await store_form_files(
-                db_session,
-                svc.store,
-                chosen_files(items, "evidence_file")[:1],
-                uploaded_by=access.user.username,
-                max_bytes=svc.settings.max_upload_bytes,
-                stored=stored,
-            )
-            file_id = stored.ids[0] if stored.ids else None
+            chosen = await stored.save(db_session, items, "evidence_file", uploaded_by=access.user.username, most=1)
+            file_id = chosen[0] if chosen else None
             text = values.text("evidence_text", 8000)
             if action == "evidence":
                 await inquiries.file_evidence(

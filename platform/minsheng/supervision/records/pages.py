@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import DomainError
-from minsheng.files.page_uploads import FormUploads, chosen_files, store_form_files
+from minsheng.files.page_uploads import FormUploads
 from minsheng.http.dependencies import services
 from minsheng.http.forms import FormValues, posted, read_day
 from minsheng.http.scope import TenantScope, requires
@@ -139,26 +139,19 @@ async def file_record_page(
     values, items = await posted(request)
     method_code = values.text("method", 50)
     svc = services(state)
-    stored = FormUploads(svc.store)
+    stored = FormUploads(svc.store, svc.settings.max_upload_bytes)
     try:
         async with db_session.begin_nested():
             definition = records.method_of(access.hooks, method_code)
             visits = visits_from(values)
-            await store_form_files(
-                db_session,
-                svc.store,
-                chosen_files(items, "photos"),
-                uploaded_by=access.user.username,
-                max_bytes=svc.settings.max_upload_bytes,
-                stored=stored,
-            )
+            photos = await stored.save(db_session, items, "photos", uploaded_by=access.user.username)
             await records.add_record(
                 db_session,
                 project_id,
                 method=definition.code,
                 fields=form.record_fields(form.form_fields(definition), values),
                 visits=visits,
-                photo_ids=list(stored.ids),
+                photo_ids=photos,
                 actor=access.user.username,
                 hooks=access.hooks,
             )
