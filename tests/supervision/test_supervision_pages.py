@@ -96,6 +96,8 @@ async def test_the_standing_committee_runs_an_evaluation_and_a_deputy_rates_on_t
         assert "/close" not in (await other.get(detail_url)).text
         assert (await other.post(f"{detail_url}/close", data={"_csrf_token": csrf(listing)})).status_code == 403
     detail = await people.committee.get(detail_url)
+    not_scheduled = await people.committee.post(f"{detail_url}/open", data={"_csrf_token": csrf(detail)})
+    assert not_scheduled.status_code == 409 and "只有待整改后重新测评的测评才能开启" in not_scheduled.text
     assert f'href="{rate_url}"' not in detail.text and rate_url in detail.text  # shown, not a link it may not use
     closed = await people.committee.post(f"{detail_url}/close", data={"_csrf_token": csrf(detail)})
     assert closed.status_code == 303
@@ -176,9 +178,14 @@ async def test_an_inquiry_its_answers_and_commitments_on_the_pages(api: Api, mak
     answered = await people.officer.post(answer_url, data={**answer, "answered_by": "卫健办 王某"})
     assert answered.status_code == 303, answered.text
     page = await people.officer.get(inquiry_url)
+    commit_url = f"/t/{office.slug}/supervision/inquiry-questions/{question.group(1)}/commitments"
+    empty = await people.officer.post(
+        commit_url, data={"commitment": " ", "responsible_unit": "卫健办", "_csrf_token": csrf(page)}
+    )
+    assert empty.status_code == 422 and "整改承诺须写明承诺整改的事项" in empty.text
+    assert 'value="卫健办"' in empty.text
     more = await people.officer.post(
-        f"/t/{office.slug}/supervision/inquiry-questions/{question.group(1)}/commitments",
-        data={"commitment": "增设义诊点", "responsible_unit": "卫健办", "_csrf_token": csrf(page)},
+        commit_url, data={"commitment": "增设义诊点", "responsible_unit": "卫健办", "_csrf_token": csrf(page)}
     )
     assert more.status_code == 303
     assert "增设义诊点" in (await people.deputy.get(inquiry_url)).text
@@ -214,6 +221,10 @@ async def test_the_government_files_evidence_and_the_committee_closes_on_the_pag
     committee_view = await people.committee.get(f"{tracking}?status=open")
     assert "close-form" in committee_view.text and "evidence-form" not in committee_view.text
     first, second = re.findall(r"/supervision/commitments/([0-9a-f-]{36})/evidence", listing.text)
+    too_soon = await people.committee.post(
+        f"{tracking}/{second}/close", data={"evidence_text": "", "_csrf_token": csrf(committee_view)}
+    )
+    assert too_soon.status_code == 422 and "整改承诺须提供办结材料方可销号" in too_soon.text
     empty = await people.officer.post(
         f"{tracking}/{first}/evidence", data={"evidence_text": " ", "_csrf_token": csrf(listing)}
     )
@@ -332,9 +343,20 @@ async def test_the_office_prepares_the_plan_and_the_committee_adopts_it(api: Api
     ).status_code == 403
     page = await people.committee.get(edit)
     assert 'id="plan-adopt"' in page.text
+    clerk_page = await people.clerk.get(edit)
+    next_year = await people.clerk.post(
+        plans, data={"year": "2027", "title": "2027年监督计划", "_csrf_token": csrf(clerk_page)}
+    )
+    assert next_year.status_code == 303
+    empty_plan = re.search(
+        r"/supervision/plans/([0-9a-f-]{36})/adopt", (await people.committee.get(edit.replace("2026", "2027"))).text
+    )
+    assert empty_plan
+    groupless = await people.committee.post(f"{plans}/{empty_plan.group(1)}/adopt", data={"_csrf_token": csrf(page)})
+    assert groupless.status_code == 409 and "通过监督计划前" in groupless.text
     adopted = await people.committee.post(f"{plans}/{plan.group(1)}/adopt", data={"_csrf_token": csrf(page)})
     assert adopted.status_code == 303
-    view = await people.deputy.get(f"/t/{office.slug}/supervision/plan")
+    view = await people.deputy.get(f"/t/{office.slug}/supervision/plan?year=2026")
     assert "第一监督小组" in view.text and "已通过" in view.text
     await people.close()
 
