@@ -25,6 +25,8 @@ from minsheng.i18n import format_date, msgid, translate
 from minsheng.implementation import chosen, rules
 from minsheng.implementation.models import Adjustment, WorkPlan
 from minsheng.notifications import services as notifications
+from minsheng.permissions import Permission, roles_with
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.projects.models import Project
 from minsheng.tenancy.snapshot import TenantLike
 
@@ -148,6 +150,7 @@ async def decide(
     draft: DecisionDraft,
     *,
     actor: str,
+    hooks: TenantHooks,
     now: datetime | None = None,
 ) -> Adjustment:
     """The presidium (township) or standing committee (county) approves or rejects a proposed adjustment
@@ -200,7 +203,9 @@ async def decide(
         kind="adjustment_decided",
         subject=translate("Adjustment decided: {title}", NOTICE_LOCALE, title=project.title),
         body=row.notice,
-        recipients=await notifications.members_with_roles(session, tenant.id, ("government",)),
+        recipients=await notifications.members_with_roles(
+            session, tenant.id, roles_with(Permission.ADJUSTMENTS_PROPOSE, tenant.level.value, hooks.role_grants())
+        ),
     )
     return row
 

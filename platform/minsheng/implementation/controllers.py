@@ -220,7 +220,9 @@ class ImplementationController(Controller):
         its date (422 without them); a notice is published."""
         user = access.user
         draft = adjustments.DecisionDraft(data.decision, data.meeting_name, data.meeting_date, data.notes)
-        row = await adjustments.decide(db_session, access.tenant, adjustment_id, draft, actor=user.username)
+        row = await adjustments.decide(
+            db_session, access.tenant, adjustment_id, draft, actor=user.username, hooks=access.hooks
+        )
         return adjustment_view(row)
 
     @requires(Permission.IMPLEMENTATION_READ)

@@ -378,7 +378,9 @@ async def decide_page(
                 meeting_date=read_day(values.get("meeting_date"), "meeting_date"),
                 notes=values.text("notes"),
             )
-            await adjustments.decide(db_session, access.tenant, adjustment_id, draft, actor=access.user.username)
+            await adjustments.decide(
+                db_session, access.tenant, adjustment_id, draft, actor=access.user.username, hooks=access.hooks
+            )
     except DomainError as error:
         return await _project_page(
             request, access, db_session, project_id, error=error, failed=f"decision-{adjustment_id}", values=values

@@ -226,7 +226,7 @@ async def _open_rectification(
             "reevaluation": str(again.id),
         },
     )
-    await alerts.rectification_opened(session, rectification, evaluation.title)
+    await alerts.rectification_opened(session, rectification, evaluation.title, hooks)
     return rectification
 
 
