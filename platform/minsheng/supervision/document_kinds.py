@@ -27,6 +27,7 @@ from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date, in_chinese, issuing_bodies, majority_of, sentence
 from minsheng.errors import Conflict, InvalidInput, NotFound
 from minsheng.implementation import plans as work_plans
+from minsheng.plugins.manager import get_plugin_manager
 from minsheng.plugins.tenant import TenantView
 from minsheng.projects import services as projects
 from minsheng.supervision.evaluations import services as evaluations
@@ -151,7 +152,10 @@ async def supervision_plan_context(
     plan = await supervision_plans.get_plan(session, subject_id)
     groups = await supervision_plans.groups_of(session, plan.id)
     leaders = await _display_names(session, [g.leader_user_id for g in groups if g.leader_user_id])
-    methods = {code: in_chinese(method.label) for code, method in (await records.tenant_methods(session)).items()}
+    methods = {
+        code: in_chinese(method.label)
+        for code, method in records.tenant_methods(get_plugin_manager().hooks_for(tenant)).items()
+    }
     rows = [await _group(session, group, leaders, methods) for group in groups]
     adopted_on = chinese_date(plan.adopted_at) if plan.adopted_at else ""
     day = plan.adopted_at or plan.created_at
