@@ -40,7 +40,7 @@ from minsheng.i18n import (
     translate,
     translate_plural,
 )
-from minsheng.web.navigation import may_open, page_navigation
+from minsheng.web.navigation import may, may_open, page_navigation
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -217,6 +217,7 @@ def make_environment() -> Environment:
         csrf_fields=_csrf_fields,
         status_title=status_title,
         staff_navigation=page_navigation,
+        may=may,
         may_open=may_open,
         supported_locales=SUPPORTED_LOCALES,
         CSRF_FIELD=CSRF_FIELD,
