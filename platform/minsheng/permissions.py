@@ -219,8 +219,6 @@ GRANTS: Mapping[str, frozenset[Permission]] = {
     Role.DEPUTY: frozenset(
         {
             P.TENANT_READ,
-            # Deputies read the candidate materials before they vote (the pool and the candidate list).
-            P.PROJECTS_READ,
             P.BALLOTS_CAST,
             P.IMPLEMENTATION_READ,
             P.SUPERVISION_READ,
