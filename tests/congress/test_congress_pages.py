@@ -155,13 +155,15 @@ async def test_the_qr_code_checks_a_signed_in_deputy_in_only_while_fresh(api: Ap
     ] == 1
     qr = await (await clerk_browser(hall)).get(f"/t/{hall.slug}/congress/sessions/{session_id}/qr")
     assert qr.status_code == 200 and "<svg" in qr.text and 'hx-trigger="every 30s"' in qr.text
-    # Until a vote opens, the big screen shows the QR code too (to tenant admins' screens only).
+    # Until a vote opens, the big screen shows the QR code too, to those who run check-in: the office
+    # and the presidium (platform/docs/roles.md); a deputy cannot open the screen at all.
     screen = await (await clerk_browser(hall)).get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
     assert screen.status_code == 200 and 'data-figure="qr"' in screen.text and "<svg" in screen.text
     await hall.add_member(f"presidium-{hall.slug}", ["presidium"])
     presidium = await signed_in(hall, f"presidium-{hall.slug}")
-    figures_only = await presidium.get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
-    assert figures_only.status_code == 200 and 'data-figure="qr"' not in figures_only.text
+    presiding = await presidium.get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
+    assert presiding.status_code == 200 and 'data-figure="qr"' in presiding.text
+    assert (await deputy.get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")).status_code == 403
 
 
 async def test_opening_and_closing_ask_first_and_show_the_refusal(api: Api, hall) -> None:

@@ -16,6 +16,7 @@ from minsheng.congress.models import Ballot, PaperEntry, VotingMethod, VotingRou
 from minsheng.congress.voting import rounds
 from minsheng.congress.voting.casting import cast_ballot, normalised, require_taking
 from minsheng.congress.voting.rules import receipt_code
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
 
 __all__ = ["PaperEntryFigures", "cast_ballot", "enter_paper_ballots"]
@@ -46,7 +47,7 @@ async def _round_taking_ballots(session: AsyncSession, round_id: uuid.UUID, meth
 
 
 async def enter_paper_ballots(
-    session: AsyncSession, round_id: uuid.UUID, ballots: Sequence[Any], *, teller: str
+    session: AsyncSession, round_id: uuid.UUID, ballots: Sequence[Any], hooks: TenantHooks, *, teller: str
 ) -> PaperEntryFigures:
     """Enter a teller's batch of paper ballots as marked; each is valid or invalid by the format's rule.
 
@@ -54,7 +55,7 @@ async def enter_paper_ballots(
     never refused: it was cast, and it counts among the ballots returned.
     """
     voting_round = await _round_taking_ballots(session, round_id, VotingMethod.PAPER)
-    ballot_format = await rounds.ballot_format(session, voting_round.ballot_format)
+    ballot_format = rounds.ballot_format(hooks, voting_round.ballot_format)
     candidates = [str(c) for c in await rounds.candidates_of(session, voting_round.id)]
     entry = PaperEntry(round_id=voting_round.id, teller=teller, ballots=len(ballots))
     session.add(entry)

@@ -68,7 +68,7 @@ async def round_context(session: AsyncSession, tenant: TenantView, subject_id: u
     """What every round document shows: the session, seats, candidates and the ballot format."""
     voting_round = await rounds.get_round(session, _round_id(subject_id))
     congress = await sessions.get_session(session, voting_round.session_id)
-    ballot_format = await rounds.ballot_format(session, voting_round.ballot_format)
+    ballot_format = rounds.ballot_format(get_plugin_manager().hooks_for(tenant), voting_round.ballot_format)
     candidates = await _candidates(session, tenant, voting_round.id)
     layout = ballot_format.paper_layout
     return {

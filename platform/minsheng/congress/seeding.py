@@ -18,8 +18,9 @@ from minsheng.congress.voting import rounds
 from minsheng.db.session import Database
 from minsheng.projects.models import Project
 from minsheng.settings import Settings
+from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.context import TenantRef, tenant_scope
-from minsheng.tenancy.services import TenantDraft, create_tenant, find_by_slug
+from minsheng.tenancy.services import TenantDraft, create_tenant, find_by_slug, get_by_slug
 
 #: No argon2 hash matches it: the deputy cannot log in with a password, only with the seeded token.
 NO_PASSWORD = "!"  # noqa: S105
@@ -51,6 +52,7 @@ async def _seed_township(
     township = Township(slug=slug, candidates=[])
     with tenant_scope(TenantRef(tenant_id, slug)):
         async with database.session() as session:
+            hooks = await tenant_hooks(session, await get_by_slug(session, slug))
             projects = [
                 Project(
                     year=2026,
@@ -86,6 +88,7 @@ async def _seed_township(
                 voting_round = await rounds.create_round(
                     session,
                     congress,
+                    hooks,
                     title=f"票决{r}",
                     seats=SEATS,
                     candidates=[p.id for p in projects],
@@ -93,7 +96,7 @@ async def _seed_township(
                     method=VotingMethod.ELECTRONIC.value,
                     actor="seed",
                 )
-                await rounds.open_round(session, voting_round.id, actor="seed")
+                await rounds.open_round(session, voting_round.id, hooks, actor="seed")
                 township.rounds.append(str(voting_round.id))
     return township
 

@@ -173,6 +173,7 @@ def _name(number: int) -> str:
 
 async def hold_session(session: AsyncSession, year: Year) -> None:
     """The session: agenda, check-in of 31 of 35 (quorum 24), the electronic vote, its close."""
+    hooks = await current_tenant_hooks(session)
     congress = await sessions.create_session(
         session, title="赵庄镇第十八届人民代表大会第三次会议", on=china_day(utcnow()), actor=script.ADMIN
     )
@@ -186,6 +187,7 @@ async def hold_session(session: AsyncSession, year: Year) -> None:
     voting_round = await rounds.create_round(
         session,
         congress,
+        hooks,
         title="民生实事项目电子票决",
         seats=script.SEATS,
         candidates=[ids[key] for key in keys],
@@ -193,12 +195,12 @@ async def hold_session(session: AsyncSession, year: Year) -> None:
         method=VotingMethod.ELECTRONIC.value,
         actor=script.PRESIDIUM,
     )
-    await rounds.open_round(session, voting_round.id, actor=script.PRESIDIUM)
+    await rounds.open_round(session, voting_round.id, hooks, actor=script.PRESIDIUM)
     for index, principal in enumerate(year.voters):
         choices = {str(ids[key]): _choice(index, yes) for key, yes in script.YES_VOTES.items()}
-        await casting.cast_ballot(session, voting_round.id, principal, choices=choices, selected=None)
+        await casting.cast_ballot(session, voting_round.id, principal, hooks, choices=choices, selected=None)
     year.voting_round = await tally.close_round(
-        session, voting_round.id, issued=None, returned=None, actor=script.TELLER
+        session, voting_round.id, hooks, issued=None, returned=None, actor=script.TELLER
     )
     result = year.voting_round.result or {}
     by_id = {str(project_id): key for key, project_id in ids.items()}

@@ -15,8 +15,8 @@ from minsheng.congress.models import CheckIn, CongressSession, Deputy
 from minsheng.congress.roster import services as roster
 from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import NotFound
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import QuorumVerdict
-from minsheng.tenancy.configuration import current_tenant_hooks
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,8 @@ async def is_checked_in(session: AsyncSession, session_id: uuid.UUID, deputy_id:
     return await _find_check_in(session, session_id, deputy_id) is not None
 
 
-async def attendance(session: AsyncSession, session_id: uuid.UUID) -> AttendanceFigures:
+async def attendance(session: AsyncSession, session_id: uuid.UUID, hooks: TenantHooks) -> AttendanceFigures:
     """Entitled and present deputies and the tenant's quorum verdict (platform/docs/domain.md: quorum)."""
     entitled = await roster.entitled_count(session)
     present = await present_count(session, session_id)
-    hooks = await current_tenant_hooks(session)
     return AttendanceFigures(entitled, present, hooks.quorum_rule(entitled=entitled, present=present))

@@ -14,17 +14,16 @@ from litestar.datastructures import State
 from litestar.response import ServerSentEvent
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import Role
 from minsheng.congress.hall import big_screen, checkin_code, sessions
 from minsheng.congress.hall.schemas import CheckInCodeView, RowProblemView
 from minsheng.congress.roster import excel as roster_excel
 from minsheng.errors import InvalidInput
-from minsheng.http.dependencies import TenantAccess, services
+from minsheng.http.dependencies import services
+from minsheng.http.scope import TenantScope
 from minsheng.i18n import translate
+from minsheng.permissions import Permission
 from minsheng.storage.uploads import XLSX, UploadRefused, check_upload
 from minsheng.tenancy.context import TenantRef
-
-STAFF = (Role.TENANT_ADMIN.value,)
 
 EXPORT_DISPOSITION = (
     "attachment; filename=\"deputies.xlsx\"; filename*=UTF-8''%E4%BB%A3%E8%A1%A8%E5%90%8D%E5%8D%95.xlsx"
@@ -43,7 +42,7 @@ def translated_problems(refused: roster_excel.RosterImportRefused, locale: str) 
 
 async def import_workbook(
     db_session: AsyncSession,
-    access: TenantAccess,
+    access: TenantScope,
     content: bytes,
     claimed: str | None,
     filename: str,
@@ -52,7 +51,7 @@ async def import_workbook(
     locale: str,
 ) -> roster_excel.ImportSummary:
     """Check the upload on its content, then import it; a refusal carries its translated report."""
-    user = access.require(*STAFF)
+    user = access.require(Permission.ROSTER_MANAGE)
     try:
         check_upload(content, claimed, filename, allowed=frozenset({XLSX}), max_bytes=roster_excel.MAX_BYTES)
     except UploadRefused as exc:
@@ -68,7 +67,7 @@ async def import_workbook(
 
 async def open_screen(
     state: State,
-    access: TenantAccess,
+    access: TenantScope,
     session_id: uuid.UUID,
     locale: str,
     render: Any,
@@ -81,12 +80,12 @@ async def open_screen(
     async with database.session() as db_session:
         await sessions.get_session(db_session, session_id)
     return big_screen.screen_stream(
-        big_screen.screen_messages(database, tenant, session_id, locale, render, clock=clock)
+        big_screen.screen_messages(database, tenant, access.hooks, session_id, locale, render, clock=clock)
     )
 
 
 def check_in_code_view(
-    request: Request[Any, Any, Any] | str, secret: str, access: TenantAccess, session_id: uuid.UUID
+    request: Request[Any, Any, Any] | str, secret: str, access: TenantScope, session_id: uuid.UUID
 ) -> CheckInCodeView:
     """The hall's code now and the page its QR code opens (``request`` or the site's base URL)."""
     now = time.time()

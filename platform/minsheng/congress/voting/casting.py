@@ -28,6 +28,7 @@ from minsheng.congress.voting.rules import canonical_content, electronic_ballot,
 from minsheng.db.secrecy import SecretInsert
 from minsheng.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from minsheng.i18n import Term
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.tenancy.context import current_tenant
 
 
@@ -142,6 +143,7 @@ async def cast_ballot(
     session: AsyncSession,
     round_id: uuid.UUID,
     principal: Principal,
+    hooks: TenantHooks,
     *,
     choices: Mapping[str, str] | None,
     selected: Sequence[str] | None,
@@ -168,7 +170,7 @@ async def cast_ballot(
         raise Conflict("You have already voted in this voting round")
     if not voter.checked_in:
         raise Conflict("Check in to the session before voting")
-    ballot_format = await rounds.ballot_format(session, voter.ballot_format)
+    ballot_format = rounds.ballot_format(hooks, voter.ballot_format)
     content = electronic_ballot(choices, selected)
     if content is None:
         raise InvalidInput(

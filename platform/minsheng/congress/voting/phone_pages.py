@@ -14,13 +14,11 @@ from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import Role
 from minsheng.congress.hall import checkin_code, sessions
 from minsheng.congress.hall import reading as hall
 from minsheng.congress.hall.reading import CandidateLine
@@ -28,12 +26,13 @@ from minsheng.congress.models import Deputy, RoundStatus, VotingMethod, VotingRo
 from minsheng.congress.roster import services as roster
 from minsheng.congress.voting import casting, rounds
 from minsheng.errors import Conflict, DomainError, Forbidden
-from minsheng.http.dependencies import TenantAccess, services
-from minsheng.http.pages import PAGE_EXCEPTION_HANDLERS, form_list, form_text, provide_page_access, render_tenant_page
+from minsheng.http.dependencies import services
+from minsheng.http.pages import form_list, form_text, render_tenant_page
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 from minsheng.plugins.registries import BallotFormat
 from minsheng.plugins.verdicts import Reason
 
-ACCESS = {"access": Provide(provide_page_access)}
 CHOICES = ("yes", "no", "abstain")
 
 
@@ -83,18 +82,18 @@ def ballot_from_form(kind: str, lines: Sequence[CandidateLine], data: dict[str, 
     return BallotDraft(None, [pid for pid in ids if pid in set(form_list(data, "selected")) & known])
 
 
-async def _deputy(db_session: AsyncSession, access: TenantAccess) -> Deputy:
-    principal = access.require(Role.DEPUTY.value)
-    deputy = await roster.deputy_of_user(db_session, principal.user_id)
+async def _deputy(db_session: AsyncSession, access: TenantScope) -> Deputy:
+    deputy = await roster.deputy_of_user(db_session, access.user.user_id)
     if deputy is None:
         raise Forbidden("You are not a deputy on this tenant's roster")
     return deputy
 
 
-@get("/t/{slug:str}/check-in/{session_id:uuid}", dependencies=ACCESS)
+@requires(Permission.BALLOTS_CAST)
+@get("/t/{slug:str}/check-in/{session_id:uuid}")
 async def qr_check_in(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     session_id: uuid.UUID,
     state: State,
     db_session: AsyncSession,
@@ -119,9 +118,7 @@ async def qr_check_in(
             expired=True,
             already=False,
         )
-    _row, already = await sessions.check_in(
-        db_session, congress, deputy, actor=access.require(Role.DEPUTY.value).username
-    )
+    _row, already = await sessions.check_in(db_session, congress, deputy, actor=access.user.username)
     return render_tenant_page(
         request,
         access,
@@ -133,8 +130,9 @@ async def qr_check_in(
     )
 
 
-@get("/t/{slug:str}/vote", dependencies=ACCESS)
-async def open_rounds_page(request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession) -> Template:
+@requires(Permission.BALLOTS_CAST)
+@get("/t/{slug:str}/vote")
+async def open_rounds_page(request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession) -> Template:
     """The rounds open for the deputy's vote now, and whether the deputy has voted in each."""
     deputy = await _deputy(db_session, access)
     open_now = [r for r in await hall.open_rounds(db_session) if r.method == VotingMethod.ELECTRONIC.value]
@@ -151,7 +149,7 @@ async def open_rounds_page(request: Request[Any, Any, Any], access: TenantAccess
 
 async def _ballot_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     voting_round: VotingRound,
     *,
@@ -162,7 +160,7 @@ async def _ballot_page(
     status_code: int = 200,
     receipt: str | None = None,
 ) -> Template:
-    ballot_format = await rounds.ballot_format(db_session, voting_round.ballot_format)
+    ballot_format = rounds.ballot_format(access.hooks, voting_round.ballot_format)
     return render_tenant_page(
         request,
         access,
@@ -183,7 +181,7 @@ async def _ballot_page(
 
 
 async def _votable(
-    db_session: AsyncSession, access: TenantAccess, round_id: uuid.UUID
+    db_session: AsyncSession, access: TenantScope, round_id: uuid.UUID
 ) -> tuple[Deputy, VotingRound, str | None]:
     """The deputy, the round, and why the deputy cannot vote in it now (None: the ballot may be cast)."""
     deputy = await _deputy(db_session, access)
@@ -195,9 +193,10 @@ async def _votable(
     return deputy, voting_round, None
 
 
-@get("/t/{slug:str}/vote/{round_id:uuid}", dependencies=ACCESS)
+@requires(Permission.BALLOTS_CAST)
+@get("/t/{slug:str}/vote/{round_id:uuid}")
 async def ballot_form(
-    request: Request[Any, Any, Any], access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession
 ) -> Template:
     """The ballot of the round in its format, or why it cannot be cast (already voted, not open)."""
     _deputy_row, voting_round, blocked = await _votable(db_session, access, round_id)
@@ -206,10 +205,11 @@ async def ballot_form(
     return await _ballot_page(request, access, db_session, voting_round)
 
 
-@post("/t/{slug:str}/vote/{round_id:uuid}", dependencies=ACCESS, status_code=200)
+@requires(Permission.BALLOTS_CAST)
+@post("/t/{slug:str}/vote/{round_id:uuid}", status_code=200)
 async def cast_from_phone(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     round_id: uuid.UUID,
     db_session: AsyncSession,
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
@@ -220,7 +220,7 @@ async def cast_from_phone(
         return await _ballot_page(
             request, access, db_session, voting_round, step=blocked, status_code=409 if blocked == "voted" else 200
         )
-    ballot_format = await rounds.ballot_format(db_session, voting_round.ballot_format)
+    ballot_format = rounds.ballot_format(access.hooks, voting_round.ballot_format)
     lines = await hall.candidate_lines(db_session, round_id)
     draft = ballot_from_form(ballot_kind(ballot_format), lines, data)
     problem = draft.problem or ballot_format.validate(
@@ -244,7 +244,7 @@ async def cast_from_phone(
     try:
         async with db_session.begin_nested():
             receipt = await casting.cast_ballot(
-                db_session, round_id, access.require(Role.DEPUTY.value), choices=draft.choices, selected=draft.selected
+                db_session, round_id, access.user, access.hooks, choices=draft.choices, selected=draft.selected
             )
     except Conflict as error:
         voting_round = await rounds.get_round(db_session, round_id)
@@ -257,7 +257,6 @@ async def cast_from_phone(
 _ROUTER = Router(
     path="/",
     route_handlers=[qr_check_in, open_rounds_page, ballot_form, cast_from_phone],
-    exception_handlers=PAGE_EXCEPTION_HANDLERS,
     include_in_schema=False,
 )
 

@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 from litestar import Request, Router, get, post
-from litestar.di import Provide
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,14 +18,13 @@ from minsheng.congress.hall import sessions
 from minsheng.congress.models import CongressSession, VotingMethod
 from minsheng.congress.voting import rounds
 from minsheng.errors import DomainError, InvalidInput, NotFound
-from minsheng.http.dependencies import TenantAccess
 from minsheng.http.listing import parse_ids, posted_form
-from minsheng.http.pages import PAGE_EXCEPTION_HANDLERS, ROUND_MANAGERS, provide_page_access
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 from minsheng.projects import candidates
 from minsheng.projects import services as projects
 from minsheng.web.templating import render
 
-ACCESS = {"access": Provide(provide_page_access)}
 MAX_SEATS = 1000
 METHODS = (VotingMethod.ELECTRONIC.value, VotingMethod.PAPER.value)
 
@@ -47,7 +45,7 @@ def _session_id(value: str | None) -> uuid.UUID | None:
 
 
 async def _form_context(
-    db_session: AsyncSession, access: TenantAccess, session_id: uuid.UUID | None, year: int | None
+    db_session: AsyncSession, access: TenantScope, session_id: uuid.UUID | None, year: int | None
 ) -> dict[str, Any]:
     """The sessions to choose from, the chosen one, and the year's candidates (the list's, then others
     screened in), with the planned seats of the list."""
@@ -94,7 +92,7 @@ async def _form_context(
 
 async def _page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     session_id: uuid.UUID | None,
     year: int | None,
@@ -123,25 +121,25 @@ async def _page(
     )
 
 
-@get("/t/{slug:str}/congress/new-round", dependencies=ACCESS)
+@requires(Permission.ROUNDS_PREPARE)
+@get("/t/{slug:str}/congress/new-round")
 async def new_round_form(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     session: str | None = None,
     year: int | None = None,
 ) -> Template:
     """The form creating a voting round of ``?session=`` (else the latest) from ``?year=``'s candidates."""
-    access.require(*ROUND_MANAGERS)
     return await _page(
         request, access, db_session, _session_id(session), year if year and 2000 <= year <= 2100 else None
     )
 
 
-@get("/t/{slug:str}/congress/new-round/margin", dependencies=ACCESS)
-async def margin_fragment(request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession) -> Template:
+@requires(Permission.ROUNDS_PREPARE)
+@get("/t/{slug:str}/congress/new-round/margin")
+async def margin_fragment(request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession) -> Template:
     """The margin rule's verdict on the form as it is now (HTMX swaps it in on every change)."""
-    access.require(*ROUND_MANAGERS)
     count = len(request.query_params.getall("candidates", []))
     try:
         seats = parse_seats(request.query_params.get("seats"))
@@ -151,13 +149,14 @@ async def margin_fragment(request: Request[Any, Any, Any], access: TenantAccess,
     return render(request, "staff/margin_fragment.html", error=None, verdict=verdict, count=count, seats=seats)
 
 
-@post("/t/{slug:str}/congress/new-round", dependencies=ACCESS, status_code=303)
+@requires(Permission.ROUNDS_PREPARE)
+@post("/t/{slug:str}/congress/new-round", status_code=303)
 async def create_round_page(
-    request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession
 ) -> Redirect | Template:
     """Create the round; a refusal (margin rule, unknown format, a candidate not screened in) is shown
     on the form with what was typed, and nothing is written."""
-    user = access.require(*ROUND_MANAGERS)
+    user = access.user
     form = await posted_form(request)
     session_id = _session_id(form.get("session_id"))
     year_text = str(form.get("year") or "")
@@ -185,6 +184,7 @@ async def create_round_page(
             voting_round = await rounds.create_round(
                 db_session,
                 congress,
+                access.hooks,
                 title=values["title"],
                 seats=values["seats"],
                 candidates=values["candidates"],
@@ -204,7 +204,6 @@ async def create_round_page(
 _ROUTER = Router(
     path="/",
     route_handlers=[new_round_form, margin_fragment, create_round_page],
-    exception_handlers=PAGE_EXCEPTION_HANDLERS,
     include_in_schema=False,
 )
 

@@ -25,13 +25,13 @@ from minsheng.db.lookup import locked, one_or_not_found
 from minsheng.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from minsheng.i18n import Term, msgid
 from minsheng.plugins.registries import BallotFormat
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.projects.models import Project, ProjectStatus
-from minsheng.tenancy.configuration import current_tenant_hooks
 
 
-async def ballot_format(session: AsyncSession, code: str) -> BallotFormat:
+def ballot_format(hooks: TenantHooks, code: str) -> BallotFormat:
     """The tenant's ballot format ``code`` (built in or from its plugins), or 422."""
-    formats = (await current_tenant_hooks(session)).ballot_formats()
+    formats = hooks.ballot_formats()
     if code not in formats:
         raise InvalidInput(
             "Unknown ballot format {format}; this tenant offers: {known}", format=code, known=", ".join(sorted(formats))
@@ -52,8 +52,8 @@ async def _check_candidates(session: AsyncSession, candidates: Sequence[uuid.UUI
             )
 
 
-async def _check_margin(session: AsyncSession, seats: int, candidates: int) -> None:
-    verdict = (await current_tenant_hooks(session)).margin_rule(seats=seats, candidates=candidates)
+def _check_margin(hooks: TenantHooks, seats: int, candidates: int) -> None:
+    verdict = hooks.margin_rule(seats=seats, candidates=candidates)
     if verdict.allowed:
         return
     if verdict.reason is not None:
@@ -69,6 +69,7 @@ async def _check_margin(session: AsyncSession, seats: int, candidates: int) -> N
 async def create_round(
     session: AsyncSession,
     congress: CongressSession,
+    hooks: TenantHooks,
     *,
     title: str,
     seats: int,
@@ -82,10 +83,10 @@ async def create_round(
 
     platform/docs/domain.md, "Margin": a runoff among tied candidates is not subject to the margin rule.
     """
-    await ballot_format(session, format_code)
+    ballot_format(hooks, format_code)
     await _check_candidates(session, candidates)
     if runoff_of is None:
-        await _check_margin(session, seats, len(candidates))
+        _check_margin(hooks, seats, len(candidates))
     voting_round = VotingRound(
         session_id=congress.id,
         title=title.strip(),
@@ -178,14 +179,14 @@ def require_status(voting_round: VotingRound | Row[Any], status: RoundStatus) ->
         )
 
 
-async def open_round(session: AsyncSession, round_id: uuid.UUID, *, actor: str) -> VotingRound:
+async def open_round(session: AsyncSession, round_id: uuid.UUID, hooks: TenantHooks, *, actor: str) -> VotingRound:
     """Open a draft round for ballots when the session is quorate (platform/docs/domain.md: quorum), else 409.
 
     The number of deputies entitled is fixed here: the majority is counted against it at close.
     """
     voting_round = await get_round(session, round_id, for_update=True)
     require_status(voting_round, RoundStatus.DRAFT)
-    figures = await sessions.attendance(session, voting_round.session_id)
+    figures = await sessions.attendance(session, voting_round.session_id, hooks)
     if not figures.verdict.met:
         reason = figures.verdict.reason
         conflict = (
@@ -213,7 +214,9 @@ async def open_round(session: AsyncSession, round_id: uuid.UUID, *, actor: str) 
     return voting_round
 
 
-async def create_runoff(session: AsyncSession, round_id: uuid.UUID, *, title: str | None, actor: str) -> VotingRound:
+async def create_runoff(
+    session: AsyncSession, round_id: uuid.UUID, hooks: TenantHooks, *, title: str | None, actor: str
+) -> VotingRound:
     """Start the runoff among the tied candidates of a closed round, for its remaining seats (one per round)."""
     previous = await get_round(session, round_id, for_update=True)
     require_status(previous, RoundStatus.CLOSED)
@@ -228,6 +231,7 @@ async def create_runoff(session: AsyncSession, round_id: uuid.UUID, *, title: st
             return await create_round(
                 session,
                 congress,
+                hooks,
                 title=title or previous.title,
                 seats=int(result["remaining_seats"]),
                 candidates=[uuid.UUID(c) for c in result["tied"]],

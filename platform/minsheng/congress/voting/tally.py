@@ -20,8 +20,8 @@ from minsheng.congress.voting.rules import ballot_hash, result_order
 from minsheng.db.base import utcnow
 from minsheng.db.secrecy import every_column, rewrite_in_key_order
 from minsheng.errors import Conflict, InvalidInput
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Outcome, Reason
-from minsheng.tenancy.configuration import current_tenant_hooks
 
 CHOICES = ("yes", "no", "abstain")
 #: Every column: the close writes the ballots back from what it read.
@@ -79,6 +79,7 @@ def _counts(issued: int, returned: int, valid: int, invalid: int) -> dict[str, i
 async def close_round(
     session: AsyncSession,
     round_id: uuid.UUID,
+    hooks: TenantHooks,
     *,
     issued: int | None,
     returned: int | None,
@@ -94,8 +95,7 @@ async def close_round(
     """
     voting_round = await rounds.get_round(session, round_id, for_update=True)
     rounds.require_status(voting_round, RoundStatus.OPEN)
-    ballot_format = await rounds.ballot_format(session, voting_round.ballot_format)
-    hooks = await current_tenant_hooks(session)
+    ballot_format = rounds.ballot_format(hooks, voting_round.ballot_format)
     candidates = [str(c) for c in await rounds.candidates_of(session, voting_round.id)]
     present = await sessions.present_count(session, voting_round.session_id)
     entitled = voting_round.entitled or 0

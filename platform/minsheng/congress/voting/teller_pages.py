@@ -13,13 +13,11 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
-from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import Role
 from minsheng.congress import ballots
 from minsheng.congress.hall import reading as hall
 from minsheng.congress.hall.reading import CandidateLine
@@ -27,10 +25,10 @@ from minsheng.congress.models import RoundStatus, VotingMethod, VotingRound
 from minsheng.congress.voting import paper, rounds
 from minsheng.congress.voting.phone_pages import CHOICES, ballot_from_form, ballot_kind
 from minsheng.errors import DomainError, InvalidInput
-from minsheng.http.dependencies import TenantAccess
-from minsheng.http.pages import PAGE_EXCEPTION_HANDLERS, form_text, provide_page_access, render_tenant_page
+from minsheng.http.pages import form_text, render_tenant_page
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 
-ACCESS = {"access": Provide(provide_page_access)}
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
@@ -92,8 +90,8 @@ def marks(content: Any, lines: list[CandidateLine], *, ranked: bool) -> list[tup
     return rows
 
 
-def _teller(access: TenantAccess) -> str:
-    return access.require(Role.TELLER.value).username
+def _teller(access: TenantScope) -> str:
+    return access.user.username
 
 
 def _taking_paper(voting_round: VotingRound) -> bool:
@@ -102,7 +100,7 @@ def _taking_paper(voting_round: VotingRound) -> bool:
 
 async def _entry_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     voting_round: VotingRound,
     *,
@@ -112,7 +110,7 @@ async def _entry_page(
     status_code: int = 200,
 ) -> Template:
     teller = _teller(access)
-    ballot_format = await rounds.ballot_format(db_session, voting_round.ballot_format)
+    ballot_format = rounds.ballot_format(access.hooks, voting_round.ballot_format)
     lines = await hall.candidate_lines(db_session, voting_round.id)
     found = await paper.comparison(db_session, voting_round.id)
     mine = next((entry for entry in found.entries if entry.teller == teller), None)
@@ -138,10 +136,9 @@ async def _entry_page(
     )
 
 
-@get("/t/{slug:str}/paper-ballots", dependencies=ACCESS)
-async def paper_rounds_page(
-    request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession
-) -> Template:
+@requires(Permission.BALLOTS_ENTER_PAPER)
+@get("/t/{slug:str}/paper-ballots")
+async def paper_rounds_page(request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession) -> Template:
     """The tenant's paper rounds open for entry, with how many ballots this teller has entered in each."""
     teller = _teller(access)
     open_now = [r for r in await hall.open_rounds(db_session) if r.method == VotingMethod.PAPER.value]
@@ -152,10 +149,11 @@ async def paper_rounds_page(
     return render_tenant_page(request, access, "congress/teller_rounds.html", voting_rounds=open_now, entered=entered)
 
 
-@get("/t/{slug:str}/paper-ballots/{round_id:uuid}", dependencies=ACCESS)
+@requires(Permission.BALLOTS_ENTER_PAPER)
+@get("/t/{slug:str}/paper-ballots/{round_id:uuid}")
 async def entry_form(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     round_id: uuid.UUID,
     db_session: AsyncSession,
     last: str | None = None,
@@ -166,10 +164,11 @@ async def entry_form(
     return await _entry_page(request, access, db_session, voting_round, last=last)
 
 
-@post("/t/{slug:str}/paper-ballots/{round_id:uuid}", dependencies=ACCESS, status_code=303)
+@requires(Permission.BALLOTS_ENTER_PAPER)
+@post("/t/{slug:str}/paper-ballots/{round_id:uuid}", status_code=303)
 async def enter_ballot(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     round_id: uuid.UUID,
     db_session: AsyncSession,
     data: Annotated[dict[str, Any], FORM],
@@ -177,12 +176,12 @@ async def enter_ballot(
     """Enter one paper ballot as marked, then back to an empty form (the refusal shown on the form)."""
     teller = _teller(access)
     voting_round = await rounds.get_round(db_session, round_id)
-    ballot_format = await rounds.ballot_format(db_session, voting_round.ballot_format)
+    ballot_format = rounds.ballot_format(access.hooks, voting_round.ballot_format)
     lines = await hall.candidate_lines(db_session, round_id)
     try:
         content = paper_content(ballot_kind(ballot_format), lines, data, blank=bool(form_text(data, "blank")))
         async with db_session.begin_nested():  # a refusal leaves nothing half-written
-            figures = await ballots.enter_paper_ballots(db_session, round_id, [content], teller=teller)
+            figures = await ballots.enter_paper_ballots(db_session, round_id, [content], access.hooks, teller=teller)
     except DomainError as error:
         voting_round = await rounds.get_round(db_session, round_id)  # 404 stays 404
         return await _entry_page(
@@ -191,10 +190,11 @@ async def enter_ballot(
     return Redirect(f"/t/{access.tenant.slug}/paper-ballots/{round_id}?last={figures.entry_id}", status_code=303)
 
 
-@post("/t/{slug:str}/paper-ballots/{round_id:uuid}/undo", dependencies=ACCESS, status_code=303)
+@requires(Permission.BALLOTS_ENTER_PAPER)
+@post("/t/{slug:str}/paper-ballots/{round_id:uuid}/undo", status_code=303)
 async def undo_ballot(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     round_id: uuid.UUID,
     db_session: AsyncSession,
     data: Annotated[dict[str, Any], FORM],
@@ -219,7 +219,6 @@ async def undo_ballot(
 _ROUTER = Router(
     path="/",
     route_handlers=[paper_rounds_page, entry_form, enter_ballot, undo_ballot],
-    exception_handlers=PAGE_EXCEPTION_HANDLERS,
     include_in_schema=False,
 )
 
