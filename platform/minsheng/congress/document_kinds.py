@@ -72,7 +72,7 @@ async def round_context(session: AsyncSession, tenant: TenantView, subject_id: u
     candidates = await _candidates(session, tenant, voting_round.id)
     layout = ballot_format.paper_layout
     return {
-        "year": congress.date.year,
+        "year": congress.year,
         "session": {"title": congress.title, "date": chinese_date(congress.date)},
         "round": {
             "title": voting_round.title,
@@ -140,6 +140,8 @@ async def _decided(session: AsyncSession, tenant: TenantView, subject_id: uuid.U
         },
         "candidates": rows,
         "chain_head": result.get("chain_head", ""),
+        # A round on phones and paper: each part's ballots issued, returned, valid and invalid (else None).
+        "by_method": result.get("by_method"),
     }
     context["chosen"] = sorted((row for row in rows if row["chosen"]), key=lambda row: row["rank"] or 0)
     context["announced_on"] = context["adopted_on"] = chinese_date(decided_on)

@@ -182,6 +182,7 @@ async def hold_session(session: AsyncSession, year: Year) -> None:
     )
     for deputy in year.deputies[: script.PRESENT]:
         await sessions.check_in(session, congress, deputy, actor=script.ADMIN)
+    await sessions.adopt_voting_method(session, congress.id, actor=script.PRESIDIUM)
     keys = list(script.YES_VOTES)
     ids = {key: year.projects[key].id for key in keys}
     voting_round = await rounds.create_round(
@@ -196,8 +197,8 @@ async def hold_session(session: AsyncSession, year: Year) -> None:
         actor=script.PRESIDIUM,
     )
     await rounds.open_round(session, voting_round.id, hooks, actor=script.PRESIDIUM)
-    for index, principal in enumerate(year.voters):
-        choices = {str(ids[key]): _choice(index, yes) for key, yes in script.YES_VOTES.items()}
+    for index, (principal, marks) in enumerate(zip(year.voters, _ballots(len(year.voters)), strict=True)):
+        choices = {str(ids[key]): "yes" if key in marks else _other(index) for key in script.YES_VOTES}
         await casting.cast_ballot(session, voting_round.id, principal, hooks, choices=choices, selected=None)
     year.voting_round = await tally.close_round(
         session, voting_round.id, hooks, issued=None, returned=None, actor=script.TELLER
@@ -208,8 +209,19 @@ async def hold_session(session: AsyncSession, year: Year) -> None:
     year.chosen = [by_id[c["project_id"]] for c in ranked]
 
 
-def _choice(index: int, yes: int) -> str:
-    """Deputy ``index``'s choice on a candidate with ``yes`` approvals: the rest vote no, one abstains."""
-    if index < yes:
-        return "yes"
+def _ballots(voters: int) -> list[set[str]]:
+    """Which candidates each voter approves, so that each gets its ``YES_VOTES`` and no ballot says yes to
+    more than the seats (a ballot with more is invalid): each candidate's approvals go to the voters with
+    the most approvals left to give."""
+    left = [script.SEATS] * voters
+    ballots: list[set[str]] = [set() for _ in range(voters)]
+    for key, yes in sorted(script.YES_VOTES.items(), key=lambda item: -item[1]):
+        for index in sorted(range(voters), key=lambda i: (-left[i], i))[:yes]:
+            ballots[index].add(key)
+            left[index] -= 1
+    return ballots
+
+
+def _other(index: int) -> str:
+    """A voter's choice where it does not approve: one of them abstains, the rest vote no."""
     return "abstain" if index == script.PRESENT - 1 else "no"

@@ -13,7 +13,6 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.collection.rules import collection_year
 from minsheng.errors import DomainError, InvalidInput, NotFound
 from minsheng.http.listing import parse_ids, posted_form
 from minsheng.http.pages import render_tenant_page
@@ -83,9 +82,10 @@ async def _page(
 
 @requires(Permission.PROJECTS_READ)
 @get("/t/{slug:str}/staff/candidates", include_in_schema=False)
-async def this_year(access: TenantScope) -> Redirect:
-    """The candidate list of the current collection year."""
-    return Redirect(f"/t/{access.tenant.slug}/staff/candidates/{collection_year()}", status_code=303)
+async def this_year(access: TenantScope, db_session: AsyncSession) -> Redirect:
+    """The candidate list of the year the current collection is for (实施年度)."""
+    year = await projects.collection_year_of(db_session)
+    return Redirect(f"/t/{access.tenant.slug}/staff/candidates/{year}", status_code=303)
 
 
 @requires(Permission.PROJECTS_READ)

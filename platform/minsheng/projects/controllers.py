@@ -26,6 +26,8 @@ from minsheng.projects.schemas import (
     CandidateListRequest,
     CandidateListView,
     CandidateView,
+    CollectionYearIn,
+    CollectionYearView,
     LinkedSuggestion,
     MarginView,
     NewProject,
@@ -79,7 +81,8 @@ class ProjectsController(Controller):
     @requires(Permission.PROJECTS_DRAFT)
     @post("/", status_code=201, responses=problems(409))
     async def create(self, access: TenantScope, data: NewProject, db_session: AsyncSession) -> ProjectDetail:
-        """Put a project into the pool, merging suggestions into it; 409 if one is already merged or declined."""
+        """Put a project into the pool, merging suggestions into it; 409 if one is already merged or declined.
+        Its ``year`` (实施年度) defaults to the year the current collection is for (``/collection-year``)."""
         user = access.user
         hooks = access.hooks
         fields = {name: getattr(data, name) for name in NewProject.__struct_fields__ if name != "suggestion_ids"}
@@ -147,12 +150,15 @@ class ProjectsController(Controller):
     async def change(
         self, access: TenantScope, project_id: uuid.UUID, data: ProjectChanges, db_session: AsyncSession
     ) -> ProjectDetail:
-        """Change the project's fields (target, location, budget, funding source, unit, deadline, extra ...)."""
+        """Change the project's fields (target, location, budget, funding source, unit, deadline, extra ...)
+        and its year (实施年度) while it is on no fixed candidate list; the audit chain keeps the old and new
+        values. Once the congress chose the project, only an approved amendment (``adjustment_id``) changes
+        it (409 otherwise: the outcome of the vote binds)."""
         user = access.user
         changes: dict[str, Any] = {
             name: value
             for name in ProjectChanges.__struct_fields__
-            if (value := getattr(data, name)) is not msgspec.UNSET
+            if name != "adjustment_id" and (value := getattr(data, name)) is not msgspec.UNSET
         }
         if "budget" in changes:
             changes["budget"] = _money(changes["budget"])
@@ -160,7 +166,9 @@ class ProjectsController(Controller):
             if changes.get(name) is None:
                 changes.pop(name, None)
         hooks = access.hooks
-        row = await projects.update(db_session, project_id, changes, hooks, actor=user.username)
+        row = await projects.update(
+            db_session, project_id, changes, hooks, actor=user.username, adjustment_id=data.adjustment_id
+        )
         return await project_detail(db_session, row)
 
     @requires(Permission.PROJECTS_DRAFT)
@@ -188,7 +196,8 @@ class ProjectsController(Controller):
     async def screen(
         self, access: TenantScope, project_id: uuid.UUID, data: NewScreening, db_session: AsyncSession
     ) -> ScreeningView:
-        """The government's screening; 422 with the plugin's reason when screening in is refused."""
+        """The government's screening; 422 with the plugin's reason when screening in is refused, 409 for a
+        project the congress chose (it is not screened again)."""
         user = access.user
         hooks = access.hooks
         draft = projects.ScreeningDraft(**{name: getattr(data, name) for name in NewScreening.__struct_fields__})
@@ -221,6 +230,25 @@ def candidate_list_view(
 
 
 YearParam = Parameter(ge=2000, le=2100)
+
+
+class CollectionYearController(Controller):
+    path = "/api/v1/t/{slug:str}/collection-year"
+    tags = ["project pool"]
+
+    @requires(Permission.PROJECTS_READ)
+    @get("/")
+    async def show(self, access: TenantScope, db_session: AsyncSession) -> CollectionYearView:
+        """The year (实施年度) the office's current collection is for (this year until staff choose)."""
+        return CollectionYearView(year=await projects.collection_year_of(db_session))
+
+    @requires(Permission.SUGGESTIONS_HANDLE)
+    @put("/")
+    async def choose(self, access: TenantScope, data: CollectionYearIn, db_session: AsyncSession) -> CollectionYearView:
+        """Staff state the year the current collection is for (collection for 2027 runs in late 2026):
+        projects drafted from now on are carried out in it."""
+        year = await projects.choose_collection_year(db_session, data.year, actor=access.user.username)
+        return CollectionYearView(year=year)
 
 
 class CandidateListsController(Controller):

@@ -82,6 +82,8 @@ async def pool_page(
         categories=categories,
         category_names={c.code: c.name for c in categories},
         export_query=export_query,
+        collection_year=await projects.collection_year_of(db_session),
+        year_error=None,
     )
 
 
@@ -182,4 +184,25 @@ async def unmerge_action(
     return Redirect(f"/t/{access.tenant.slug}/staff/projects/{project_id}", status_code=303)
 
 
-ROUTES: list[Any] = [pool_page, export_page, project_page, screening_action, unmerge_action]
+@requires(Permission.SUGGESTIONS_HANDLE)
+@post("/t/{slug:str}/staff/collection-year", include_in_schema=False)
+async def choose_collection_year_action(
+    request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession
+) -> Redirect:
+    """Staff state the year the current collection is for (as ``PUT /collection-year``); back to the pool."""
+    form = await posted_form(request)
+    year = _year(str(form.get("year") or ""))
+    if year is None:
+        raise InvalidInput("The year must be between {first} and {last}", first=2000, last=2100)
+    await projects.choose_collection_year(db_session, year, actor=access.user.username)
+    return Redirect(f"/t/{access.tenant.slug}/staff/projects", status_code=303)
+
+
+ROUTES: list[Any] = [
+    pool_page,
+    export_page,
+    project_page,
+    screening_action,
+    unmerge_action,
+    choose_collection_year_action,
+]

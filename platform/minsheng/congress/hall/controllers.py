@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.congress.hall import checkin_code, sessions
+from minsheng.congress.hall import checkin_code, scrutiny, sessions
 from minsheng.congress.hall import reading as hall
 from minsheng.congress.hall import schemas as hall_schemas
 from minsheng.congress.models import CongressSession
@@ -22,19 +22,39 @@ from minsheng.congress.schemas import (
     Created,
     NewCheckIn,
     NewRound,
+    NewScrutineer,
     NewSession,
+    ScrutineerView,
     SessionView,
 )
 from minsheng.congress.voting import rounds
 from minsheng.errors import Forbidden, InvalidInput
 from minsheng.http.dependencies import services
+from minsheng.http.openapi import problems
 from minsheng.http.pagination import Page, PageParam, PerPageParam
 from minsheng.http.scope import TenantScope, requires
 from minsheng.permissions import Permission
 
 
 def session_view(congress: CongressSession) -> SessionView:
-    return SessionView(id=congress.id, title=congress.title, date=congress.date, created_at=congress.created_at)
+    return SessionView(
+        id=congress.id,
+        title=congress.title,
+        date=congress.date,
+        created_at=congress.created_at,
+        year=congress.year,
+        voting_method_adopted_at=congress.voting_method_adopted_at,
+    )
+
+
+def scrutineer_view(row: scrutiny.Scrutineer) -> ScrutineerView:
+    return ScrutineerView(
+        username=row.username,
+        display_name=row.display_name,
+        role=row.role,
+        approved_by=row.approved_by,
+        approved_at=row.approved_at,
+    )
 
 
 class SessionsController(Controller):
@@ -44,9 +64,10 @@ class SessionsController(Controller):
     @requires(Permission.SESSIONS_MANAGE)
     @post("/", status_code=201)
     async def create(self, access: TenantScope, data: NewSession, db_session: AsyncSession) -> Created:
-        """Create a congress session (人代会)."""
-        user = access.user
-        congress = await sessions.create_session(db_session, title=data.title, on=data.date, actor=user.username)
+        """Create a congress session (人代会) deciding the projects of ``year`` (by default its date's year)."""
+        congress = await sessions.create_session(
+            db_session, title=data.title, on=data.date, year=data.year, actor=access.user.username
+        )
         return Created(id=congress.id)
 
     @requires(Permission.TENANT_READ)
@@ -68,6 +89,40 @@ class SessionsController(Controller):
         """One congress session."""
         return session_view(await sessions.get_session(db_session, session_id))
 
+    @requires(Permission.SESSIONS_CONDUCT)
+    @post("/{session_id:uuid}/voting-method", status_code=200, responses=problems(409))
+    async def adopt_voting_method(
+        self, access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession
+    ) -> SessionView:
+        """Record that the session adopted its voting method (票决办法); 409 when recorded already.
+        No round of the session opens before."""
+        return session_view(await sessions.adopt_voting_method(db_session, session_id, actor=access.user.username))
+
+    @requires(Permission.SESSIONS_CONDUCT)
+    @post("/{session_id:uuid}/scrutineers", status_code=201, responses=problems(409, 422))
+    async def approve_scrutineer(
+        self, access: TenantScope, session_id: uuid.UUID, data: NewScrutineer, db_session: AsyncSession
+    ) -> ScrutineerView:
+        """Approve a member (a deputy in office, or staff) as chief scrutineer, scrutineer or teller of the
+        session: only they enter and compare its paper ballots. 409 for a second duty of one person or a
+        second chief scrutineer, 422 for someone who is not a member."""
+        congress = await sessions.get_session(db_session, session_id)
+        await scrutiny.approve(
+            db_session, access.tenant, congress, username=data.username, role=data.role, actor=access.user.username
+        )
+        found = await scrutiny.scrutineers_of(db_session, session_id)
+        return scrutineer_view(next(row for row in found if row.username == data.username))
+
+    @requires(Permission.TENANT_READ)
+    @get("/{session_id:uuid}/scrutineers")
+    async def scrutineers(
+        self, access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession
+    ) -> Page[ScrutineerView]:
+        """The session's approved scrutineers and tellers."""
+        await sessions.get_session(db_session, session_id)
+        found = await scrutiny.scrutineers_of(db_session, session_id)
+        return Page(items=[scrutineer_view(row) for row in found], total=len(found))
+
     @requires(Permission.TENANT_READ)
     @post(
         "/{session_id:uuid}/checkins",
@@ -78,7 +133,8 @@ class SessionsController(Controller):
         self, access: TenantScope, session_id: uuid.UUID, data: NewCheckIn, db_session: AsyncSession, state: State
     ) -> Response[CheckInView]:
         """Check a deputy in (签到): staff for any deputy, a deputy for themself (``deputy_id`` may be left out)
-        with the ``code`` of the QR code shown in the hall (403 without a fresh one).
+        with the ``code`` of the QR code shown in the hall (403 without a fresh one). 409 for a deputy no
+        longer in office.
 
         Idempotent: 201 for the first check-in, 200 with the same check-in for any repeat.
         """
@@ -150,8 +206,9 @@ class SessionsController(Controller):
     async def create_round(
         self, access: TenantScope, session_id: uuid.UUID, data: NewRound, db_session: AsyncSession
     ) -> Created:
-        """Create a voting round; 422 naming the rule when the margin rule refuses or a candidate was not
-        screened in, 422 for an unknown ballot format."""
+        """Create a voting round from the fixed candidate list of the year the session decides; 422 naming
+        the rule (and the project) when a candidate is not on that list or not screened in, or the margin
+        rule refuses; 422 for an unknown ballot format."""
         user = access.user
         congress = await sessions.get_session(db_session, session_id)
         voting_round = await rounds.create_round(

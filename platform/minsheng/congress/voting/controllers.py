@@ -9,23 +9,28 @@ from litestar import Controller, Request, delete, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.congress import ballots
+from minsheng.congress.hall import scrutiny
 from minsheng.congress.models import VotingRound
 from minsheng.congress.schemas import (
     BallotIn,
     CandidateResult,
     CloseRound,
     Created,
+    NewPaperIssue,
     NewRunoff,
     PaperBallotsIn,
     PaperDifference,
     PaperEntriesView,
     PaperEntryView,
+    PaperIssuedView,
     Receipt,
     RoundResult,
     RoundView,
     TellerEntryView,
 )
-from minsheng.congress.voting import export, paper, rounds, tally
+from minsheng.congress.voting import export, issuing, paper, rounds, tally
+from minsheng.db.idempotency import checked_key
+from minsheng.http.idempotency import IdempotencyKeyHeader
 from minsheng.http.openapi import problems
 from minsheng.http.problems import request_locale
 from minsheng.http.scope import TenantScope, requires
@@ -47,6 +52,7 @@ async def round_view(db_session: AsyncSession, voting_round: VotingRound) -> Rou
         runoff=await rounds.runoff_of(db_session, voting_round.id),
         outcome=voting_round.outcome,
         ballots_received=await rounds.ballots_received(db_session, voting_round.id),
+        paper_issued=await issuing.paper_issued(db_session, voting_round.id),
     )
 
 
@@ -78,6 +84,7 @@ def result_view(stored: dict[str, Any], locale: str) -> RoundResult:
         tied=[uuid.UUID(c) for c in stored["tied"]],
         reason=translate(reason["message"], locale, **reason["params"]) if reason else None,
         remaining_seats=stored["remaining_seats"],
+        by_method=stored.get("by_method"),
     )
 
 
@@ -91,6 +98,12 @@ class RoundsController(Controller):
         """A voting round: seats, candidates, format, status, and how many deputies have voted so far."""
         return await round_view(db_session, await rounds.get_round(db_session, round_id))
 
+    @requires(Permission.ROUNDS_PREPARE)
+    @delete("/{round_id:uuid}", status_code=204, responses=problems(409))
+    async def withdraw(self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession) -> None:
+        """Withdraw a round created by mistake, before it opens (409 after); the audit chain keeps it."""
+        await rounds.withdraw_round(db_session, round_id, actor=access.user.username)
+
     @requires(Permission.ROUNDS_CONDUCT)
     @post("/{round_id:uuid}/open", status_code=200, responses=problems(409))
     async def open_round(self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession) -> RoundView:
@@ -100,29 +113,58 @@ class RoundsController(Controller):
 
     @requires(Permission.BALLOTS_CAST)
     @post("/{round_id:uuid}/ballots", status_code=201, responses=problems(409))
-    async def cast(self, access: TenantScope, round_id: uuid.UUID, data: BallotIn, db_session: AsyncSession) -> Receipt:
+    async def cast(
+        self,
+        access: TenantScope,
+        round_id: uuid.UUID,
+        data: BallotIn,
+        db_session: AsyncSession,
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> Receipt:
         """Cast a secret ballot (deputies): ``choices`` or ``selected`` by format; answers the receipt code.
 
         A ranking format's ``selected`` is in rank order (most urgent first), and the order is kept.
+        With an ``Idempotency-Key``, a retry of the same ballot answers the same receipt (201).
 
-        403 for a member who is not a deputy of the roster; 409 on a second ballot, before the round
-        opens, after it closes, on a paper round, or when the deputy has not checked in; 422 when the
-        ballot format refuses the ballot.
+        403 for a member who is not a deputy of the roster in office; 409 on a second ballot (or another
+        ballot under the same key), before the round opens, after it closes, on a paper round, after the
+        deputy took a paper ballot of a mixed round, or when the deputy has not checked in; 422 when the
+        ballot names a candidate twice or a project that is not a candidate, or the format refuses it
+        (e.g. more yes than seats).
         """
         receipt = await ballots.cast_ballot(
-            db_session, round_id, access.user, access.hooks, choices=data.choices, selected=data.selected
+            db_session,
+            round_id,
+            access.user,
+            access.hooks,
+            choices=data.choices,
+            selected=data.selected,
+            idempotency_key=checked_key(idempotency_key),
         )
         return Receipt(receipt=receipt)
 
-    @requires(Permission.BALLOTS_ENTER_PAPER)
+    @requires(Permission.CHECKIN_MANAGE)
+    @post("/{round_id:uuid}/paper-issued", status_code=201, responses=problems(409))
+    async def issue_paper(
+        self, access: TenantScope, round_id: uuid.UUID, data: NewPaperIssue, db_session: AsyncSession
+    ) -> PaperIssuedView:
+        """Hand a deputy who asks for it a paper ballot of an open mixed round. 409 when the deputy voted on
+        the phone, took paper already, has not checked in or is no longer in office, or the round is not
+        an open mixed round. The deputy can no longer vote on the phone in this round."""
+        issued = await issuing.issue_paper(db_session, round_id, data.deputy_id, actor=access.user.username)
+        return PaperIssuedView(round_id=round_id, deputy_id=data.deputy_id, paper_issued=issued)
+
+    @requires(Permission.TENANT_READ)
     @post("/{round_id:uuid}/paper-ballots", status_code=201, responses=problems(409))
     async def enter_paper(
         self, access: TenantScope, round_id: uuid.UUID, data: PaperBallotsIn, db_session: AsyncSession
     ) -> PaperEntryView:
-        """Enter paper ballots as marked (tellers); invalid ones (e.g. too many marked) are kept as invalid."""
-        figures = await ballots.enter_paper_ballots(
-            db_session, round_id, data.ballots, access.hooks, teller=access.user.username
-        )
+        """Enter paper ballots as marked (the session's approved tellers and scrutineers); invalid ones
+        (e.g. too many marked, a candidate left unmarked) are kept as invalid. 422 for a ballot naming a
+        candidate twice or a project that is not a candidate (``ballot``: its number in the batch)."""
+        voting_round = await rounds.get_round(db_session, round_id)
+        teller = await scrutiny.require_counting_duty(db_session, access, voting_round.session_id)
+        figures = await ballots.enter_paper_ballots(db_session, round_id, data.ballots, access.hooks, teller=teller)
         return PaperEntryView(
             entry_id=figures.entry_id, entered=figures.entered, valid=figures.valid, invalid=figures.invalid
         )
@@ -132,14 +174,14 @@ class RoundsController(Controller):
     async def paper_entries(
         self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession
     ) -> PaperEntriesView:
-        """Each teller's entry of the paper ballots and how they compare (tellers, tenant admins, presidium).
+        """Each teller's entry of the paper ballots and how they compare (the session's approved tellers
+        and scrutineers).
 
         ``differences`` lists every marking whose count differs between the entries, with each
         teller's count, so those ballots can be counted again.
         """
-        if not access.may(Permission.ROUNDS_CONDUCT):
-            access.require(Permission.BALLOTS_ENTER_PAPER)
-        await rounds.get_round(db_session, round_id)
+        voting_round = await rounds.get_round(db_session, round_id)
+        await scrutiny.require_counting_duty(db_session, access, voting_round.session_id)
         found = await paper.comparison(db_session, round_id)
         return PaperEntriesView(
             entries=[
@@ -158,13 +200,15 @@ class RoundsController(Controller):
             differences=[PaperDifference(content=d["content"], counts=d["counts"]) for d in found.differences],
         )
 
-    @requires(Permission.BALLOTS_ENTER_PAPER)
+    @requires(Permission.TENANT_READ)
     @delete("/{round_id:uuid}/paper-entries/{entry_id:uuid}", status_code=204, responses=problems(409))
     async def withdraw_paper(
         self, access: TenantScope, round_id: uuid.UUID, entry_id: uuid.UUID, db_session: AsyncSession
     ) -> None:
-        """Withdraw one of your own batches from an open paper round, to enter the recount (tellers)."""
-        await paper.withdraw_batch(db_session, round_id, entry_id, teller=access.user.username)
+        """Withdraw one of your own batches from an open round, to enter the recount (the session's tellers)."""
+        voting_round = await rounds.get_round(db_session, round_id)
+        teller = await scrutiny.require_counting_duty(db_session, access, voting_round.session_id)
+        await paper.withdraw_batch(db_session, round_id, entry_id, teller=teller)
 
     @requires(Permission.ROUNDS_EXPORT)
     @get("/{round_id:uuid}/export", responses=problems(409))
@@ -184,7 +228,8 @@ class RoundsController(Controller):
         request: Request[Any, Any, Any],
         data: CloseRound | None = None,
     ) -> RoundResult:
-        """Close an open round and answer its result; a paper round needs ballots issued and returned.
+        """Close an open round and answer its result; a paper round needs ballots issued and returned, a
+        mixed round ``ballots_returned``: the paper ballots in the box.
 
         409 when the round is not open, the paper ballots were not entered by two tellers or their
         entries differ (``differences`` lists them), or the ballots entered do not add up to those returned.

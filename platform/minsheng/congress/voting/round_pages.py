@@ -1,6 +1,6 @@
-"""The staff page creating a voting round (desktop): a session, the year's candidate list ticked in,
-seats, a ballot format of the tenant's registry, electronic or paper; the margin rule's verdict shown
-live (an HTMX fragment, as ``GET /rules/margin``) and its refusal shown again on submit.
+"""The staff page creating a voting round (desktop): a session, the fixed candidate list of the year it
+decides, seats, a ballot format of the tenant's registry, electronic, paper or both; the margin rule's
+verdict shown live (an HTMX fragment, as ``GET /rules/margin``) and its refusal shown again on submit.
 
 Creating is ``POST /api/v1/t/{slug}/sessions/{id}/rounds`` (the same service, ``rounds.create_round``).
 """
@@ -22,11 +22,10 @@ from minsheng.http.listing import parse_ids, posted_form
 from minsheng.http.scope import TenantScope, requires
 from minsheng.permissions import Permission
 from minsheng.projects import candidates
-from minsheng.projects import services as projects
 from minsheng.web.templating import render
 
 MAX_SEATS = 1000
-METHODS = (VotingMethod.ELECTRONIC.value, VotingMethod.PAPER.value)
+METHODS = tuple(method.value for method in VotingMethod)
 
 
 def parse_seats(value: Any) -> int:
@@ -44,45 +43,34 @@ def _session_id(value: str | None) -> uuid.UUID | None:
         return None
 
 
-async def _form_context(
-    db_session: AsyncSession, access: TenantScope, session_id: uuid.UUID | None, year: int | None
-) -> dict[str, Any]:
-    """The sessions to choose from, the chosen one, and the year's candidates (the list's, then others
-    screened in), with the planned seats of the list."""
+async def _form_context(db_session: AsyncSession, access: TenantScope, session_id: uuid.UUID | None) -> dict[str, Any]:
+    """The sessions to choose from, the chosen one, and the candidates it may put to the vote: the fixed
+    candidate list of the year it decides, in the list's order, with the list's planned seats."""
     congress_sessions, _total = await sessions.list_sessions(db_session, page=1, per_page=100)
     congress: CongressSession | None = next((s for s in congress_sessions if s.id == session_id), None)
     if congress is None and session_id is not None:
         congress = await sessions.get_session(db_session, session_id)  # 404 for another tenant's id
     if congress is None and congress_sessions:
         congress = congress_sessions[0]
-    year = year or (congress.date.year if congress else None)
+    year = congress.year if congress else None
     hooks = access.hooks
-    listed: list[uuid.UUID] = []
+    listed: list[Any] = []
     planned: int | None = None
-    fixed = False
-    accepted: list[Any] = []
+    status: str | None = None
     if year:
         try:
             state = await candidates.get(db_session, year, hooks)
-            listed, planned, fixed = (
-                [p.id for p in state.projects],
-                state.row.planned_seats,
-                state.row.status == "fixed",
-            )
+            status, planned = state.row.status, state.row.planned_seats
+            if status == candidates.FIXED:
+                listed = state.projects
         except NotFound:
             pass
-        accepted, _count = await projects.pool(
-            db_session, projects.PoolFilter(status="accepted", year=year), page=1, per_page=None
-        )
-        order = {project_id: index for index, project_id in enumerate(listed)}
-        accepted.sort(key=lambda p: order.get(p.id, len(order)))
     return {
         "congress_sessions": congress_sessions,
         "congress": congress,
         "year": year,
-        "projects": accepted,
-        "listed": set(listed),
-        "list_fixed": fixed,
+        "projects": listed,
+        "list_status": status,
         "planned_seats": planned,
         "formats": sorted(hooks.ballot_formats().values(), key=lambda f: f.code),
         "methods": METHODS,
@@ -95,14 +83,13 @@ async def _page(
     access: TenantScope,
     db_session: AsyncSession,
     session_id: uuid.UUID | None,
-    year: int | None,
     *,
     values: dict[str, Any] | None = None,
     error: DomainError | None = None,
 ) -> Template:
-    context = await _form_context(db_session, access, session_id, year)
+    context = await _form_context(db_session, access, session_id)
     hooks = context.pop("hooks")
-    chosen = values["candidates"] if values else [p.id for p in context["projects"] if p.id in context["listed"]]
+    chosen = values["candidates"] if values else [p.id for p in context["projects"]]
     seats = values["seats"] if values else (context["planned_seats"] or max(1, len(chosen) - 1))
     first_format = context["formats"][0].code if context["formats"] else ""
     return render(
@@ -128,12 +115,10 @@ async def new_round_form(
     access: TenantScope,
     db_session: AsyncSession,
     session: str | None = None,
-    year: int | None = None,
 ) -> Template:
-    """The form creating a voting round of ``?session=`` (else the latest) from ``?year=``'s candidates."""
-    return await _page(
-        request, access, db_session, _session_id(session), year if year and 2000 <= year <= 2100 else None
-    )
+    """The form creating a voting round of ``?session=`` (else the latest) from the fixed candidate list of
+    the year that session decides."""
+    return await _page(request, access, db_session, _session_id(session))
 
 
 @requires(Permission.ROUNDS_PREPARE)
@@ -154,13 +139,11 @@ async def margin_fragment(request: Request[Any, Any, Any], access: TenantScope, 
 async def create_round_page(
     request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession
 ) -> Redirect | Template:
-    """Create the round; a refusal (margin rule, unknown format, a candidate not screened in) is shown
-    on the form with what was typed, and nothing is written."""
+    """Create the round; a refusal (margin rule, unknown format, a candidate not on the fixed list) is
+    shown on the form with what was typed, and nothing is written."""
     user = access.user
     form = await posted_form(request)
     session_id = _session_id(form.get("session_id"))
-    year_text = str(form.get("year") or "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
     values: dict[str, Any] = {
         "title": str(form.get("title") or "")[:200],
         "ballot_format": str(form.get("ballot_format") or "")[:50],
@@ -178,7 +161,7 @@ async def create_round_page(
         if not values["candidates"]:
             raise InvalidInput("Tick at least one candidate project")
         if values["method"] not in METHODS:
-            raise InvalidInput("Choose electronic or paper voting")
+            raise InvalidInput("Choose how the deputies vote: on phones, on paper, or both")
         congress = await sessions.get_session(db_session, session_id)
         async with db_session.begin_nested():  # a refusal leaves nothing half-written
             voting_round = await rounds.create_round(
@@ -195,7 +178,7 @@ async def create_round_page(
     except DomainError as error:
         if error.status_code == 404:
             raise
-        return await _page(request, access, db_session, session_id, year, values=values, error=error)
+        return await _page(request, access, db_session, session_id, values=values, error=error)
     return Redirect(
         f"/t/{access.tenant.slug}/congress/sessions/{voting_round.session_id}#round-{voting_round.id}", status_code=303
     )
