@@ -42,6 +42,10 @@ async def clerk_browser(hall: Any) -> httpx.AsyncClient:
     return await signed_in(hall, f"clerk-{hall.slug}")
 
 
+async def presidium_browser(hall: Any) -> httpx.AsyncClient:
+    return await signed_in(hall, f"presidium-{hall.slug}")
+
+
 async def deputy_browser(hall: Any, number: int) -> httpx.AsyncClient:
     return await signed_in(hall, f"d{number}-{hall.slug}")
 
@@ -159,38 +163,44 @@ async def test_the_qr_code_checks_a_signed_in_deputy_in_only_while_fresh(api: Ap
     # and the presidium (platform/docs/roles.md); a deputy cannot open the screen at all.
     screen = await (await clerk_browser(hall)).get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
     assert screen.status_code == 200 and 'data-figure="qr"' in screen.text and "<svg" in screen.text
-    await hall.add_member(f"presidium-{hall.slug}", ["presidium"])
-    presidium = await signed_in(hall, f"presidium-{hall.slug}")
+    presidium = await presidium_browser(hall)
     presiding = await presidium.get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
     assert presiding.status_code == 200 and 'data-figure="qr"' in presiding.text
     assert (await deputy.get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")).status_code == 403
 
 
 async def test_opening_and_closing_ask_first_and_show_the_refusal(api: Api, hall) -> None:
+    """The presidium opens and closes on the desk; the office sees the desk without those buttons and is
+    refused the steps (platform/docs/roles.md: the clerk prepares, never conducts the vote)."""
     await hall.add_deputies(3)
     projects = await hall.add_projects(3)
     session_id = await hall.new_session()
     created = await hall.new_round(session_id, projects, 2, "approve_up_to_seats")
     round_id = created.json()["id"]
-    clerk = await clerk_browser(hall)
+    clerk, presidium = await clerk_browser(hall), await presidium_browser(hall)
     confirm_url = f"/t/{hall.slug}/congress/rounds/{round_id}/open"
-    confirm = await clerk.get(confirm_url)
+    office_desk = await clerk.get(f"/t/{hall.slug}/congress/sessions/{session_id}")
+    assert office_desk.status_code == 200 and confirm_url not in office_desk.text
+    assert (await clerk.get(confirm_url)).status_code == 403
+    token = await form_token(clerk, f"/t/{hall.slug}/congress")
+    assert (await clerk.post(confirm_url, data={"_csrf_token": token})).status_code == 403
+    confirm = await presidium.get(confirm_url)
     assert confirm.status_code == 200 and 'class="warning"' in confirm.text
     assert (await api.client.get(f"{hall.base}/rounds/{round_id}", headers=await hall.clerk())).json()[
         "status"
     ] == "draft"
-    token = await form_token(clerk, confirm_url)
-    refused = await clerk.post(confirm_url, data={"_csrf_token": token})
+    token = await form_token(presidium, confirm_url)
+    refused = await presidium.post(confirm_url, data={"_csrf_token": token})
     assert refused.status_code == 409 and 'role="alert"' in refused.text
     await hall.check_in(session_id, hall.deputies)
-    opened = await clerk.post(confirm_url, data={"_csrf_token": token})
+    opened = await presidium.post(confirm_url, data={"_csrf_token": token})
     assert opened.status_code == 303
     assert (await api.client.get(f"{hall.base}/rounds/{round_id}", headers=await hall.clerk())).json()[
         "status"
     ] == "open"
-    desk = await clerk.get(f"/t/{hall.slug}/congress/sessions/{session_id}")
+    desk = await presidium.get(f"/t/{hall.slug}/congress/sessions/{session_id}")
     assert f"/congress/rounds/{round_id}/close" in desk.text
-    closed = await clerk.post(f"/t/{hall.slug}/congress/rounds/{round_id}/close", data={"_csrf_token": token})
+    closed = await presidium.post(f"/t/{hall.slug}/congress/rounds/{round_id}/close", data={"_csrf_token": token})
     assert closed.status_code == 303
     result = await api.client.get(f"{hall.base}/rounds/{round_id}/result", headers=await hall.clerk())
     assert result.status_code == 200
@@ -219,8 +229,8 @@ async def test_a_deputy_votes_on_the_phone_confirms_and_gets_the_receipt_once(ap
     receipt = re.search(r'data-receipt="([^"]+)"', cast.text)
     assert receipt
     assert cast.headers["cache-control"] == "no-store" and review.headers["cache-control"] == "no-store"
-    other = await hall.vote(round_id, 1, {"choices": {str(p): "yes" for p in projects}})
-    assert other.status_code == 201
+    other = await hall.vote(round_id, 1, {"choices": {str(p): "yes" if p != projects[2] else "no" for p in projects}})
+    assert other.status_code == 201, other.text
     second = await phone.post(url, data={**marks, "confirm": "1", "_csrf_token": token})
     assert second.status_code == 409 and 'role="alert"' in second.text
     assert other.json()["receipt"] not in second.text and "ballots_received" not in second.text
@@ -306,7 +316,7 @@ async def test_a_tie_offers_the_runoff_after_confirmation(api: Api, hall) -> Non
         assert voted.status_code == 201
     closed = await hall.close(round_id)
     assert closed.json()["status"] == "runoff_required", closed.text
-    clerk = await clerk_browser(hall)
+    clerk = await presidium_browser(hall)
     session_id = (
         closed
         and (await api.client.get(f"{hall.base}/rounds/{round_id}", headers=await hall.clerk())).json()["session_id"]
