@@ -23,7 +23,11 @@ async def test_more_yes_than_seats_is_refused_on_the_phone_and_counted_invalid_o
     await hall.add_deputies(4)
     projects = await hall.add_projects(3)
     phone = await hall.open_round(projects, 2, "yes_no_abstain")
-    three = await hall.vote(phone, 0, {"choices": choices(projects, 3)})
+    three = await api.client.post(
+        f"{hall.base}/rounds/{phone}/ballots",
+        json={"choices": choices(projects, 3)},
+        headers={**hall.deputy_headers[0], "Accept-Language": "en"},
+    )
     assert three.status_code == 422, three.text
     assert three.json()["rule"] == "ballot_format"
     assert "3 candidates are marked yes, more than the 2 to be chosen" in three.json()["detail"]

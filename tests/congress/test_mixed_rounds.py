@@ -42,7 +42,11 @@ async def test_sixty_present_fifty_five_on_phones_five_on_paper(api: Api, hall) 
 
     voted_on_phone = await issue(api, hall, round_id, 0)
     assert voted_on_phone.status_code == 409 and "voted on the phone" in voted_on_phone.json()["detail"]
-    took_paper = await hall.vote(round_id, 55, {"choices": choices(projects, 1)})
+    took_paper = await api.client.post(
+        f"{hall.base}/rounds/{round_id}/ballots",
+        json={"choices": choices(projects, 1)},
+        headers={**hall.deputy_headers[55], "Accept-Language": "en"},
+    )
     assert took_paper.status_code == 409 and "paper" in took_paper.json()["detail"]
     assert (await issue(api, hall, round_id, 55)).status_code == 409, "one paper ballot per deputy"
 

@@ -63,6 +63,11 @@ class Deputy(TenantScoped, Timestamped, Base):
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
+def _year_of_date(context: Any) -> int:
+    """A session written without a year decides the year of its date (as the API's default)."""
+    return int(context.get_current_parameters()["date"].year)
+
+
 class CongressSession(TenantScoped, Timestamped, Base):
     """A congress session (人代会): the meeting at which deputies check in and vote.
 
@@ -76,7 +81,7 @@ class CongressSession(TenantScoped, Timestamped, Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     date: Mapped[date] = mapped_column(Date, nullable=False)
-    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False, default=_year_of_date)
     voting_method_adopted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     voting_method_adopted_by: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -2,7 +2,8 @@
 
 Not used by the app. Deputies get an unusable password and an API token each (300 logins through
 argon2 would take minutes and measure nothing about the vote), are checked in, and vote in open
-``approve_up_to_seats`` rounds of 15 screened-in projects and 10 seats.
+``approve_up_to_seats`` rounds of 15 projects of 2026's fixed candidate list and 10 seats, in a
+session that adopted its voting method.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from minsheng.congress.hall import sessions
 from minsheng.congress.models import CheckIn, Deputy, VotingMethod
 from minsheng.congress.voting import rounds
 from minsheng.db.session import Database
-from minsheng.projects.models import Project
+from minsheng.projects.models import CandidateEntry, CandidateList, Project
 from minsheng.settings import Settings
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.context import TenantRef, tenant_scope
@@ -67,9 +68,15 @@ async def _seed_township(
             for project in projects:
                 project.created_by = "seed"
             session.add_all(projects)
+            fixed = CandidateList(year=2026, planned_seats=SEATS, status="fixed", fixed_by="seed")
+            session.add(fixed)
             await session.flush()
+            session.add_all(
+                CandidateEntry(list_id=fixed.id, project_id=p.id, position=n) for n, p in enumerate(projects)
+            )
             township.candidates = [str(p.id) for p in projects]
             congress = await sessions.create_session(session, title="会议", on=date(2026, 1, 10), actor="seed")
+            await sessions.adopt_voting_method(session, congress.id, actor="seed")
             deputy_ids = []
             for d in range(deputies):
                 user = User(username=f"d{d}-{slug}", display_name=f"代表{d}", password_hash=NO_PASSWORD)
