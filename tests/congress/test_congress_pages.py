@@ -334,3 +334,73 @@ async def test_a_tie_offers_the_runoff_after_confirmation(api: Api, hall) -> Non
     assert step not in (await clerk.get(f"/t/{hall.slug}/congress/sessions/{session_id}")).text, "one runoff only"
     again = await clerk.post(step, data={"_csrf_token": token})
     assert again.status_code == 409
+
+
+async def test_the_desk_records_the_voting_method_tellers_paper_and_a_withdrawn_round(api: Api, hall) -> None:
+    """The presidium records the adoption and approves a teller on the desk (a stranger is refused
+    there, with the reason); the office hands out paper in a mixed round and withdraws a draft round."""
+    await hall.add_deputies(3)
+    projects = await hall.add_projects(3)
+    session_id = await hall.new_session(adopt=False)
+    await hall.check_in(session_id, hall.deputies)
+    desk_url = f"/t/{hall.slug}/congress/sessions/{session_id}"
+    clerk, presidium = await clerk_browser(hall), await presidium_browser(hall)
+    office_desk = await clerk.get(desk_url)
+    assert 'data-adopted="no"' in office_desk.text and f"{desk_url}/voting-method" not in office_desk.text
+    assert f"{desk_url}/scrutineers" not in office_desk.text, "the office does not approve scrutineers"
+    token = await form_token(presidium, desk_url)
+    adopted = await presidium.post(f"{desk_url}/voting-method", data={"_csrf_token": token})
+    assert adopted.status_code == 303
+    assert 'data-adopted="yes"' in (await presidium.get(desk_url)).text
+    stranger = await presidium.post(
+        f"{desk_url}/scrutineers", data={"_csrf_token": token, "username": "nobody", "role": "teller"}
+    )
+    assert stranger.status_code == 422 and 'id="desk-error"' in stranger.text and 'value="nobody"' in stranger.text
+    approved = await presidium.post(
+        f"{desk_url}/scrutineers", data={"_csrf_token": token, "username": f"d0-{hall.slug}", "role": "scrutineer"}
+    )
+    assert approved.status_code == 303
+    assert f"d0-{hall.slug}" in (await presidium.get(desk_url)).text.split('id="scrutineers"')[1]
+
+    mistaken = (await hall.new_round(session_id, projects[:2], 1, "approve_up_to_seats")).json()["id"]
+    withdraw_url = f"/t/{hall.slug}/congress/withdraw/{mistaken}"
+    assert withdraw_url in (await clerk.get(desk_url)).text
+    confirm = await clerk.get(withdraw_url)
+    assert confirm.status_code == 200 and 'class="warning"' in confirm.text
+    token = await form_token(clerk, withdraw_url)
+    assert (await clerk.post(withdraw_url, data={"_csrf_token": token})).status_code == 303
+    assert (await api.client.get(f"{hall.base}/rounds/{mistaken}", headers=await hall.clerk())).status_code == 404
+
+    mixed = (await hall.new_round(session_id, projects, 2, "approve_up_to_seats", method="mixed")).json()["id"]
+    opened = await api.client.post(f"{hall.base}/rounds/{mixed}/open", headers=await hall.presidium())
+    assert opened.status_code == 200, opened.text
+    desk = await clerk.get(desk_url)
+    assert f'id="paper-{mixed}"' in desk.text and str(hall.deputies[1]) in desk.text
+    token = await form_token(clerk, desk_url)
+    handed = await clerk.post(
+        f"/t/{hall.slug}/congress/paper/{mixed}", data={"_csrf_token": token, "deputy_id": str(hall.deputies[1])}
+    )
+    assert handed.status_code == 303
+    again = await clerk.post(
+        f"/t/{hall.slug}/congress/paper/{mixed}", data={"_csrf_token": token, "deputy_id": str(hall.deputies[1])}
+    )
+    assert again.status_code == 409 and 'id="desk-error"' in again.text
+    shown = (await api.client.get(f"{hall.base}/rounds/{mixed}", headers=await hall.clerk())).json()
+    assert shown["paper_issued"] == 1
+
+
+async def test_the_phone_lists_the_rounds_taken_part_in_and_shows_a_closed_rounds_result(api: Api, hall) -> None:
+    await hall.add_deputies(3)
+    projects = await hall.add_projects(3)
+    round_id = await hall.open_round(projects, 2)
+    for deputy in range(3):
+        assert (await hall.vote(round_id, deputy, {"selected": [str(projects[0])]})).status_code == 201
+    phone = await deputy_browser(hall, 0)
+    listing = await phone.get(f"/t/{hall.slug}/vote")
+    assert f'data-round="{round_id}"' in listing.text.split('id="taken-part"')[1]
+    assert f'href="/t/{hall.slug}/vote/{round_id}" class="button' not in listing.text, "no second ballot offered"
+    assert (await hall.close(round_id)).status_code == 200
+    result = await phone.get(f"/t/{hall.slug}/vote/{round_id}")
+    assert result.status_code == 200 and 'id="round-result"' in result.text
+    assert "项目0" in result.text.split('id="round-result"')[1]
+    assert 'type="checkbox"' not in result.text

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar.params import Parameter
+from litestar.params import HeaderParameter
 
 from minsheng.db.idempotency import HEADER, MAX_KEY_LENGTH, MIN_KEY_LENGTH
 
 IdempotencyKeyHeader = Annotated[
     str | None,
-    Parameter(
-        header=HEADER,
+    HeaderParameter(
+        name=HEADER,
         required=False,
         description=(
             f"A random value ({MIN_KEY_LENGTH} to {MAX_KEY_LENGTH} characters, e.g. a UUID) the client keeps for"

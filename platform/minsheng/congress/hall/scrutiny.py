@@ -84,7 +84,7 @@ async def scrutineers_of(session: AsyncSession, session_id: uuid.UUID) -> list[S
     )
     return [
         Scrutineer(name, display or name, row.role, row.approved_by, row.approved_at)
-        for row, name, display in (await session.execute(query)).tuples()
+        for row, name, display in (await session.execute(query)).all()
     ]
 
 

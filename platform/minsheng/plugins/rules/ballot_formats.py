@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from minsheng.i18n import msgid
-from minsheng.plugins.registries import BallotFormat, PaperLayout
+from minsheng.plugins.registries import BallotFormat, BallotValidator, PaperLayout
 from minsheng.plugins.verdicts import CandidateId, Reason
 
 CHOICES = frozenset({"yes", "no", "abstain"})
@@ -132,30 +132,22 @@ YES_NO_ABSTAIN_LABEL = msgid("Yes / no / abstain for each candidate")
 def yes_no_abstain(*, yes_within_seats: bool = True) -> BallotFormat:
     """The yes/no/abstain format; ``yes_within_seats``: more yes than seats makes a ballot invalid."""
     if yes_within_seats:
-        return BallotFormat(
-            code="yes_no_abstain",
-            label=YES_NO_ABSTAIN_LABEL,
-            validate=validate_yes_within_seats,
-            tally=tally_yes_no_abstain,
-            paper_layout=PaperLayout(
-                columns=("yes", "no", "abstain"),
-                instruction=msgid(
-                    "Mark one of yes, no or abstain for each candidate, and yes for at most {seats}."
-                    " A ballot with a candidate left unmarked or with more than {seats} yes is invalid."
-                ),
-            ),
+        validate: BallotValidator = validate_yes_within_seats
+        instruction = msgid(
+            "Mark one of yes, no or abstain for each candidate, and yes for at most {seats}."
+            " A ballot with a candidate left unmarked or with more than {seats} yes is invalid."
+        )
+    else:
+        validate = validate_yes_no_abstain
+        instruction = msgid(
+            "Mark one of yes, no or abstain for each candidate. A ballot with a candidate left unmarked is invalid."
         )
     return BallotFormat(
         code="yes_no_abstain",
         label=YES_NO_ABSTAIN_LABEL,
-        validate=validate_yes_no_abstain,
+        validate=validate,
         tally=tally_yes_no_abstain,
-        paper_layout=PaperLayout(
-            columns=("yes", "no", "abstain"),
-            instruction=msgid(
-                "Mark one of yes, no or abstain for each candidate. A ballot with a candidate left unmarked is invalid."
-            ),
-        ),
+        paper_layout=PaperLayout(columns=("yes", "no", "abstain"), instruction=instruction),
     )
 
 
