@@ -128,3 +128,10 @@ async def test_a_projects_year_follows_the_collection_and_stays_once_its_list_is
     assert other_year.status_code == 422 and other_year.json()["errors"][0]["key"] == "project_ids[1]"
     own_year = await api.client.put(lists, json={"planned_seats": 1, "project_ids": [str(pool)]}, headers=clerk)
     assert own_year.status_code == 200, own_year.text
+    # A draft does not hold a project's year; fixing the list checks it again (the standing committee fixes).
+    assert (await api.client.patch(f"{hall.base}/projects/{pool}", json={"year": 2028}, headers=clerk)).json()[
+        "year"
+    ] == 2028
+    committee = await hall.add_member(f"committee-{hall.slug}", ["standing_committee"])
+    aged = await api.client.post(f"{lists}/fix", headers=committee)
+    assert aged.status_code == 422 and aged.json()["errors"][0]["key"] == "project_ids[0]", aged.text

@@ -124,13 +124,20 @@ async def save_draft(
 
 
 async def fix(session: AsyncSession, year: int, hooks: TenantHooks, *, actor: str) -> CandidateListState:
-    """Fix the list (the presidium's decision): refused with 422 naming ``margin_rule`` unless it allows it."""
+    """Fix the list (the standing committee's decision; a township's presidium): refused with 422 naming
+    ``margin_rule`` unless it allows it, or naming a project no longer screened in or of another year."""
     row = await _find(session, year)
     if row is None:
         raise NotFound("There is no candidate list for {year}", year=year)
     if row.status == FIXED:
         raise Conflict("The candidate list for {year} is fixed and can no longer change", year=year)
     state = await _state(session, row, hooks)
+    # The draft may have aged: a project screened out or moved to another year since it was saved.
+    problems = rules.candidate_problems(
+        [p.id for p in state.projects], {p.id: (p.status, p.year) for p in state.projects}, year
+    )
+    if problems:
+        raise InvalidFields(problems[0].reason.message, problems=problems, **problems[0].reason.params)
     if not state.verdict.allowed:
         reason = state.verdict.reason
         if reason is None:

@@ -94,7 +94,7 @@ async def screen_view(session: AsyncSession, session_id: uuid.UUID, hooks: Tenan
     if featured is not None:
         candidates = await hall.candidate_lines(session, featured.id)
         received = None
-        if featured.method == VotingMethod.ELECTRONIC.value:
+        if featured.method != VotingMethod.PAPER.value:  # phones (and paper handed out, in a mixed round)
             received = (await hall.participations_by_round(session, [featured.id])).get(featured.id, 0)
         result = None
         if featured.status == RoundStatus.CLOSED.value and featured.result is not None:

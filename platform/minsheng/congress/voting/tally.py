@@ -7,6 +7,7 @@ published result lists the receipts and the chain head after that event (platfor
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +29,20 @@ from minsheng.plugins.verdicts import Outcome, Reason
 CHOICES = ("yes", "no", "abstain")
 #: Every column: the close writes the ballots back from what it read.
 BALLOT_COLUMNS = tuple(every_column(Ballot))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def rule_settings(hooks: TenantHooks) -> dict[str, Any]:
+    """The tenant's effective settings of each plugin it uses, as plain JSON."""
+    view = hooks.tenant
+    return {plugin: _plain(view.settings(plugin)) for plugin in view.enabled_plugins}
 
 
 def format_figures(counts: dict[str, int]) -> dict[str, int]:
@@ -178,6 +193,8 @@ async def close_round(
             "chosen": [[ranked.candidate, ranked.rank] for ranked in outcome.chosen],
             "tied": list(outcome.tied),
             "ballot_hashes": hashes,
+            # The rules the ballots were checked under (e.g. 多选作废 on or off), for the offline verifier.
+            "settings": rule_settings(hooks),
         },
     )
     voting_round.result = {
