@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from litestar import Litestar
 
-from minsheng.audit.signing import install_signer, load_signer
 from minsheng.http.openapi import document_problems
 from minsheng.server import contexts
 from minsheng.server.core import CorePlugin
@@ -15,9 +14,7 @@ from minsheng.settings import Settings
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for ``settings`` (default: from the environment; nothing set means embedded)."""
     contexts.install()
-    chosen = settings or Settings.from_env()
-    install_signer(load_signer(chosen))
-    core = CorePlugin(chosen)
+    core = CorePlugin(settings or Settings.from_env())
     app = Litestar(plugins=[core], lifespan=[core.lifespan])
     check_route_protection(app)
     document_problems(app)

@@ -10,6 +10,7 @@ from io import BytesIO
 from typing import Any
 
 from collection.pages import staff_browser
+from collection.test_project_pool_api import add_member_with_roles
 from openpyxl import load_workbook
 
 from minsheng.collection.rules import collection_year
@@ -66,6 +67,8 @@ async def test_screening_through_the_page_shows_the_plugins_refusal_and_the_hist
 
 
 async def test_the_candidate_page_shows_the_margin_rule_live_and_fixes_the_list(api: Api, town: Any) -> None:
+    """The office saves the draft on the page; the standing committee fixes it there."""
+    await add_member_with_roles(api, town.slug, f"{town.slug}-committee", ["standing_committee"])
     year = collection_year()
     ids = []
     for n in range(3):
@@ -75,46 +78,53 @@ async def test_the_candidate_page_shows_the_margin_rule_live_and_fixes_the_list(
         )
         assert screened.status_code == 200
         ids.append(project["id"])
-    presidium = await staff_browser(api, town.slug, f"{town.slug}-presidium")
-    redirect = await presidium.client.get(f"{presidium.staff}/candidates")
-    assert redirect.headers["location"] == f"{presidium.staff}/candidates/{year}"
-    page = await presidium.get(f"{presidium.staff}/candidates/{year}")
+    staff = await staff_browser(api, town.slug, f"{town.slug}-staff")
+    redirect = await staff.client.get(f"{staff.staff}/candidates")
+    assert redirect.headers["location"] == f"{staff.staff}/candidates/{year}"
+    page = await staff.get(f"{staff.staff}/candidates/{year}")
     assert page.status_code == 200 and all(f'value="{i}"' in page.text for i in ids)
     assert 'hx-get="/t/town/staff/candidates/' in page.text
+    assert 'value="save"' in page.text and 'value="fix"' not in page.text, "the office prepares, never fixes"
 
-    fragment = f"{presidium.staff}/candidates/{year}/margin"
-    equal = await presidium.get(fragment, params={"planned_seats": "3", "project_ids": ids})
+    fragment = f"{staff.staff}/candidates/{year}/margin"
+    equal = await staff.get(fragment, params={"planned_seats": "3", "project_ids": ids})
     assert 'data-allowed="false"' in equal.text and "<html" not in equal.text
-    two = await presidium.get(fragment, params={"planned_seats": "2", "project_ids": ids})
+    two = await staff.get(fragment, params={"planned_seats": "2", "project_ids": ids})
     assert 'data-allowed="true"' in two.text
     assert "2" in two.text and "3" in two.text
-    nonsense = await presidium.get(fragment, params={"planned_seats": "x", "project_ids": ids})
+    nonsense = await staff.get(fragment, params={"planned_seats": "x", "project_ids": ids})
     assert "margin-verdict--refused" in nonsense.text
 
-    refused = await presidium.post(
-        f"{presidium.staff}/candidates/{year}",
-        [("planned_seats", "3"), *[("project_ids", i) for i in ids], ("action", "fix")],
-    )
-    assert refused.status_code == 422 and 'id="candidates-error"' in refused.text
     api_url = f"{town.base}/candidate-lists/{year}"
-    # The refused fix took back the draft saved with it.
-    assert (await api.client.get(api_url, headers=town.staff)).status_code == 404
-
-    saved = await presidium.post(
-        f"{presidium.staff}/candidates/{year}", [("planned_seats", "2"), *[("project_ids", i) for i in ids[:2]]]
+    committee = await staff_browser(api, town.slug, f"{town.slug}-committee")
+    assert (await committee.post(f"{committee.staff}/candidates/{year}/fix", {})).status_code == 404
+    saved = await staff.post(
+        f"{staff.staff}/candidates/{year}", [("planned_seats", "3"), *[("project_ids", i) for i in ids]]
     )
     assert saved.status_code == 303
     draft = (await api.client.get(api_url, headers=town.staff)).json()
-    assert draft["status"] == "draft" and [c["project_id"] for c in draft["candidates"]] == ids[:2]
-    staff = await staff_browser(api, town.slug, f"{town.slug}-staff")
-    assert (await staff.post(f"{staff.staff}/candidates/{year}", {"planned_seats": "2"})).status_code == 403
-    fixed = await presidium.post(
-        f"{presidium.staff}/candidates/{year}",
-        [("planned_seats", "2"), *[("project_ids", i) for i in ids], ("action", "fix")],
+    assert draft["status"] == "draft" and [c["project_id"] for c in draft["candidates"]] == ids
+    # The committee sees the draft without editing it, and may only fix it.
+    page = await committee.get(f"{committee.staff}/candidates/{year}")
+    assert 'value="fix"' in page.text and 'value="save"' not in page.text and "disabled" in page.text
+    refused = await committee.post(f"{committee.staff}/candidates/{year}/fix", {})
+    assert refused.status_code == 422 and 'id="candidates-error"' in refused.text
+    assert (await api.client.get(api_url, headers=town.staff)).json()["status"] == "draft"
+
+    saved = await staff.post(
+        f"{staff.staff}/candidates/{year}", [("planned_seats", "2"), *[("project_ids", i) for i in reversed(ids)]]
     )
+    assert saved.status_code == 303
+    draft = (await api.client.get(api_url, headers=town.staff)).json()
+    assert draft["status"] == "draft" and [c["project_id"] for c in draft["candidates"]] == ids[::-1]
+    assert (await committee.post(f"{committee.staff}/candidates/{year}", {"planned_seats": "2"})).status_code == 403
+    assert (await staff.post(f"{staff.staff}/candidates/{year}/fix", {})).status_code == 403
+    presidium = await staff_browser(api, town.slug, f"{town.slug}-presidium")
+    assert (await presidium.post(f"{presidium.staff}/candidates/{year}/fix", {})).status_code == 403
+    fixed = await committee.post(f"{committee.staff}/candidates/{year}/fix", {})
     assert fixed.status_code == 303
     assert (await api.client.get(api_url, headers=town.staff)).json()["status"] == "fixed"
-    page = await presidium.get(f"{presidium.staff}/candidates/{year}")
+    page = await committee.get(f"{committee.staff}/candidates/{year}")
     assert 'id="list-status"' in page.text and 'value="fix"' not in page.text
 
 

@@ -124,15 +124,20 @@ async def test_the_stream_reads_each_change_from_the_database_under_the_tenant(a
     import msgspec
 
     from minsheng.congress.hall import big_screen
+    from minsheng.tenancy.configuration import current_tenant_hooks
     from minsheng.tenancy.context import TenantRef
 
     await hall.add_deputies(2)
     projects = await hall.add_projects(2)
     round_id = await hall.open_round(projects, 1, "approve_up_to_seats")
     view = (await api.client.get(f"{hall.base}/rounds/{round_id}", headers=await hall.clerk())).json()
+    with hall.scope():
+        async with api.services.database.session() as session:
+            hooks = await current_tenant_hooks(session)
     messages = big_screen.screen_messages(
         api.services.database,
         TenantRef(hall.tenant_id, hall.slug),
+        hooks,
         uuid.UUID(view["session_id"]),
         "en",
         lambda v: msgspec.json.encode(v).decode(),

@@ -75,7 +75,7 @@ async def test_the_one_lookup_keeps_each_refusal(api: Api, hall) -> None:
     await hall.check_in(session_id, hall.deputies[:2])
     created = await hall.new_round(session_id, [a, b], 1, "approve_up_to_seats")
     round_id = created.json()["id"]
-    opened = await api.client.post(f"{hall.base}/rounds/{round_id}/open", headers=await hall.clerk())
+    opened = await api.client.post(f"{hall.base}/rounds/{round_id}/open", headers=await hall.presidium())
     assert opened.status_code == 200, opened.text
     ballot = {"selected": [str(a)]}
     # A member with the deputy role but not on the roster: 403, for a real round and for none.

@@ -104,7 +104,8 @@ async def test_only_checked_in_deputies_of_the_tenant_vote_while_the_round_is_op
     ballot = {"selected": [str(a)]}
     before = await hall.vote(round_id, 0, ballot)
     assert before.status_code == 409, "not open yet"
-    assert (await api.client.post(f"{hall.base}/rounds/{round_id}/open", headers=await hall.clerk())).status_code == 200
+    opened = await api.client.post(f"{hall.base}/rounds/{round_id}/open", headers=await hall.presidium())
+    assert opened.status_code == 200
     # Members without the deputy role are refused (403); so is staff: voting is the deputies' alone.
     for headers in (await hall.clerk(), await hall.teller()):
         refused = await api.client.post(f"{hall.base}/rounds/{round_id}/ballots", json=ballot, headers=headers)

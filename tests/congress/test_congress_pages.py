@@ -41,6 +41,10 @@ async def clerk_browser(hall: Any) -> httpx.AsyncClient:
     return await signed_in(hall, f"clerk-{hall.slug}")
 
 
+async def presidium_browser(hall: Any) -> httpx.AsyncClient:
+    return await signed_in(hall, f"presidium-{hall.slug}")
+
+
 async def deputy_browser(hall: Any, number: int) -> httpx.AsyncClient:
     return await signed_in(hall, f"d{number}-{hall.slug}")
 
@@ -154,40 +158,48 @@ async def test_the_qr_code_checks_a_signed_in_deputy_in_only_while_fresh(api: Ap
     ] == 1
     qr = await (await clerk_browser(hall)).get(f"/t/{hall.slug}/congress/sessions/{session_id}/qr")
     assert qr.status_code == 200 and "<svg" in qr.text and 'hx-trigger="every 30s"' in qr.text
-    # Until a vote opens, the big screen shows the QR code too (to tenant admins' screens only).
+    # Until a vote opens, the big screen shows the QR code too, to those who run check-in: the office
+    # and the presidium (platform/docs/roles.md); a deputy cannot open the screen at all.
     screen = await (await clerk_browser(hall)).get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
     assert screen.status_code == 200 and 'data-figure="qr"' in screen.text and "<svg" in screen.text
-    await hall.add_member(f"presidium-{hall.slug}", ["presidium"])
-    presidium = await signed_in(hall, f"presidium-{hall.slug}")
-    figures_only = await presidium.get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
-    assert figures_only.status_code == 200 and 'data-figure="qr"' not in figures_only.text
+    presidium = await presidium_browser(hall)
+    presiding = await presidium.get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")
+    assert presiding.status_code == 200 and 'data-figure="qr"' in presiding.text
+    assert (await deputy.get(f"/t/{hall.slug}/congress/sessions/{session_id}/screen")).status_code == 403
 
 
 async def test_opening_and_closing_ask_first_and_show_the_refusal(api: Api, hall) -> None:
+    """The presidium opens and closes on the desk; the office sees the desk without those buttons and is
+    refused the steps (platform/docs/roles.md: the clerk prepares, never conducts the vote)."""
     await hall.add_deputies(3)
     projects = await hall.add_projects(3)
     session_id = await hall.new_session()
     created = await hall.new_round(session_id, projects, 2, "approve_up_to_seats")
     round_id = created.json()["id"]
-    clerk = await clerk_browser(hall)
+    clerk, presidium = await clerk_browser(hall), await presidium_browser(hall)
     confirm_url = f"/t/{hall.slug}/congress/rounds/{round_id}/open"
-    confirm = await clerk.get(confirm_url)
+    office_desk = await clerk.get(f"/t/{hall.slug}/congress/sessions/{session_id}")
+    assert office_desk.status_code == 200 and confirm_url not in office_desk.text
+    assert (await clerk.get(confirm_url)).status_code == 403
+    token = await form_token(clerk, f"/t/{hall.slug}/congress")
+    assert (await clerk.post(confirm_url, data={"_csrf_token": token})).status_code == 403
+    confirm = await presidium.get(confirm_url)
     assert confirm.status_code == 200 and 'class="warning"' in confirm.text
     assert (await api.client.get(f"{hall.base}/rounds/{round_id}", headers=await hall.clerk())).json()[
         "status"
     ] == "draft"
-    token = await form_token(clerk, confirm_url)
-    refused = await clerk.post(confirm_url, data={"_csrf_token": token})
+    token = await form_token(presidium, confirm_url)
+    refused = await presidium.post(confirm_url, data={"_csrf_token": token})
     assert refused.status_code == 409 and 'role="alert"' in refused.text
     await hall.check_in(session_id, hall.deputies)
-    opened = await clerk.post(confirm_url, data={"_csrf_token": token})
+    opened = await presidium.post(confirm_url, data={"_csrf_token": token})
     assert opened.status_code == 303
     assert (await api.client.get(f"{hall.base}/rounds/{round_id}", headers=await hall.clerk())).json()[
         "status"
     ] == "open"
-    desk = await clerk.get(f"/t/{hall.slug}/congress/sessions/{session_id}")
+    desk = await presidium.get(f"/t/{hall.slug}/congress/sessions/{session_id}")
     assert f"/congress/rounds/{round_id}/close" in desk.text
-    closed = await clerk.post(f"/t/{hall.slug}/congress/rounds/{round_id}/close", data={"_csrf_token": token})
+    closed = await presidium.post(f"/t/{hall.slug}/congress/rounds/{round_id}/close", data={"_csrf_token": token})
     assert closed.status_code == 303
     result = await api.client.get(f"{hall.base}/rounds/{round_id}/result", headers=await hall.clerk())
     assert result.status_code == 200
@@ -216,8 +228,8 @@ async def test_a_deputy_votes_on_the_phone_confirms_and_gets_the_receipt_once(ap
     receipt = re.search(r'data-receipt="([^"]+)"', cast.text)
     assert receipt
     assert cast.headers["cache-control"] == "no-store" and review.headers["cache-control"] == "no-store"
-    other = await hall.vote(round_id, 1, {"choices": {str(p): "yes" for p in projects}})
-    assert other.status_code == 201
+    other = await hall.vote(round_id, 1, {"choices": {str(p): "yes" if p != projects[2] else "no" for p in projects}})
+    assert other.status_code == 201, other.text
     second = await phone.post(url, data={**marks, "confirm": "1", "_csrf_token": token})
     assert second.status_code == 409 and 'role="alert"' in second.text
     assert other.json()["receipt"] not in second.text and "ballots_received" not in second.text
@@ -272,7 +284,7 @@ async def test_a_tie_offers_the_runoff_after_confirmation(api: Api, hall) -> Non
         assert voted.status_code == 201
     closed = await hall.close(round_id)
     assert closed.json()["status"] == "runoff_required", closed.text
-    clerk = await clerk_browser(hall)
+    clerk = await presidium_browser(hall)
     session_id = (
         closed
         and (await api.client.get(f"{hall.base}/rounds/{round_id}", headers=await hall.clerk())).json()["session_id"]
@@ -290,3 +302,73 @@ async def test_a_tie_offers_the_runoff_after_confirmation(api: Api, hall) -> Non
     assert step not in (await clerk.get(f"/t/{hall.slug}/congress/sessions/{session_id}")).text, "one runoff only"
     again = await clerk.post(step, data={"_csrf_token": token})
     assert again.status_code == 409
+
+
+async def test_the_desk_records_the_voting_method_tellers_paper_and_a_withdrawn_round(api: Api, hall) -> None:
+    """The presidium records the adoption and approves a teller on the desk (a stranger is refused
+    there, with the reason); the office hands out paper in a mixed round and withdraws a draft round."""
+    await hall.add_deputies(3)
+    projects = await hall.add_projects(3)
+    session_id = await hall.new_session(adopt=False)
+    await hall.check_in(session_id, hall.deputies)
+    desk_url = f"/t/{hall.slug}/congress/sessions/{session_id}"
+    clerk, presidium = await clerk_browser(hall), await presidium_browser(hall)
+    office_desk = await clerk.get(desk_url)
+    assert 'data-adopted="no"' in office_desk.text and f"{desk_url}/voting-method" not in office_desk.text
+    assert f"{desk_url}/scrutineers" not in office_desk.text, "the office does not approve scrutineers"
+    token = await form_token(presidium, desk_url)
+    adopted = await presidium.post(f"{desk_url}/voting-method", data={"_csrf_token": token})
+    assert adopted.status_code == 303
+    assert 'data-adopted="yes"' in (await presidium.get(desk_url)).text
+    stranger = await presidium.post(
+        f"{desk_url}/scrutineers", data={"_csrf_token": token, "username": "nobody", "role": "teller"}
+    )
+    assert stranger.status_code == 422 and 'id="desk-error"' in stranger.text and 'value="nobody"' in stranger.text
+    approved = await presidium.post(
+        f"{desk_url}/scrutineers", data={"_csrf_token": token, "username": f"d0-{hall.slug}", "role": "scrutineer"}
+    )
+    assert approved.status_code == 303
+    assert f"d0-{hall.slug}" in (await presidium.get(desk_url)).text.split('id="scrutineers"')[1]
+
+    mistaken = (await hall.new_round(session_id, projects[:2], 1, "approve_up_to_seats")).json()["id"]
+    withdraw_url = f"/t/{hall.slug}/congress/withdraw/{mistaken}"
+    assert withdraw_url in (await clerk.get(desk_url)).text
+    confirm = await clerk.get(withdraw_url)
+    assert confirm.status_code == 200 and 'class="warning"' in confirm.text
+    token = await form_token(clerk, withdraw_url)
+    assert (await clerk.post(withdraw_url, data={"_csrf_token": token})).status_code == 303
+    assert (await api.client.get(f"{hall.base}/rounds/{mistaken}", headers=await hall.clerk())).status_code == 404
+
+    mixed = (await hall.new_round(session_id, projects, 2, "approve_up_to_seats", method="mixed")).json()["id"]
+    opened = await api.client.post(f"{hall.base}/rounds/{mixed}/open", headers=await hall.presidium())
+    assert opened.status_code == 200, opened.text
+    desk = await clerk.get(desk_url)
+    assert f'id="paper-{mixed}"' in desk.text and str(hall.deputies[1]) in desk.text
+    token = await form_token(clerk, desk_url)
+    handed = await clerk.post(
+        f"/t/{hall.slug}/congress/paper/{mixed}", data={"_csrf_token": token, "deputy_id": str(hall.deputies[1])}
+    )
+    assert handed.status_code == 303
+    again = await clerk.post(
+        f"/t/{hall.slug}/congress/paper/{mixed}", data={"_csrf_token": token, "deputy_id": str(hall.deputies[1])}
+    )
+    assert again.status_code == 409 and 'id="desk-error"' in again.text
+    shown = (await api.client.get(f"{hall.base}/rounds/{mixed}", headers=await hall.clerk())).json()
+    assert shown["paper_issued"] == 1
+
+
+async def test_the_phone_lists_the_rounds_taken_part_in_and_shows_a_closed_rounds_result(api: Api, hall) -> None:
+    await hall.add_deputies(3)
+    projects = await hall.add_projects(3)
+    round_id = await hall.open_round(projects, 2)
+    for deputy in range(3):
+        assert (await hall.vote(round_id, deputy, {"selected": [str(projects[0])]})).status_code == 201
+    phone = await deputy_browser(hall, 0)
+    listing = await phone.get(f"/t/{hall.slug}/vote")
+    assert f'data-round="{round_id}"' in listing.text.split('id="taken-part"')[1]
+    assert f'href="/t/{hall.slug}/vote/{round_id}" class="button' not in listing.text, "no second ballot offered"
+    assert (await hall.close(round_id)).status_code == 200
+    result = await phone.get(f"/t/{hall.slug}/vote/{round_id}")
+    assert result.status_code == 200 and 'id="round-result"' in result.text
+    assert "项目0" in result.text.split('id="round-result"')[1]
+    assert 'type="checkbox"' not in result.text

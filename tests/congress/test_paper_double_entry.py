@@ -24,7 +24,7 @@ async def test_two_tellers_who_agree_count_each_ballot_once(api: Api, hall) -> N
     assert (await hall.enter_paper(round_id, first[2:])).status_code == 201, "one teller, two batches"
     assert (await hall.enter_paper(round_id, second, teller=1)).status_code == 201
 
-    shown = await api.client.get(f"{hall.base}/rounds/{round_id}/paper-entries", headers=await hall.clerk())
+    shown = await api.client.get(f"{hall.base}/rounds/{round_id}/paper-entries", headers=await hall.teller())
     assert shown.status_code == 200, shown.text
     body = shown.json()
     assert body["agree"] is True and body["differences"] == []
@@ -95,13 +95,39 @@ async def test_one_teller_entering_twice_is_not_double_entry(api: Api, hall) -> 
     assert refused.status_code == 409
     assert "must be entered by 2 different tellers" in refused.json()["detail"]
     assert refused.json()["tellers"] == [f"teller-{hall.slug}"]
-    shown = (await api.client.get(f"{hall.base}/rounds/{round_id}/paper-entries", headers=await hall.clerk())).json()
+    shown = (await api.client.get(f"{hall.base}/rounds/{round_id}/paper-entries", headers=await hall.teller())).json()
     assert len(shown["entries"]) == 1 and shown["entries"][0]["ballots"] == 10
     assert shown["agree"] is False
 
 
-async def test_paper_entries_are_for_tellers_and_round_managers(api: Api, hall) -> None:
-    round_id, _projects = await _paper_round(hall)
+async def test_paper_entries_are_for_the_tellers_the_session_approved(api: Api, hall) -> None:
+    """Only the scrutineers and tellers the session approved enter and compare its paper ballots: a
+    teller by role whom this session did not approve is refused, a deputy it approved as scrutineer is
+    not (platform/docs/domain.md, "Paper ballots")."""
+    round_id, (a, b, _c) = await _paper_round(hall)
     url = f"{hall.base}/rounds/{round_id}/paper-entries"
-    assert (await api.client.get(url, headers=hall.deputy_headers[0])).status_code == 403
+    await hall.add_member(f"teller3-{hall.slug}", ["teller"])
+    unapproved = await api.headers(f"teller3-{hall.slug}")
+    for headers in (hall.deputy_headers[0], await hall.clerk(), await hall.presidium(), unapproved):
+        assert (await api.client.get(url, headers=headers)).status_code == 403
+        entered = await api.client.post(
+            f"{hall.base}/rounds/{round_id}/paper-ballots", json={"ballots": [[str(a)]]}, headers=headers
+        )
+        assert entered.status_code == 403
     assert (await api.client.get(url, headers=await hall.teller())).status_code == 200
+
+    session_id = (await api.client.get(f"{hall.base}/rounds/{round_id}", headers=await hall.clerk())).json()[
+        "session_id"
+    ]
+    approved = await api.client.post(
+        f"{hall.base}/sessions/{session_id}/scrutineers",
+        json={"username": f"d0-{hall.slug}", "role": "scrutineer"},
+        headers=await hall.presidium(),
+    )
+    assert approved.status_code == 201, approved.text
+    assert approved.json()["role"] == "scrutineer"
+    assert (await api.client.get(url, headers=hall.deputy_headers[0])).status_code == 200
+    entered = await api.client.post(
+        f"{hall.base}/rounds/{round_id}/paper-ballots", json={"ballots": [[str(b)]]}, headers=hall.deputy_headers[0]
+    )
+    assert entered.status_code == 201, entered.text

@@ -118,3 +118,23 @@ async def test_a_forged_format_figure_fails_verification(api: Api, hall) -> None
     for row in older["result"]["candidates"]:
         del row["figures"]
     assert verify_round_export(older).ok
+
+
+async def test_a_round_counted_without_the_yes_limit_verifies_under_its_own_rules(api: Api, another_hall) -> None:
+    """The close records the settings the ballots were checked under: a tenant that turned 多选作废 off has
+    a ballot with more yes than seats counted valid, and the offline verifier agrees; told the default
+    rule instead, it finds the mismatch."""
+    hall = await another_hall(deputies=2, settings={"minsheng.defaults": {"yes_within_seats": False}})
+    projects = await hall.add_projects(3)
+    round_id = await hall.open_round(projects, 2, "yes_no_abstain")
+    for deputy in range(2):
+        ballot = {"choices": {str(p): "yes" for p in projects}}
+        assert (await hall.vote(round_id, deputy, ballot)).status_code == 201
+    assert (await hall.close(round_id)).json()["valid"] == 2
+    document = (await api.client.get(f"{hall.base}/rounds/{round_id}/export", headers=await hall.clerk())).json()
+    assert document["chain"][-1]["payload"]["settings"]["minsheng.defaults"]["yes_within_seats"] is False
+    assert verify_round_export(document).ok, verify_round_export(document).failure
+    from minsheng.plugins.rules.ballot_formats import YES_NO_ABSTAIN
+
+    strict = verify_round_export(document, formats={"yes_no_abstain": YES_NO_ABSTAIN})
+    assert not strict.ok and "valid=True" in str(strict.failure)

@@ -23,7 +23,7 @@ async def test_a_tie_at_the_cut_off_requires_a_runoff_that_decides(api: Api, hal
     chosen = [(row["project_id"], row["rank"]) for row in body["candidates"] if row["chosen"]]
     assert chosen == [(str(a), 1)]
 
-    clerk = await hall.clerk()
+    clerk = await hall.presidium()
     runoff = await api.client.post(f"{hall.base}/rounds/{round_id}/runoff", headers=clerk)
     assert runoff.status_code == 201, runoff.text
     runoff_id = runoff.json()["id"]
@@ -47,26 +47,63 @@ async def test_a_tie_at_the_cut_off_requires_a_runoff_that_decides(api: Api, hal
     assert no_tie.status_code == 409
 
 
+async def test_three_at_forty_of_sixty_for_two_seats_go_to_a_runoff_that_decides(api: Api, hall) -> None:
+    """Must show 4: 60 deputies, 2 seats, each ballot approves 2 of 3: all three at 40 approvals (more than
+    half) tie at the cut-off: runoff_required; the runoff among the three for the 2 seats decides."""
+    await hall.add_deputies(60)
+    a, b, c = await hall.add_projects(3)
+    round_id = await hall.open_round([a, b, c], 2)
+    for deputy in range(60):
+        pair = (a, b) if deputy < 20 else (a, c) if deputy < 40 else (b, c)
+        assert (await hall.vote(round_id, deputy, {"selected": [str(p) for p in pair]})).status_code == 201
+    body = (await hall.close(round_id)).json()
+    assert body["status"] == "runoff_required", body
+    assert [row["yes"] for row in body["candidates"]] == [40, 40, 40]
+    assert (sorted(body["tied"]), body["remaining_seats"]) == (sorted([str(a), str(b), str(c)]), 2)
+    assert not any(row["chosen"] for row in body["candidates"])
+
+    runoff = await api.client.post(f"{hall.base}/rounds/{round_id}/runoff", headers=await hall.presidium())
+    assert runoff.status_code == 201, runoff.text
+    runoff_id = runoff.json()["id"]
+    opened = await api.client.post(f"{hall.base}/rounds/{runoff_id}/open", headers=await hall.presidium())
+    assert opened.status_code == 200, opened.text
+    for deputy in range(60):
+        pair = (a, b) if deputy < 35 else (a, c) if deputy < 50 else (b, c)
+        assert (await hall.vote(runoff_id, deputy, {"selected": [str(p) for p in pair]})).status_code == 201
+    decided = (await hall.close(runoff_id)).json()
+    assert decided["status"] == "decided"
+    assert [(row["project_id"], row["yes"], row["chosen"], row["rank"]) for row in decided["candidates"]] == [
+        (str(a), 50, True, 1),
+        (str(b), 45, True, 2),
+        (str(c), 25, False, None),
+    ]
+
+
 async def test_a_runoff_is_not_subject_to_the_margin_rule(api: Api, hall) -> None:
-    """4 tied for 2 remaining seats: a margin the default rule refuses for a new round, fine for a runoff."""
+    """5 tied for 3 remaining seats: a margin the default rule refuses for a new round, fine for a runoff.
+
+    Each ballot says yes to at most the 4 seats (more would be invalid): the first project and 3 of the
+    5 others in turn, so each of the 5 has 6 approvals of 10.
+    """
     await hall.add_deputies(10)
-    projects = await hall.add_projects(7)
-    round_id = await hall.open_round(projects, 5, "yes_no_abstain")
+    projects = await hall.add_projects(6)
+    sure, tied = projects[0], projects[1:]
+    round_id = await hall.open_round(projects, 4, "yes_no_abstain")
     for deputy in range(10):
-        choices = {str(p): "yes" for p in projects[:3]}
-        choices.update({str(p): "yes" if deputy < 7 else "no" for p in projects[3:]})
+        yes = {str(sure)} | {str(tied[(deputy + k) % 5]) for k in range(3)}
+        choices = {str(p): "yes" if str(p) in yes else "no" for p in projects}
         assert (await hall.vote(round_id, deputy, {"choices": choices})).status_code == 201
     body = (await hall.close(round_id)).json()
     assert body["status"] == "runoff_required"
-    assert body["tied"] == [str(p) for p in projects[3:]]
-    assert body["remaining_seats"] == 2
+    assert body["tied"] == [str(p) for p in tied]
+    assert body["remaining_seats"] == 3
     session_id = (await api.client.get(f"{hall.base}/rounds/{round_id}", headers=await hall.clerk())).json()[
         "session_id"
     ]
-    fresh = await hall.new_round(session_id, projects[3:], 2, "yes_no_abstain")
+    fresh = await hall.new_round(session_id, tied, 3, "yes_no_abstain")
     assert fresh.status_code == 422
     assert fresh.json()["rule"] == "margin_rule"
-    runoff = await api.client.post(f"{hall.base}/rounds/{round_id}/runoff", headers=await hall.clerk())
+    runoff = await api.client.post(f"{hall.base}/rounds/{round_id}/runoff", headers=await hall.presidium())
     assert runoff.status_code == 201
 
 

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import httpx
-from congress.test_congress_pages import XSS, clerk_browser, deputy_browser, form_token, signed_in
+from congress.test_congress_pages import XSS, clerk_browser, deputy_browser, form_token, presidium_browser, signed_in
 from sqlalchemy import update
 
 from minsheng.congress.hall.reading import CandidateLine
@@ -56,10 +56,12 @@ async def test_two_tellers_who_agree_let_the_staff_close_the_round(api: Api, hal
     assert 'data-agreement="agree"' in page.text and 'id="differences"' not in page.text
     assert (await first.get(f"/t/{hall.slug}/paper-ballots")).text.count("<td>3</td>") == 1
 
-    clerk = await clerk_browser(hall)
+    presidium = await presidium_browser(hall)
     close_url = f"/t/{hall.slug}/congress/rounds/{round_id}/close"
-    token = await form_token(clerk, close_url)
-    closed = await clerk.post(close_url, data={"_csrf_token": token, "ballots_issued": "3", "ballots_returned": "3"})
+    token = await form_token(presidium, close_url)
+    closed = await presidium.post(
+        close_url, data={"_csrf_token": token, "ballots_issued": "3", "ballots_returned": "3"}
+    )
     assert closed.status_code == 303, closed.text
     result = await api.client.get(f"{hall.base}/rounds/{round_id}/result", headers=await hall.clerk())
     assert (result.json()["valid"], result.json()["invalid"]) == (2, 1), result.text

@@ -121,6 +121,8 @@ class County(TenantUnderTest):
         )
         assert created.status_code == 201, created.text
         session_id = created.json()["id"]
+        adopted = await client.post(f"{self.base}/sessions/{session_id}/voting-method", headers=headers)
+        assert adopted.status_code == 200, adopted.text
         with self.scope():
             async with self.api.services.database.session() as session:
                 session.add_all(

@@ -20,7 +20,7 @@ import httpx
 from minsheng.accounts.services import find_user
 from minsheng.congress.models import CongressSession, Deputy, VotingRound
 from minsheng.permissions import Permission, Role, permissions_of
-from minsheng.projects.models import Project
+from minsheng.projects.models import CandidateEntry, CandidateList, Project
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.testing import PASSWORD, Api, random_slug
 
@@ -90,6 +90,13 @@ async def _seed_rows(api: Api, congress: Congress, deputy_user: str) -> list[uui
             ]  # fmt: skip
             session.add_all(projects)
             await session.flush()
+            # The year's fixed candidate list: a round's candidates come from it.
+            listing = CandidateList(year=YEAR, planned_seats=2, status="fixed", fixed_by="t")
+            session.add(listing)
+            await session.flush()
+            session.add_all(
+                CandidateEntry(list_id=listing.id, project_id=p.id, position=n) for n, p in enumerate(projects)
+            )
             earlier = CongressSession(title="上一次会议", date=date(YEAR, 1, 5), created_by="t")
             session.add(earlier)
             await session.flush()

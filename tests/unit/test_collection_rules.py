@@ -108,10 +108,12 @@ def test_screening_sees_the_title_as_name() -> None:
     assert view["name"] == view["title"] == "新建办公楼"
 
 
-def test_candidates_must_be_screened_in_and_listed_once() -> None:
+def test_candidates_must_be_screened_in_of_the_lists_year_and_listed_once() -> None:
     import uuid
 
-    a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    statuses = {a: "accepted", b: "pool"}
-    problems = candidate_problems([a, b, c, a], statuses)
-    assert [p.key for p in problems] == ["project_ids[1]", "project_ids[2]", "project_ids[3]"]
+    a, b, c, d = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    found = {a: ("accepted", 2027), b: ("pool", 2027), d: ("accepted", 2026)}
+    problems = candidate_problems([a, b, c, a, d], found, 2027)
+    assert [p.key for p in problems] == ["project_ids[1]", "project_ids[2]", "project_ids[3]", "project_ids[4]"]
+    assert problems[3].reason.params["project_year"] == 2026
+    assert candidate_problems([a, d], found, 2026)[0].key == "project_ids[0]"

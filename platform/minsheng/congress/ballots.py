@@ -12,10 +12,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import services as audit
-from minsheng.congress.models import Ballot, PaperEntry, VotingMethod, VotingRound
+from minsheng.congress.models import Ballot, PaperEntry, VotingRound
 from minsheng.congress.voting import rounds
-from minsheng.congress.voting.casting import cast_ballot, normalised, require_taking
+from minsheng.congress.voting.casting import TAKES_PAPER_BALLOTS, cast_ballot, checked_ballot, require_taking
 from minsheng.congress.voting.rules import receipt_code
+from minsheng.errors import InvalidInput
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
 
 __all__ = ["PaperEntryFigures", "cast_ballot", "enter_paper_ballots"]
@@ -39,29 +41,38 @@ def _json_safe(reason: Reason) -> dict[str, Any]:
     return {"message": reason.message, "params": params}
 
 
-async def _round_taking_ballots(session: AsyncSession, round_id: uuid.UUID, method: VotingMethod) -> VotingRound:
+async def _round_taking_paper(session: AsyncSession, round_id: uuid.UUID) -> VotingRound:
     voting_round = await rounds.get_round(session, round_id, for_ballot=True)
-    require_taking(voting_round, method)
+    require_taking(voting_round, TAKES_PAPER_BALLOTS)
     return voting_round
 
 
 async def enter_paper_ballots(
-    session: AsyncSession, round_id: uuid.UUID, ballots: Sequence[Any], *, teller: str
+    session: AsyncSession, round_id: uuid.UUID, ballots: Sequence[Any], hooks: TenantHooks, *, teller: str
 ) -> PaperEntryFigures:
-    """Enter a teller's batch of paper ballots as marked; each is valid or invalid by the format's rule.
+    """Enter a teller's batch of paper ballots as marked (a paper or a mixed round); each is valid or
+    invalid by the format's rule.
 
-    An invalid ballot (e.g. more than ``seats`` marked, 多选作废) is stored as invalid with its reason,
-    never refused: it was cast, and it counts among the ballots returned.
+    An invalid ballot (e.g. more than ``seats`` marked, 多选作废, or a candidate left unmarked) is stored
+    as invalid with its reason, never refused: it was cast, and it counts among the ballots returned.
+    A ballot that names a candidate twice or a project that is not a candidate cannot be on a ballot
+    paper: the batch is refused (422) naming the ballot, and nothing of it is written.
     """
-    voting_round = await _round_taking_ballots(session, round_id, VotingMethod.PAPER)
-    ballot_format = await rounds.ballot_format(session, voting_round.ballot_format)
+    voting_round = await _round_taking_paper(session, round_id)
+    ballot_format = rounds.ballot_format(hooks, voting_round.ballot_format)
     candidates = [str(c) for c in await rounds.candidates_of(session, voting_round.id)]
+    contents = []
+    for number, marked in enumerate(ballots, start=1):
+        try:
+            contents.append(checked_ballot(marked, candidates, ordered=ballot_format.ordered))
+        except InvalidInput as refused:
+            refused.extra["ballot"] = number
+            raise
     entry = PaperEntry(round_id=voting_round.id, teller=teller, ballots=len(ballots))
     session.add(entry)
     await session.flush()
     valid = 0
-    for marked in ballots:
-        content = normalised(marked, ordered=ballot_format.ordered)
+    for content in contents:
         problem = ballot_format.validate(content, candidates, voting_round.seats)
         ballot_id = uuid.uuid4()
         session.add(

@@ -74,14 +74,14 @@ async def round_context(session: AsyncSession, tenant: TenantView, subject_id: u
     """What every round document shows: the session, seats, candidates and the ballot format."""
     voting_round = await rounds.get_round(session, _round_id(subject_id))
     congress = await sessions.get_session(session, voting_round.session_id)
-    ballot_format = await rounds.ballot_format(session, voting_round.ballot_format)
+    ballot_format = rounds.ballot_format(get_plugin_manager().hooks_for(tenant), voting_round.ballot_format)
     candidates = await _candidates(session, tenant, voting_round.id)
     layout = ballot_format.paper_layout
     # Fixed when the round opened; before that, the deputies on the roster now (全体代表).
     entitled = voting_round.entitled if voting_round.entitled is not None else await roster.entitled_count(session)
     name = session_name(tenant.name, congress.title)
     return {
-        "year": congress.date.year,
+        "year": congress.year,
         "session": {"title": congress.title, "name": name, "date": chinese_date(congress.date)},
         "presidium": f"{name}主席团",
         "round": {
@@ -156,6 +156,8 @@ async def _closed(session: AsyncSession, tenant: TenantView, subject_id: uuid.UU
         "candidates": rows,
         "chain_head": result.get("chain_head", ""),
         "status": voting_round.outcome,
+        # A round on phones and paper: each part's ballots issued, returned, valid and invalid (else None).
+        "by_method": result.get("by_method"),
     }
     context["entitled"] = result["entitled"]
     context["majority"] = majority_of(int(result["entitled"]))

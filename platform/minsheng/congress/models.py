@@ -38,6 +38,15 @@ class RoundStatus(enum.StrEnum):
 class VotingMethod(enum.StrEnum):
     ELECTRONIC = "electronic"  # deputies vote on their phones or devices
     PAPER = "paper"  # tellers enter the paper ballots from the box
+    MIXED = "mixed"  # phones, and a paper ballot for each deputy who asks for one
+
+
+class ScrutinyRole(enum.StrEnum):
+    """What the session approves a person for (总监票人, 监票人, 计票人)."""
+
+    CHIEF_SCRUTINEER = "chief_scrutineer"
+    SCRUTINEER = "scrutineer"
+    TELLER = "teller"
 
 
 class Deputy(TenantScoped, Timestamped, Base):
@@ -54,15 +63,45 @@ class Deputy(TenantScoped, Timestamped, Base):
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
+def _year_of_date(context: Any) -> int:
+    """A session written without a year decides the year of its date (as the API's default)."""
+    return int(context.get_current_parameters()["date"].year)
+
+
 class CongressSession(TenantScoped, Timestamped, Base):
-    """A congress session (人代会): the meeting at which deputies check in and vote."""
+    """A congress session (人代会): the meeting at which deputies check in and vote.
+
+    ``year`` is the year whose projects it decides (实施年度): its rounds take their candidates from
+    that year's fixed candidate list. ``voting_method_adopted_at``: when the session adopted its
+    票决办法; no round opens before.
+    """
 
     __tablename__ = "congress_sessions"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     date: Mapped[date] = mapped_column(Date, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False, default=_year_of_date)
+    voting_method_adopted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    voting_method_adopted_by: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class SessionScrutineer(TenantScoped, Base):
+    """A person the session approved as chief scrutineer, scrutineer or teller (one duty per person)."""
+
+    __tablename__ = "session_scrutineers"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "session_id"], ["congress_sessions.tenant_id", "congress_sessions.id"], ondelete="CASCADE"
+        ),
+    )
+
+    session_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), nullable=False)
+    approved_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    approved_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False, default=utcnow)
 
 
 class CheckIn(TenantScoped, Base):
@@ -143,6 +182,23 @@ class Participation(TenantScoped, Base):
 
     round_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     deputy_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+
+
+class PaperIssue(TenantScoped, Base):
+    """A paper ballot handed to a deputy in a mixed round. The deputy's participation is written with
+    it, so the participation's key refuses a phone ballot after it, and this paper after a phone ballot."""
+
+    __tablename__ = "paper_issues"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "round_id"], ["voting_rounds.tenant_id", "voting_rounds.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(["tenant_id", "deputy_id"], ["deputies.tenant_id", "deputies.id"]),
+    )
+
+    round_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    deputy_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    issued_by: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
 class PaperEntry(TenantScoped, Base):

@@ -10,7 +10,9 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 Choice = Literal["yes", "no", "abstain"]
-MethodName = Literal["electronic", "paper"]
+MethodName = Literal["electronic", "paper", "mixed"]
+DutyName = Literal["chief_scrutineer", "scrutineer", "teller"]
+Year = Annotated[int, msgspec.Meta(ge=2000, le=2100)]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
@@ -40,6 +42,8 @@ class DeputyView(msgspec.Struct):
 class NewSession(msgspec.Struct):
     title: Title
     date: date
+    year: Year | None = None
+    """The year whose projects the session decides (实施年度); by default the year of ``date``."""
 
 
 class SessionView(msgspec.Struct):
@@ -47,6 +51,23 @@ class SessionView(msgspec.Struct):
     title: str
     date: date
     created_at: datetime
+    year: int
+    """The year whose projects the session decides: its rounds take that year's fixed candidate list."""
+    voting_method_adopted_at: datetime | None
+    """When the session adopted its voting method (票决办法); no round opens before."""
+
+
+class NewScrutineer(msgspec.Struct):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    role: DutyName
+
+
+class ScrutineerView(msgspec.Struct):
+    username: str
+    display_name: str
+    role: str
+    approved_by: str
+    approved_at: datetime
 
 
 class NewCheckIn(msgspec.Struct):
@@ -80,7 +101,8 @@ class NewRound(msgspec.Struct):
     candidates: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1, max_length=2000)]
     ballot_format: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
     method: MethodName = "electronic"
-    """``electronic``: deputies vote through the API; ``paper``: tellers enter the paper ballots."""
+    """``electronic``: deputies vote through the API; ``paper``: tellers enter the paper ballots;
+    ``mixed``: deputies vote on phones, and those who ask are handed a paper ballot (``paper-issued``)."""
 
 
 class NewRunoff(msgspec.Struct):
@@ -100,6 +122,20 @@ class RoundView(msgspec.Struct):
     runoff: uuid.UUID | None
     outcome: str | None
     ballots_received: int
+    """Deputies who have taken part so far: phone ballots, and paper ballots handed out in a mixed round."""
+    paper_issued: int = 0
+    """Paper ballots handed out (a mixed round)."""
+
+
+class NewPaperIssue(msgspec.Struct):
+    deputy_id: uuid.UUID
+
+
+class PaperIssuedView(msgspec.Struct):
+    round_id: uuid.UUID
+    deputy_id: uuid.UUID
+    paper_issued: int
+    """Paper ballots the round has handed out so far."""
 
 
 class BallotIn(msgspec.Struct):
@@ -161,6 +197,9 @@ class RoundResult(msgspec.Struct):
     tied: list[uuid.UUID]
     reason: str | None
     remaining_seats: int
+    by_method: dict[str, dict[str, int]] | None = None
+    """A mixed round's two parts (``electronic``, ``paper``), each with its ballots issued, returned,
+    valid and invalid; the totals above add them up."""
 
 
 class TellerEntryView(msgspec.Struct):

@@ -2,7 +2,8 @@
 
 Not used by the app. Deputies get an unusable password and an API token each (300 logins through
 argon2 would take minutes and measure nothing about the vote), are checked in, and vote in open
-``approve_up_to_seats`` rounds of 15 screened-in projects and 10 seats.
+``approve_up_to_seats`` rounds of 15 projects of 2026's fixed candidate list and 10 seats, in a
+session that adopted its voting method.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from minsheng.congress.hall import sessions
 from minsheng.congress.models import CheckIn, Deputy, VotingMethod
 from minsheng.congress.voting import rounds
 from minsheng.db.session import Database
-from minsheng.projects.models import Project
+from minsheng.projects.models import CandidateEntry, CandidateList, Project
 from minsheng.settings import Settings
+from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.context import TenantRef, tenant_scope
-from minsheng.tenancy.services import TenantDraft, create_tenant, find_by_slug
+from minsheng.tenancy.services import TenantDraft, create_tenant, find_by_slug, get_by_slug
 
 #: No argon2 hash matches it: the deputy cannot log in with a password, only with the seeded token.
 NO_PASSWORD = "!"  # noqa: S105
@@ -51,6 +53,7 @@ async def _seed_township(
     township = Township(slug=slug, candidates=[])
     with tenant_scope(TenantRef(tenant_id, slug)):
         async with database.session() as session:
+            hooks = await tenant_hooks(session, await get_by_slug(session, slug))
             projects = [
                 Project(
                     year=2026,
@@ -65,9 +68,15 @@ async def _seed_township(
             for project in projects:
                 project.created_by = "seed"
             session.add_all(projects)
+            fixed = CandidateList(year=2026, planned_seats=SEATS, status="fixed", fixed_by="seed")
+            session.add(fixed)
             await session.flush()
+            session.add_all(
+                CandidateEntry(list_id=fixed.id, project_id=p.id, position=n) for n, p in enumerate(projects)
+            )
             township.candidates = [str(p.id) for p in projects]
             congress = await sessions.create_session(session, title="会议", on=date(2026, 1, 10), actor="seed")
+            await sessions.adopt_voting_method(session, congress.id, actor="seed")
             deputy_ids = []
             for d in range(deputies):
                 user = User(username=f"d{d}-{slug}", display_name=f"代表{d}", password_hash=NO_PASSWORD)
@@ -86,6 +95,7 @@ async def _seed_township(
                 voting_round = await rounds.create_round(
                     session,
                     congress,
+                    hooks,
                     title=f"票决{r}",
                     seats=SEATS,
                     candidates=[p.id for p in projects],
@@ -93,7 +103,7 @@ async def _seed_township(
                     method=VotingMethod.ELECTRONIC.value,
                     actor="seed",
                 )
-                await rounds.open_round(session, voting_round.id, actor="seed")
+                await rounds.open_round(session, voting_round.id, hooks, actor="seed")
                 township.rounds.append(str(voting_round.id))
     return township
 

@@ -18,6 +18,7 @@ from minsheng.congress.roster import pages as roster_pages
 from minsheng.congress.roster.controllers import RosterController, RosterWorkbookController
 from minsheng.congress.voting import phone_pages, round_pages, teller_pages
 from minsheng.congress.voting.controllers import RoundsController
+from minsheng.db import idempotency
 
 ROUTES: list[Any] = [
     RosterController,
@@ -36,4 +37,5 @@ ROUTES: list[Any] = [
 JOBS: list[Any] = [roster_jobs.import_roster]
 PERIODIC: list[Any] = []
 DOCUMENT_KINDS: list[Any] = list(document_kinds.KINDS)
-MODELS: list[ModuleType] = [models, agenda_models]
+# The ballots' idempotency keys live in the foundation's table, which ratings may use too.
+MODELS: list[ModuleType] = [models, agenda_models, idempotency]

@@ -173,6 +173,7 @@ def _name(number: int) -> str:
 
 async def hold_session(session: AsyncSession, year: Year) -> None:
     """The session: agenda, check-in of 31 of 35 (quorum 24), the electronic vote, its close."""
+    hooks = await current_tenant_hooks(session)
     congress = await sessions.create_session(
         session, title="赵庄镇第十八届人民代表大会第三次会议", on=china_day(utcnow()), actor=script.ADMIN
     )
@@ -181,11 +182,13 @@ async def hold_session(session: AsyncSession, year: Year) -> None:
     )
     for deputy in year.deputies[: script.PRESENT]:
         await sessions.check_in(session, congress, deputy, actor=script.ADMIN)
+    await sessions.adopt_voting_method(session, congress.id, actor=script.PRESIDIUM)
     keys = list(script.YES_VOTES)
     ids = {key: year.projects[key].id for key in keys}
     voting_round = await rounds.create_round(
         session,
         congress,
+        hooks,
         title="民生实事项目电子票决",
         seats=script.SEATS,
         candidates=[ids[key] for key in keys],
@@ -193,12 +196,12 @@ async def hold_session(session: AsyncSession, year: Year) -> None:
         method=VotingMethod.ELECTRONIC.value,
         actor=script.PRESIDIUM,
     )
-    await rounds.open_round(session, voting_round.id, actor=script.PRESIDIUM)
-    for index, principal in enumerate(year.voters):
-        choices = {str(ids[key]): _choice(index, yes) for key, yes in script.YES_VOTES.items()}
-        await casting.cast_ballot(session, voting_round.id, principal, choices=choices, selected=None)
+    await rounds.open_round(session, voting_round.id, hooks, actor=script.PRESIDIUM)
+    for index, (principal, marks) in enumerate(zip(year.voters, _ballots(len(year.voters)), strict=True)):
+        choices = {str(ids[key]): "yes" if key in marks else _other(index) for key in script.YES_VOTES}
+        await casting.cast_ballot(session, voting_round.id, principal, hooks, choices=choices, selected=None)
     year.voting_round = await tally.close_round(
-        session, voting_round.id, issued=None, returned=None, actor=script.TELLER
+        session, voting_round.id, hooks, issued=None, returned=None, actor=script.TELLER
     )
     result = year.voting_round.result or {}
     by_id = {str(project_id): key for key, project_id in ids.items()}
@@ -206,8 +209,19 @@ async def hold_session(session: AsyncSession, year: Year) -> None:
     year.chosen = [by_id[c["project_id"]] for c in ranked]
 
 
-def _choice(index: int, yes: int) -> str:
-    """Deputy ``index``'s choice on a candidate with ``yes`` approvals: the rest vote no, one abstains."""
-    if index < yes:
-        return "yes"
+def _ballots(voters: int) -> list[set[str]]:
+    """Which candidates each voter approves, so that each gets its ``YES_VOTES`` and no ballot says yes to
+    more than the seats (a ballot with more is invalid): each candidate's approvals go to the voters with
+    the most approvals left to give."""
+    left = [script.SEATS] * voters
+    ballots: list[set[str]] = [set() for _ in range(voters)]
+    for key, yes in sorted(script.YES_VOTES.items(), key=lambda item: -item[1]):
+        for index in sorted(range(voters), key=lambda i: (-left[i], i))[:yes]:
+            ballots[index].add(key)
+            left[index] -= 1
+    return ballots
+
+
+def _other(index: int) -> str:
+    """A voter's choice where it does not approve: one of them abstains, the rest vote no."""
     return "abstain" if index == script.PRESENT - 1 else "no"

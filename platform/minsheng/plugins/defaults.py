@@ -27,7 +27,7 @@ from minsheng.plugins.registries import (
     SupervisionMethod,
 )
 from minsheng.plugins.rules import catalogs
-from minsheng.plugins.rules.ballot_formats import APPROVE_UP_TO_SEATS, YES_NO_ABSTAIN
+from minsheng.plugins.rules.ballot_formats import APPROVE_UP_TO_SEATS, yes_no_abstain
 from minsheng.plugins.rules.margin import margin_rule, parse_ratio
 from minsheng.plugins.rules.outcome import outcome_rule, round_validity
 from minsheng.plugins.rules.quorum import quorum_rule
@@ -72,6 +72,13 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
             "title": msgid("Also allow as many candidates as seats (no-margin vote)"),
             "default": False,
             "description": msgid("also allow as many candidates as seats (等额)"),
+        },
+        "yes_within_seats": {
+            "type": "boolean",
+            "default": True,
+            "description": (
+                "a yes/no/abstain ballot with more yes than seats is invalid (所投赞成票多于应选数的为无效票)"
+            ),
         },
         "negative_list": {
             "type": "array",
@@ -146,10 +153,14 @@ def minsheng_quorum_rule(tenant: TenantView, entitled: int, present: int) -> Quo
     return quorum_rule(entitled, present)
 
 
+_YES_NO_ABSTAIN = {within: yes_no_abstain(yes_within_seats=within) for within in (True, False)}
+
+
 @hookimpl(trylast=True)
 def minsheng_ballot_formats(tenant: TenantView) -> Sequence[BallotFormat]:
-    """Yes/no/abstain per candidate, and choose at most as many as seats."""
-    return (YES_NO_ABSTAIN, APPROVE_UP_TO_SEATS)
+    """Yes/no/abstain per candidate (more yes than seats invalid, unless the tenant's settings say
+    otherwise), and choose at most as many as seats."""
+    return (_YES_NO_ABSTAIN[bool(_settings(tenant)["yes_within_seats"])], APPROVE_UP_TO_SEATS)
 
 
 @hookimpl(trylast=True)

@@ -13,14 +13,13 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.collection.rules import collection_year
 from minsheng.errors import DomainError, InvalidInput, NotFound
-from minsheng.http.dependencies import TenantAccess
-from minsheng.http.listing import STAFF_ROLES, login_first, parse_ids, posted_form
+from minsheng.http.listing import parse_ids, posted_form
 from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 from minsheng.projects import candidates
 from minsheng.projects import services as projects
-from minsheng.projects.pages import MEMBERS
 from minsheng.web.templating import render
 
 YearParam = Parameter(ge=2000, le=2100)
@@ -38,7 +37,7 @@ def _seats(value: Any) -> int:
 
 async def _page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     year: int,
     *,
@@ -76,45 +75,34 @@ async def _page(
         verdict=hooks.margin_rule(seats=planned, candidates=len(chosen_ids)),
         seats=planned,
         count=len(chosen_ids),
-        can_edit=access.principal is not None
-        and (access.principal.is_platform_admin or "presidium" in access.roles)
-        and not (state and state.row.status == candidates.FIXED),
+        fixed=state is not None and state.row.status == candidates.FIXED,
         error=error,
     )
 
 
-@get("/t/{slug:str}/staff/candidates", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
-async def this_year(access: TenantAccess) -> Redirect:
-    """The candidate list of the current collection year."""
-    access.require(*STAFF_ROLES)
-    return Redirect(f"/t/{access.tenant.slug}/staff/candidates/{collection_year()}", status_code=303)
+@requires(Permission.PROJECTS_READ)
+@get("/t/{slug:str}/staff/candidates", include_in_schema=False)
+async def this_year(access: TenantScope, db_session: AsyncSession) -> Redirect:
+    """The candidate list of the year the current collection is for (实施年度)."""
+    year = await projects.collection_year_of(db_session)
+    return Redirect(f"/t/{access.tenant.slug}/staff/candidates/{year}", status_code=303)
 
 
-@get(
-    "/t/{slug:str}/staff/candidates/{year:int}",
-    include_in_schema=False,
-    dependencies=MEMBERS,
-    before_request=login_first,
-)
+@requires(Permission.PROJECTS_READ)
+@get("/t/{slug:str}/staff/candidates/{year:int}", include_in_schema=False)
 async def candidates_page(
-    request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession, year: int = YearParam
+    request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession, year: int = YearParam
 ) -> Template:
     """The year's candidate list and the projects screened in that may join it."""
-    access.require(*STAFF_ROLES)
     return await _page(request, access, db_session, year)
 
 
-@get(
-    "/t/{slug:str}/staff/candidates/{year:int}/margin",
-    include_in_schema=False,
-    dependencies=MEMBERS,
-    before_request=login_first,
-)
+@requires(Permission.PROJECTS_READ)
+@get("/t/{slug:str}/staff/candidates/{year:int}/margin", include_in_schema=False)
 async def margin_fragment(
-    request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession, year: int = YearParam
+    request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession, year: int = YearParam
 ) -> Template:
     """The margin rule's verdict on the form as it is now (HTMX swaps it in on every change)."""
-    access.require(*STAFF_ROLES)
     seats_text = request.query_params.get("planned_seats", "")
     count = len(request.query_params.getall("project_ids", []))
     hooks = access.hooks
@@ -126,23 +114,26 @@ async def margin_fragment(
     return render(request, "staff/margin_fragment.html", error=None, verdict=verdict, count=count, seats=seats)
 
 
-@post("/t/{slug:str}/staff/candidates/{year:int}", include_in_schema=False, dependencies=MEMBERS)
-async def save_action(
-    request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession, year: int = YearParam
+async def _save_or_fix(
+    request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession, year: int, *, fix: bool
 ) -> Template | Redirect:
-    """Save the draft list (the presidium), or fix it when ``action=fix`` and the margin rule allows."""
-    user = access.require("presidium")
+    """Save the posted draft (when the caller prepares lists), then fix the saved list (``fix``).
+
+    Whoever fixes without preparing (the standing committee) fixes the draft as it was saved.
+    """
     form = await posted_form(request)
     chosen = parse_ids(form.getall("project_ids", []))
     seats: int | None = None
+    save = access.may(Permission.CANDIDATES_PREPARE) and form.get("planned_seats") is not None
     try:
-        seats = _seats(form.get("planned_seats"))
         hooks = access.hooks
         # A savepoint: a refused fix takes back the draft saved just before it too.
         async with db_session.begin_nested():
-            await candidates.save_draft(db_session, year, seats, chosen, hooks, actor=user.username)
-            if form.get("action") == "fix":
-                await candidates.fix(db_session, year, hooks, actor=user.username)
+            if save or not fix:
+                seats = _seats(form.get("planned_seats"))
+                await candidates.save_draft(db_session, year, seats, chosen, hooks, actor=access.user.username)
+            if fix:
+                await candidates.fix(db_session, year, hooks, actor=access.user.username)
     except DomainError as error:
         return await _page(
             request,
@@ -151,10 +142,28 @@ async def save_action(
             year,
             status_code=error.status_code,
             error=error,
-            chosen=chosen,
+            chosen=chosen if save or not fix else None,
             seats=seats,
         )
     return Redirect(f"/t/{access.tenant.slug}/staff/candidates/{year}", status_code=303)
 
 
-ROUTES: list[Any] = [this_year, candidates_page, margin_fragment, save_action]
+@requires(Permission.CANDIDATES_PREPARE)
+@post("/t/{slug:str}/staff/candidates/{year:int}", include_in_schema=False)
+async def save_action(
+    request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession, year: int = YearParam
+) -> Template | Redirect:
+    """Save the draft list (the congress office prepares it)."""
+    return await _save_or_fix(request, access, db_session, year, fix=False)
+
+
+@requires(Permission.CANDIDATES_FIX)
+@post("/t/{slug:str}/staff/candidates/{year:int}/fix", include_in_schema=False)
+async def fix_action(
+    request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession, year: int = YearParam
+) -> Template | Redirect:
+    """Fix the list when the margin rule allows (the standing committee; in a township the presidium)."""
+    return await _save_or_fix(request, access, db_session, year, fix=True)
+
+
+ROUTES: list[Any] = [this_year, candidates_page, margin_fragment, save_action, fix_action]

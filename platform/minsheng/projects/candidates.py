@@ -60,6 +60,28 @@ async def get(session: AsyncSession, year: int, hooks: TenantHooks) -> Candidate
     return await _state(session, row, hooks)
 
 
+async def fixed_project_ids(session: AsyncSession, year: int) -> set[uuid.UUID] | None:
+    """The projects of ``year``'s candidate list once it is fixed; None while it is not (or none exists)."""
+    row = await _find(session, year)
+    if row is None or row.status != FIXED:
+        return None
+    query = select(CandidateEntry.project_id).where(CandidateEntry.list_id == row.id)
+    return set((await session.execute(query)).scalars())
+
+
+async def on_fixed_list(session: AsyncSession, project_id: uuid.UUID) -> bool:
+    """Whether the project is on a fixed candidate list."""
+    query = (
+        select(CandidateEntry.project_id)
+        .join(
+            CandidateList,
+            (CandidateList.tenant_id == CandidateEntry.tenant_id) & (CandidateList.id == CandidateEntry.list_id),
+        )
+        .where(CandidateEntry.project_id == project_id, CandidateList.status == FIXED)
+    )
+    return (await session.execute(query)).first() is not None
+
+
 async def save_draft(
     session: AsyncSession,
     year: int,
@@ -69,9 +91,12 @@ async def save_draft(
     *,
     actor: str,
 ) -> CandidateListState:
-    """Replace the draft list of ``year``: only projects screened in; 409 once the list is fixed."""
-    found = await session.execute(select(Project.id, Project.status).where(Project.id.in_(list(project_ids))))
-    problems = rules.candidate_problems(project_ids, dict(found.tuples().all()))
+    """Replace the draft list of ``year``: only projects screened in and carried out in ``year``
+    (实施年度); 409 once the list is fixed."""
+    found = await session.execute(
+        select(Project.id, Project.status, Project.year).where(Project.id.in_(list(project_ids)))
+    )
+    problems = rules.candidate_problems(project_ids, {row.id: (row.status, row.year) for row in found}, year)
     if problems:
         raise InvalidFields(problems[0].reason.message, problems=problems, **problems[0].reason.params)
     row = await _find(session, year)
@@ -99,13 +124,20 @@ async def save_draft(
 
 
 async def fix(session: AsyncSession, year: int, hooks: TenantHooks, *, actor: str) -> CandidateListState:
-    """Fix the list (the presidium's decision): refused with 422 naming ``margin_rule`` unless it allows it."""
+    """Fix the list (the standing committee's decision; a township's presidium): refused with 422 naming
+    ``margin_rule`` unless it allows it, or naming a project no longer screened in or of another year."""
     row = await _find(session, year)
     if row is None:
         raise NotFound("There is no candidate list for {year}", year=year)
     if row.status == FIXED:
         raise Conflict("The candidate list for {year} is fixed and can no longer change", year=year)
     state = await _state(session, row, hooks)
+    # The draft may have aged: a project screened out or moved to another year since it was saved.
+    problems = rules.candidate_problems(
+        [p.id for p in state.projects], {p.id: (p.status, p.year) for p in state.projects}, year
+    )
+    if problems:
+        raise InvalidFields(problems[0].reason.message, problems=problems, **problems[0].reason.params)
     if not state.verdict.allowed:
         reason = state.verdict.reason
         if reason is None:

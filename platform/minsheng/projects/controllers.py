@@ -8,16 +8,16 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
 from minsheng.http.openapi import problems
 from minsheng.http.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.http.problems import request_locale
+from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import translate
+from minsheng.permissions import Permission
 from minsheng.projects import candidates
 from minsheng.projects import services as projects
 from minsheng.projects.export import EXPORT_DISPOSITION, XLSX, export_pool
@@ -26,6 +26,8 @@ from minsheng.projects.schemas import (
     CandidateListRequest,
     CandidateListView,
     CandidateView,
+    CollectionYearIn,
+    CollectionYearView,
     LinkedSuggestion,
     MarginView,
     NewProject,
@@ -38,8 +40,6 @@ from minsheng.projects.schemas import (
     StatusName,
     SuggestionIds,
 )
-
-STAFF = ("tenant_admin", "presidium", "government")
 
 
 def _money(value: float | None) -> Decimal | None:
@@ -77,22 +77,24 @@ async def project_detail(db_session: AsyncSession, row: Project) -> ProjectDetai
 class ProjectsController(Controller):
     path = "/api/v1/t/{slug:str}/projects"
     tags = ["project pool"]
-    dependencies = {"access": Provide(provide_tenant_access)}
 
+    @requires(Permission.PROJECTS_DRAFT)
     @post("/", status_code=201, responses=problems(409))
-    async def create(self, access: TenantAccess, data: NewProject, db_session: AsyncSession) -> ProjectDetail:
-        """Put a project into the pool, merging suggestions into it; 409 if one is already merged or declined."""
-        user = access.require(*STAFF)
+    async def create(self, access: TenantScope, data: NewProject, db_session: AsyncSession) -> ProjectDetail:
+        """Put a project into the pool, merging suggestions into it; 409 if one is already merged or declined.
+        Its ``year`` (实施年度) defaults to the year the current collection is for (``/collection-year``)."""
+        user = access.user
         hooks = access.hooks
         fields = {name: getattr(data, name) for name in NewProject.__struct_fields__ if name != "suggestion_ids"}
         draft = projects.ProjectDraft(**{**fields, "budget": _money(data.budget)})
         row = await projects.create(db_session, draft, hooks, actor=user.username, suggestion_ids=data.suggestion_ids)
         return await project_detail(db_session, row)
 
+    @requires(Permission.PROJECTS_READ)
     @get("/")
     async def pool(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         page: Annotated[int, PageParam] = 1,
         per_page: Annotated[int, PerPageParam] = 20,
@@ -104,12 +106,12 @@ class ProjectsController(Controller):
         ] = None,
     ) -> Page[ProjectView]:
         """The project pool with each project's supporters (suggestions merged into it)."""
-        access.require(*STAFF, "deputy")
         where = projects.PoolFilter(status, category, year, q)
         rows, total = await projects.pool(db_session, where, page=page, per_page=per_page)
         counts = await projects.supporters(db_session, [r.id for r in rows])
         return Page(items=[project_view(r, counts[r.id]) for r in rows], total=total)
 
+    @requires(Permission.PROJECTS_READ)
     @get(
         "/export.xlsx",
         media_type=XLSX,
@@ -124,13 +126,12 @@ class ProjectsController(Controller):
     )
     async def export(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         status: Annotated[StatusName | None, QueryParameter(name="status")] = None,
         year: YearFilter = None,
     ) -> Response[bytes]:
         """The project pool as an Excel workbook: one row per project with supporters, status and budget."""
-        access.require(*STAFF)
         hooks = access.hooks
         return Response(
             await export_pool(db_session, hooks, status=status, year=year),
@@ -138,22 +139,26 @@ class ProjectsController(Controller):
             headers={"Content-Disposition": EXPORT_DISPOSITION},
         )
 
+    @requires(Permission.PROJECTS_READ)
     @get("/{project_id:uuid}")
-    async def detail(self, access: TenantAccess, project_id: uuid.UUID, db_session: AsyncSession) -> ProjectDetail:
+    async def detail(self, access: TenantScope, project_id: uuid.UUID, db_session: AsyncSession) -> ProjectDetail:
         """A project with its supporters, the suggestions behind it, its screening and status history."""
-        access.require(*STAFF, "deputy")
         return await project_detail(db_session, await projects.get(db_session, project_id))
 
+    @requires(Permission.PROJECTS_DRAFT)
     @patch("/{project_id:uuid}")
     async def change(
-        self, access: TenantAccess, project_id: uuid.UUID, data: ProjectChanges, db_session: AsyncSession
+        self, access: TenantScope, project_id: uuid.UUID, data: ProjectChanges, db_session: AsyncSession
     ) -> ProjectDetail:
-        """Change the project's fields (target, location, budget, funding source, unit, deadline, extra ...)."""
-        user = access.require(*STAFF)
+        """Change the project's fields (target, location, budget, funding source, unit, deadline, extra ...)
+        and its year (实施年度) while it is on no fixed candidate list; the audit chain keeps the old and new
+        values. Once the congress chose the project, only an approved amendment (``adjustment_id``) changes
+        it (409 otherwise: the outcome of the vote binds)."""
+        user = access.user
         changes: dict[str, Any] = {
             name: value
             for name in ProjectChanges.__struct_fields__
-            if (value := getattr(data, name)) is not msgspec.UNSET
+            if name != "adjustment_id" and (value := getattr(data, name)) is not msgspec.UNSET
         }
         if "budget" in changes:
             changes["budget"] = _money(changes["budget"])
@@ -161,33 +166,39 @@ class ProjectsController(Controller):
             if changes.get(name) is None:
                 changes.pop(name, None)
         hooks = access.hooks
-        row = await projects.update(db_session, project_id, changes, hooks, actor=user.username)
+        row = await projects.update(
+            db_session, project_id, changes, hooks, actor=user.username, adjustment_id=data.adjustment_id
+        )
         return await project_detail(db_session, row)
 
+    @requires(Permission.PROJECTS_DRAFT)
     @post("/{project_id:uuid}/suggestions", status_code=200, responses=problems(409))
     async def merge(
-        self, access: TenantAccess, project_id: uuid.UUID, data: SuggestionIds, db_session: AsyncSession
+        self, access: TenantScope, project_id: uuid.UUID, data: SuggestionIds, db_session: AsyncSession
     ) -> ProjectDetail:
         """Merge more suggestions into the project; 409 if one is already merged or declined."""
-        user = access.require(*STAFF)
+        user = access.user
         row = await projects.merge(db_session, project_id, data.suggestion_ids, actor=user.username)
         return await project_detail(db_session, row)
 
+    @requires(Permission.PROJECTS_DRAFT)
     @delete("/{project_id:uuid}/suggestions/{suggestion_id:uuid}", status_code=200)
     async def unmerge(
-        self, access: TenantAccess, project_id: uuid.UUID, suggestion_id: uuid.UUID, db_session: AsyncSession
+        self, access: TenantScope, project_id: uuid.UUID, suggestion_id: uuid.UUID, db_session: AsyncSession
     ) -> ProjectDetail:
         """Take a suggestion out of the project; it waits in the inbox again."""
-        user = access.require(*STAFF)
+        user = access.user
         row = await projects.unmerge(db_session, project_id, suggestion_id, actor=user.username)
         return await project_detail(db_session, row)
 
+    @requires(Permission.PROJECTS_SCREEN)
     @post("/{project_id:uuid}/screening", status_code=200)
     async def screen(
-        self, access: TenantAccess, project_id: uuid.UUID, data: NewScreening, db_session: AsyncSession
+        self, access: TenantScope, project_id: uuid.UUID, data: NewScreening, db_session: AsyncSession
     ) -> ScreeningView:
-        """The government's screening; 422 with the plugin's reason when screening in is refused."""
-        user = access.require("government")
+        """The government's screening; 422 with the plugin's reason when screening in is refused, 409 for a
+        project the congress chose (it is not screened again)."""
+        user = access.user
         hooks = access.hooks
         draft = projects.ScreeningDraft(**{name: getattr(data, name) for name in NewScreening.__struct_fields__})
         row = await projects.screen(db_session, project_id, draft, hooks, actor=user.username)
@@ -221,10 +232,28 @@ def candidate_list_view(
 YearParam = Parameter(ge=2000, le=2100)
 
 
+class CollectionYearController(Controller):
+    path = "/api/v1/t/{slug:str}/collection-year"
+    tags = ["project pool"]
+
+    @requires(Permission.PROJECTS_READ)
+    @get("/")
+    async def show(self, access: TenantScope, db_session: AsyncSession) -> CollectionYearView:
+        """The year (实施年度) the office's current collection is for (this year until staff choose)."""
+        return CollectionYearView(year=await projects.collection_year_of(db_session))
+
+    @requires(Permission.SUGGESTIONS_HANDLE)
+    @put("/")
+    async def choose(self, access: TenantScope, data: CollectionYearIn, db_session: AsyncSession) -> CollectionYearView:
+        """Staff state the year the current collection is for (collection for 2027 runs in late 2026):
+        projects drafted from now on are carried out in it."""
+        year = await projects.choose_collection_year(db_session, data.year, actor=access.user.username)
+        return CollectionYearView(year=year)
+
+
 class CandidateListsController(Controller):
     path = "/api/v1/t/{slug:str}/candidate-lists/{year:int}"
     tags = ["project pool"]
-    dependencies = {"access": Provide(provide_tenant_access)}
 
     async def _answer(
         self, db_session: AsyncSession, state: candidates.CandidateListState, request: Request[Any, Any, Any]
@@ -232,38 +261,40 @@ class CandidateListsController(Controller):
         counts = await projects.supporters(db_session, [p.id for p in state.projects])
         return candidate_list_view(state, counts, request_locale(request))
 
+    @requires(Permission.CANDIDATES_PREPARE)
     @put("/", responses=problems(409))
     async def save(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         data: CandidateListRequest,
         db_session: AsyncSession,
         request: Request[Any, Any, Any],
         year: int = YearParam,
     ) -> CandidateListView:
         """Save the draft list (screened-in projects only) and show the margin rule's verdict on it."""
-        user = access.require("presidium")
+        user = access.user
         hooks = access.hooks
         state = await candidates.save_draft(
             db_session, year, data.planned_seats, data.project_ids, hooks, actor=user.username
         )
         return await self._answer(db_session, state, request)
 
+    @requires(Permission.PROJECTS_READ)
     @get("/")
     async def show(
-        self, access: TenantAccess, db_session: AsyncSession, request: Request[Any, Any, Any], year: int = YearParam
+        self, access: TenantScope, db_session: AsyncSession, request: Request[Any, Any, Any], year: int = YearParam
     ) -> CandidateListView:
         """The year's candidate list with the margin rule's verdict."""
-        access.require(*STAFF, "deputy")
         hooks = access.hooks
         return await self._answer(db_session, await candidates.get(db_session, year, hooks), request)
 
+    @requires(Permission.CANDIDATES_FIX)
     @post("/fix", status_code=200, responses=problems(409))
     async def fix(
-        self, access: TenantAccess, db_session: AsyncSession, request: Request[Any, Any, Any], year: int = YearParam
+        self, access: TenantScope, db_session: AsyncSession, request: Request[Any, Any, Any], year: int = YearParam
     ) -> CandidateListView:
         """Fix the list; 422 naming ``margin_rule`` unless the tenant's margin rule allows it."""
-        user = access.require("presidium")
+        user = access.user
         hooks = access.hooks
         return await self._answer(
             db_session, await candidates.fix(db_session, year, hooks, actor=user.username), request

@@ -120,3 +120,33 @@ class CandidateEntry(TenantScoped, Base):
     list_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     project_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class CollectionYear(TenantScoped, Base):
+    """The year (实施年度) the office's current collection is for: projects drafted now are carried
+    out in it (collection for 2027 runs in late 2026). One row per tenant; none: the calendar year."""
+
+    __tablename__ = "collection_years"
+
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    chosen_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    chosen_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class ProjectAmendment(TenantScoped, Base):
+    """A chosen project's fields changed by an approved adjustment (调整): the old and new values, once
+    per adjustment (the outcome of the vote binds otherwise)."""
+
+    __tablename__ = "project_amendments"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "project_id"], ["projects.tenant_id", "projects.id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(["tenant_id", "adjustment_id"], ["adjustments.tenant_id", "adjustments.id"]),
+        UniqueConstraint("tenant_id", "adjustment_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    project_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, index=True)
+    adjustment_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    changes: Mapped[dict[str, Any]] = mapped_column(JsonColumn, nullable=False)  # {field: {old, new}}
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False, default=utcnow)

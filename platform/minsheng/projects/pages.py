@@ -10,22 +10,21 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
-from litestar.di import Provide
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import DomainError, InvalidInput
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
-from minsheng.http.listing import STAFF_ROLES, Pager, login_first, one_of, posted_form, text_filter
+from minsheng.http.listing import Pager, one_of, posted_form, text_filter
 from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import msgid
+from minsheng.permissions import Permission
 from minsheng.projects import services as projects
 from minsheng.projects.export import EXPORT_DISPOSITION, XLSX, export_pool
 from minsheng.projects.models import ProjectStatus
 from minsheng.web.templating import render
 
-MEMBERS = {"access": Provide(provide_tenant_access)}
 PER_PAGE = 20
 STATUSES = tuple(s.value for s in ProjectStatus)
 # The pool's statuses and the screening's aspects as the pages name them (marked for the catalog).
@@ -43,10 +42,11 @@ def _year(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and 2000 <= int(value) <= 2100 else None
 
 
-@get("/t/{slug:str}/staff/projects", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
+@requires(Permission.PROJECTS_READ)
+@get("/t/{slug:str}/staff/projects", include_in_schema=False)
 async def pool_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     page: Annotated[int, QueryParameter(name="page", ge=1, le=100_000)] = 1,
     status: str | None = None,
@@ -55,7 +55,7 @@ async def pool_page(
     q: str | None = None,
 ) -> Template:
     """The project pool: filters, search, supporters per project, and the Excel export."""
-    user = access.require(*STAFF_ROLES)
+    user = access.user
     hooks = access.hooks
     categories = list(hooks.project_categories().values())
     where = projects.PoolFilter(
@@ -82,20 +82,20 @@ async def pool_page(
         categories=categories,
         category_names={c.code: c.name for c in categories},
         export_query=export_query,
+        collection_year=await projects.collection_year_of(db_session),
+        year_error=None,
     )
 
 
+@requires(Permission.PROJECTS_READ)
 @get(
     "/t/{slug:str}/staff/projects/export.xlsx",
     include_in_schema=False,
-    dependencies=MEMBERS,
-    before_request=login_first,
 )
 async def export_page(
-    access: TenantAccess, db_session: AsyncSession, status: str | None = None, year: str | None = None
+    access: TenantScope, db_session: AsyncSession, status: str | None = None, year: str | None = None
 ) -> Response[bytes]:
     """The pool as an Excel workbook (as ``GET /projects/export.xlsx``), with the cookie session."""
-    access.require(*STAFF_ROLES)
     hooks = access.hooks
     content = await export_pool(db_session, hooks, status=one_of(status, STATUSES), year=_year(year))
     return Response(content, media_type=XLSX, headers={"Content-Disposition": EXPORT_DISPOSITION})
@@ -103,7 +103,7 @@ async def export_page(
 
 async def _project_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     project_id: uuid.UUID,
     *,
@@ -124,33 +124,30 @@ async def _project_page(
         screening=await projects.latest_screening(db_session, project.id),
         history=await projects.history(db_session, project.id),
         aspects=ASPECTS,
-        can_screen=access.principal is not None
-        and (access.principal.is_platform_admin or "government" in access.roles),
         screening_error=screening_error,
         screening_values=screening_values or {},
     )
 
 
+@requires(Permission.PROJECTS_READ)
 @get(
     "/t/{slug:str}/staff/projects/{project_id:uuid}",
     include_in_schema=False,
-    dependencies=MEMBERS,
-    before_request=login_first,
 )
 async def project_page(
-    request: Request[Any, Any, Any], access: TenantAccess, project_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, project_id: uuid.UUID, db_session: AsyncSession
 ) -> Template:
     """A project: its fields, supporters (the suggestions behind it), screening and status history."""
-    access.require(*STAFF_ROLES)
     return await _project_page(request, access, db_session, project_id)
 
 
-@post("/t/{slug:str}/staff/projects/{project_id:uuid}/screening", include_in_schema=False, dependencies=MEMBERS)
+@requires(Permission.PROJECTS_SCREEN)
+@post("/t/{slug:str}/staff/projects/{project_id:uuid}/screening", include_in_schema=False)
 async def screening_action(
-    request: Request[Any, Any, Any], access: TenantAccess, project_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, project_id: uuid.UUID, db_session: AsyncSession
 ) -> Template | Redirect:
     """The government's screening; a refusal (the plugin's reason) is shown on the form (422)."""
-    user = access.require("government")
+    user = access.user
     form = await posted_form(request)
     values = {name: str(form.get(name) or "")[:10000] for name in ("decision", "notes", *(a for a, _ in ASPECTS))}
     decision = one_of(values["decision"], ("accepted", "rejected"))
@@ -173,18 +170,39 @@ async def screening_action(
     return Redirect(f"/t/{access.tenant.slug}/staff/projects/{project_id}", status_code=303)
 
 
+@requires(Permission.PROJECTS_DRAFT)
 @post(
     "/t/{slug:str}/staff/projects/{project_id:uuid}/suggestions/{suggestion_id:uuid}/unmerge",
     include_in_schema=False,
-    dependencies=MEMBERS,
 )
 async def unmerge_action(
-    access: TenantAccess, project_id: uuid.UUID, suggestion_id: uuid.UUID, db_session: AsyncSession
+    access: TenantScope, project_id: uuid.UUID, suggestion_id: uuid.UUID, db_session: AsyncSession
 ) -> Redirect:
     """Take a suggestion out of the project (as ``DELETE /projects/{id}/suggestions/{sid}``)."""
-    user = access.require(*STAFF_ROLES)
+    user = access.user
     await projects.unmerge(db_session, project_id, suggestion_id, actor=user.username)
     return Redirect(f"/t/{access.tenant.slug}/staff/projects/{project_id}", status_code=303)
 
 
-ROUTES: list[Any] = [pool_page, export_page, project_page, screening_action, unmerge_action]
+@requires(Permission.SUGGESTIONS_HANDLE)
+@post("/t/{slug:str}/staff/collection-year", include_in_schema=False)
+async def choose_collection_year_action(
+    request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession
+) -> Redirect:
+    """Staff state the year the current collection is for (as ``PUT /collection-year``); back to the pool."""
+    form = await posted_form(request)
+    year = _year(str(form.get("year") or ""))
+    if year is None:
+        raise InvalidInput("The year must be between {first} and {last}", first=2000, last=2100)
+    await projects.choose_collection_year(db_session, year, actor=access.user.username)
+    return Redirect(f"/t/{access.tenant.slug}/staff/projects", status_code=303)
+
+
+ROUTES: list[Any] = [
+    pool_page,
+    export_page,
+    project_page,
+    screening_action,
+    unmerge_action,
+    choose_collection_year_action,
+]

@@ -4,15 +4,43 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from minsheng.errors import FieldProblem
+from minsheng.errors import FieldProblem, InvalidInput
 from minsheng.plugins.registries import FieldDefinition
 from minsheng.plugins.verdicts import Reason
 
 SCREENED_FIELDS = ("title", "content", "category", "target", "location", "funding_source", "responsible_unit")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+CENTS = Decimal("0.01")
+
+
+def require_plausible_year(year: int) -> None:
+    """422 for a year (实施年度) no congress could decide."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput("The year must be between {first} and {last}", first=FIRST_YEAR, last=LAST_YEAR)
+
+
+def changed_fields(current: object, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The fields whose value would change: ``{name: (old, new)}`` (pure)."""
+    return {name: (getattr(current, name), value) for name, value in values.items() if getattr(current, name) != value}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.quantize(CENTS))  # amounts are kept in yuan to the fen
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def audited_changes(changed: Mapping[str, tuple[Any, Any]]) -> dict[str, dict[str, Any]]:
+    """The changes as the audit chain keeps them: each field's old and new value, in JSON (pure)."""
+    return {name: {"old": _plain(old), "new": _plain(new)} for name, (old, new) in sorted(changed.items())}
 
 
 def extra_problems(
@@ -61,19 +89,32 @@ def screening_view(project: Mapping[str, Any]) -> dict[str, object]:
     return data
 
 
-def candidate_problems(requested: Sequence[uuid.UUID], statuses: Mapping[uuid.UUID, str]) -> list[FieldProblem]:
-    """Why a list of project ids cannot be candidates: repeated, unknown, or not screened in."""
+def candidate_problems(
+    requested: Sequence[uuid.UUID], found: Mapping[uuid.UUID, tuple[str, int]], year: int
+) -> list[FieldProblem]:
+    """Why a list of project ids cannot be ``year``'s candidates: repeated, unknown, not screened in, or
+    carried out in another year. ``found``: each known project's status and year."""
     problems: list[FieldProblem] = []
     seen: set[uuid.UUID] = set()
     for index, project_id in enumerate(requested):
         key = f"project_ids[{index}]"
         if project_id in seen:
             problems.append(FieldProblem(key, Reason("The project {id} is listed twice", {"id": str(project_id)})))
-        elif project_id not in statuses:
+        elif project_id not in found:
             problems.append(FieldProblem(key, Reason("Unknown project {id}", {"id": str(project_id)})))
-        elif statuses[project_id] != "accepted":
+        elif found[project_id][0] != "accepted":
             problems.append(
                 FieldProblem(key, Reason("The project {id} has not been screened in", {"id": str(project_id)}))
+            )
+        elif found[project_id][1] != year:
+            problems.append(
+                FieldProblem(
+                    key,
+                    Reason(
+                        "The project {id} is carried out in {project_year}, not in {year}",
+                        {"id": str(project_id), "project_year": found[project_id][1], "year": year},
+                    ),
+                )
             )
         seen.add(project_id)
     return problems

@@ -17,6 +17,7 @@ Budget = Annotated[float, msgspec.Meta(ge=0, le=999_999_999_999)]
 Ids = Annotated[list[uuid.UUID], msgspec.Meta(max_length=1000)]
 StatusName = Literal["pool", "accepted", "rejected"]
 Extra = dict[str, Any]
+Year = Annotated[int, msgspec.Meta(ge=2000, le=2100)]
 
 
 class NewProject(msgspec.Struct):
@@ -32,6 +33,8 @@ class NewProject(msgspec.Struct):
     multi_year: bool = False
     extra: Extra = {}
     suggestion_ids: Ids = []
+    year: Year | None = None
+    """The year it is carried out in (实施年度); by default the year the current collection is for."""
 
 
 class ProjectChanges(msgspec.Struct):
@@ -48,6 +51,10 @@ class ProjectChanges(msgspec.Struct):
     deadline: date | msgspec.UnsetType | None = msgspec.UNSET
     multi_year: bool | msgspec.UnsetType = msgspec.UNSET
     extra: Extra | msgspec.UnsetType = msgspec.UNSET
+    year: Year | msgspec.UnsetType = msgspec.UNSET
+    """The year it is carried out in; it no longer changes once the project is on a fixed candidate list."""
+    adjustment_id: uuid.UUID | None = None
+    """For a project the congress chose: the approved amendment (调整) that makes these changes."""
 
 
 class SuggestionIds(msgspec.Struct):
@@ -122,6 +129,15 @@ class ProjectDetail(ProjectView):
     suggestions: list[LinkedSuggestion]
     screening: ScreeningView | None
     history: list[StatusChangeView]
+
+
+class CollectionYearIn(msgspec.Struct):
+    year: Year
+
+
+class CollectionYearView(msgspec.Struct):
+    year: int
+    """The year (实施年度) the office's current collection is for: new projects are carried out in it."""
 
 
 class CandidateListRequest(msgspec.Struct):

@@ -1,6 +1,12 @@
 """Use cases of the project pool: make, change, merge suggestions into, screen (platform/docs/domain.md: stages 1-2).
 
-Each runs in the caller's transaction; every status change writes a history row and an audit event.
+Each runs in the caller's transaction; every status change writes a history row and an audit event,
+every change of a project's fields an audit event with the old and the new values.
+
+A project is labelled with the year it is carried out in (实施年度), by default the year the office's
+current collection is for (:func:`collection_year_of`). Once the congress chose it, the vote binds:
+its fields change only through an approved adjustment (调整) naming it (:func:`update` with
+``adjustment_id``), and it is not screened again.
 """
 
 from __future__ import annotations
@@ -13,19 +19,29 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import services as audit
 from minsheng.collection import rules as collection_rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Suggestion
+from minsheng.db.base import utcnow
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
-from minsheng.errors import FieldProblem, InvalidFields, NotFound, RuleViolation
+from minsheng.errors import Conflict, FieldProblem, InvalidFields, InvalidInput, NotFound, RuleViolation
+from minsheng.implementation.models import Adjustment
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
-from minsheng.projects import rules
-from minsheng.projects.models import Project, ProjectStatus, ProjectStatusChange, Screening
+from minsheng.projects import candidates, outcome, rules
+from minsheng.projects.models import (
+    CollectionYear,
+    Project,
+    ProjectAmendment,
+    ProjectStatus,
+    ProjectStatusChange,
+    Screening,
+)
 
 EDITABLE = (
     "title",
@@ -44,6 +60,8 @@ EDITABLE = (
 
 @dataclass(frozen=True)
 class ProjectDraft:
+    """A project as staff describe it; ``year`` (实施年度) None: the year the current collection is for."""
+
     title: str
     content: str
     category: str
@@ -55,6 +73,29 @@ class ProjectDraft:
     funding_source: str = ""
     multi_year: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    year: int | None = None
+
+
+async def collection_year_of(session: AsyncSession) -> int:
+    """The year (实施年度) the office's current collection is for: chosen by staff, else this year."""
+    row = (await session.execute(select(CollectionYear))).scalar_one_or_none()
+    return row.year if row is not None else collection_rules.collection_year()
+
+
+async def choose_collection_year(session: AsyncSession, year: int, *, actor: str) -> int:
+    """Staff state the year the current collection is for: projects drafted from now on are its."""
+    rules.require_plausible_year(year)
+    row = (await session.execute(select(CollectionYear))).scalar_one_or_none()
+    before = row.year if row is not None else None
+    if row is None:
+        session.add(CollectionYear(year=year, chosen_by=actor))
+    else:
+        row.year, row.chosen_by, row.chosen_at = year, actor, utcnow()
+    await session.flush()
+    await audit.record(
+        session, "collection.year_chosen", actor=actor, subject=str(year), payload={"old": before, "new": year}
+    )
+    return year
 
 
 def _check(values: Mapping[str, Any], hooks: TenantHooks, *, complete: bool = False) -> None:
@@ -86,9 +127,9 @@ async def create(
     _check(values, hooks)
     values["title"] = draft.title.strip()
     values["extra"] = dict(draft.extra)
-    project = Project(
-        year=collection_rules.collection_year(), status=ProjectStatus.POOL.value, created_by=actor, **values
-    )
+    year = draft.year if draft.year is not None else await collection_year_of(session)
+    rules.require_plausible_year(year)
+    project = Project(year=year, status=ProjectStatus.POOL.value, created_by=actor, **values)
     session.add(project)
     await session.flush()
     session.add(
@@ -100,7 +141,7 @@ async def create(
         "project.created",
         actor=actor,
         subject=str(project.id),
-        payload={"title": project.title, "category": project.category, "suggestions": merged},
+        payload={"title": project.title, "category": project.category, "year": year, "suggestions": merged},
     )
     return project
 
@@ -116,19 +157,81 @@ async def title_of(session: AsyncSession, project_id: uuid.UUID) -> str | None:
 
 
 async def update(
-    session: AsyncSession, project_id: uuid.UUID, changes: Mapping[str, Any], hooks: TenantHooks, *, actor: str
+    session: AsyncSession,
+    project_id: uuid.UUID,
+    changes: Mapping[str, Any],
+    hooks: TenantHooks,
+    *,
+    actor: str,
+    adjustment_id: uuid.UUID | None = None,
 ) -> Project:
-    """Change the platform/docs/domain.md fields of a project (extra fields checked against the tenant's schemas)."""
+    """Change the platform/docs/domain.md fields of a project (extra fields checked against the tenant's
+    schemas), and its ``year`` while it is on no fixed candidate list. The audit chain keeps each
+    changed field's old and new value.
+
+    Once the congress chose the project, a change needs ``adjustment_id``: an approved amendment (调整)
+    of this project, used once (409 otherwise: the outcome of the vote binds).
+    """
     project = await get(session, project_id)
-    values = {name: value for name, value in changes.items() if name in EDITABLE}
+    values = {name: value for name, value in changes.items() if name in (*EDITABLE, "year")}
     _check(values, hooks)
-    for name, value in values.items():
-        setattr(project, name, value.strip() if name == "title" else value)
+    if "title" in values:
+        values["title"] = values["title"].strip()
+    changed = rules.changed_fields(project, values)
+    if not changed:
+        return project
+    chosen = await outcome.chosen_by_vote(session, project.id)
+    if chosen and adjustment_id is None:
+        conflict = Conflict(
+            "Project «{title}» was chosen by the congress: it changes only through an approved adjustment",
+            title=project.title,
+        )
+        conflict.extra["rule"] = "outcome_binds"
+        raise conflict
+    if "year" in changed:
+        rules.require_plausible_year(values["year"])
+        if chosen or await candidates.on_fixed_list(session, project.id):
+            raise Conflict(
+                "Project «{title}» is on a fixed candidate list: its year no longer changes", title=project.title
+            )
+    adjustment = await _approved_amendment(session, project, adjustment_id) if adjustment_id else None
+    for name in changed:
+        setattr(project, name, values[name])
     await session.flush()
-    await audit.record(
-        session, "project.updated", actor=actor, subject=str(project.id), payload={"fields": sorted(values)}
-    )
+    payload: dict[str, Any] = {"changes": rules.audited_changes(changed)}
+    if adjustment is not None:
+        try:
+            async with session.begin_nested():
+                session.add(
+                    ProjectAmendment(
+                        project_id=project.id, adjustment_id=adjustment.id, changes=payload["changes"], actor=actor
+                    )
+                )
+        except IntegrityError as exc:
+            raise Conflict("This adjustment has already changed the project") from exc
+        payload |= {
+            "adjustment": str(adjustment.id),
+            "decided_by": adjustment.decided_by,
+            "decided_at": adjustment.decided_at.isoformat() if adjustment.decided_at else None,
+            "decision_body": adjustment.decision_body,
+            "decision_notes": adjustment.decision_notes,
+        }
+    event = "project.amended" if adjustment is not None else "project.updated"
+    await audit.record(session, event, actor=actor, subject=str(project.id), payload=payload)
     return project
+
+
+async def _approved_amendment(session: AsyncSession, project: Project, adjustment_id: uuid.UUID) -> Adjustment:
+    """The approved amendment ``adjustment_id`` of ``project``; 422 for a project the congress did not
+    choose, 409 for an adjustment of another project or kind, or not approved."""
+    if not await outcome.chosen_by_vote(session, project.id):
+        raise InvalidInput("Only a project the congress chose is changed through an adjustment")
+    adjustment = (await session.execute(select(Adjustment).where(Adjustment.id == adjustment_id))).scalar_one_or_none()
+    if adjustment is None:
+        raise NotFound("No adjustment {adjustment} in this tenant", adjustment=str(adjustment_id))
+    if adjustment.project_id != project.id or adjustment.kind != "amend" or adjustment.status != "approved":
+        raise Conflict("Only an approved amendment of this project changes it")
+    return adjustment
 
 
 async def merge(
@@ -235,6 +338,8 @@ async def screen(
     field is missing.
     """
     project = await get(session, project_id)
+    if await outcome.chosen_by_vote(session, project.id):
+        raise Conflict("Project «{title}» was chosen by the congress: it is not screened again", title=project.title)
     if draft.decision == ProjectStatus.ACCEPTED.value:
         data = {name: getattr(project, name) for name in EDITABLE}
         refusals = hooks.screen_project(rules.screening_view(data))

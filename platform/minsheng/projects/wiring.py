@@ -9,9 +9,15 @@ from types import ModuleType
 from typing import Any
 
 from minsheng.projects import candidate_pages, models, pages
-from minsheng.projects.controllers import CandidateListsController, ProjectsController
+from minsheng.projects.controllers import CandidateListsController, CollectionYearController, ProjectsController
 
-ROUTES: list[Any] = [ProjectsController, CandidateListsController, *pages.ROUTES, *candidate_pages.ROUTES]
+ROUTES: list[Any] = [
+    ProjectsController,
+    CandidateListsController,
+    CollectionYearController,
+    *pages.ROUTES,
+    *candidate_pages.ROUTES,
+]
 JOBS: list[Any] = []
 PERIODIC: list[Any] = []
 DOCUMENT_KINDS: list[Any] = []

@@ -22,6 +22,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 
 from minsheng import __version__
+from minsheng.audit.signing import install_signer, load_signer
 from minsheng.db.migrate import upgrade_async
 from minsheng.db.session import Database
 from minsheng.http.dependencies import provide_db_session, provide_principal
@@ -114,6 +115,8 @@ class CorePlugin(InitPluginProtocol):
         settings = self.settings
         if not settings.is_postgres:
             await upgrade_async(settings.migration_database_url)
+        # The key that signs the audit chain's checkpoints (read, or made once in the data folder).
+        install_signer(load_signer(settings))
         database = Database(settings)
         store = await _open_store(settings)
         plugins = get_plugin_manager()

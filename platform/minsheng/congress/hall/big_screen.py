@@ -30,6 +30,7 @@ from minsheng.congress.roster import services as roster
 from minsheng.db.session import Database
 from minsheng.errors import NotFound
 from minsheng.i18n import translate
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.tenancy.context import TenantRef, tenant_scope
 
 POLL_SECONDS = 1.0  # how often a stream looks for changes
@@ -84,16 +85,16 @@ def _result(stored: dict[str, Any], titles: dict[uuid.UUID, str], locale: str) -
     )
 
 
-async def screen_view(session: AsyncSession, session_id: uuid.UUID, locale: str) -> ScreenView:
+async def screen_view(session: AsyncSession, session_id: uuid.UUID, hooks: TenantHooks, locale: str) -> ScreenView:
     """The big screen's picture of the session now (404 for a session of another tenant)."""
     congress = await sessions.get_session(session, session_id)
-    figures = await sessions.attendance(session, session_id)
+    figures = await sessions.attendance(session, session_id, hooks)
     featured = featured_round(await hall.rounds_of_session(session, session_id))
     shown = None
     if featured is not None:
         candidates = await hall.candidate_lines(session, featured.id)
         received = None
-        if featured.method == VotingMethod.ELECTRONIC.value:
+        if featured.method != VotingMethod.PAPER.value:  # phones (and paper handed out, in a mixed round)
             received = (await hall.participations_by_round(session, [featured.id])).get(featured.id, 0)
         result = None
         if featured.status == RoundStatus.CLOSED.value and featured.result is not None:
@@ -123,6 +124,7 @@ async def screen_view(session: AsyncSession, session_id: uuid.UUID, locale: str)
 async def screen_messages(
     database: Database,
     tenant: TenantRef,
+    hooks: TenantHooks,
     session_id: uuid.UUID,
     locale: str,
     render: Callable[[ScreenView], str],
@@ -147,7 +149,7 @@ async def screen_messages(
                 async with database.session() as session:
                     mark = (await pulse(session, session_id), clock() if clock else None)
                     if mark != last:
-                        view = await screen_view(session, session_id, locale)
+                        view = await screen_view(session, session_id, hooks, locale)
         except NotFound:
             return  # the session was deleted while the screen watched it
         if view is not None:

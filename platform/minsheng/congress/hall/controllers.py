@@ -8,12 +8,10 @@ from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import Role
-from minsheng.congress.hall import checkin_code, sessions
+from minsheng.congress.hall import checkin_code, scrutiny, sessions
 from minsheng.congress.hall import reading as hall
 from minsheng.congress.hall import schemas as hall_schemas
 from minsheng.congress.models import CongressSession
@@ -24,38 +22,59 @@ from minsheng.congress.schemas import (
     Created,
     NewCheckIn,
     NewRound,
+    NewScrutineer,
     NewSession,
+    ScrutineerView,
     SessionView,
 )
 from minsheng.congress.voting import rounds
 from minsheng.errors import Forbidden, InvalidInput
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.http.dependencies import services
+from minsheng.http.openapi import problems
 from minsheng.http.pagination import Page, PageParam, PerPageParam
-
-STAFF = (Role.TENANT_ADMIN.value,)
-ROUND_MANAGERS = (Role.TENANT_ADMIN.value, Role.PRESIDIUM.value)
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 
 
 def session_view(congress: CongressSession) -> SessionView:
-    return SessionView(id=congress.id, title=congress.title, date=congress.date, created_at=congress.created_at)
+    return SessionView(
+        id=congress.id,
+        title=congress.title,
+        date=congress.date,
+        created_at=congress.created_at,
+        year=congress.year,
+        voting_method_adopted_at=congress.voting_method_adopted_at,
+    )
+
+
+def scrutineer_view(row: scrutiny.Scrutineer) -> ScrutineerView:
+    return ScrutineerView(
+        username=row.username,
+        display_name=row.display_name,
+        role=row.role,
+        approved_by=row.approved_by,
+        approved_at=row.approved_at,
+    )
 
 
 class SessionsController(Controller):
     path = "/api/v1/t/{slug:str}/sessions"
     tags = ["congress"]
-    dependencies = {"access": Provide(provide_tenant_access)}
 
+    @requires(Permission.SESSIONS_MANAGE)
     @post("/", status_code=201)
-    async def create(self, access: TenantAccess, data: NewSession, db_session: AsyncSession) -> Created:
-        """Create a congress session (人代会)."""
-        user = access.require(*STAFF)
-        congress = await sessions.create_session(db_session, title=data.title, on=data.date, actor=user.username)
+    async def create(self, access: TenantScope, data: NewSession, db_session: AsyncSession) -> Created:
+        """Create a congress session (人代会) deciding the projects of ``year`` (by default its date's year)."""
+        congress = await sessions.create_session(
+            db_session, title=data.title, on=data.date, year=data.year, actor=access.user.username
+        )
         return Created(id=congress.id)
 
+    @requires(Permission.TENANT_READ)
     @get("/")
     async def list_sessions(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         page: Annotated[int, PageParam] = 1,
         per_page: Annotated[int, PerPageParam] = 20,
@@ -64,27 +83,66 @@ class SessionsController(Controller):
         rows, total = await sessions.list_sessions(db_session, page=page, per_page=per_page)
         return Page(items=[session_view(c) for c in rows], total=total)
 
+    @requires(Permission.TENANT_READ)
     @get("/{session_id:uuid}")
-    async def get_session(self, access: TenantAccess, session_id: uuid.UUID, db_session: AsyncSession) -> SessionView:
+    async def get_session(self, access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession) -> SessionView:
         """One congress session."""
         return session_view(await sessions.get_session(db_session, session_id))
 
+    @requires(Permission.SESSIONS_CONDUCT)
+    @post("/{session_id:uuid}/voting-method", status_code=200, responses=problems(409))
+    async def adopt_voting_method(
+        self, access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession
+    ) -> SessionView:
+        """Record that the session adopted its voting method (票决办法); 409 when recorded already.
+        No round of the session opens before."""
+        return session_view(await sessions.adopt_voting_method(db_session, session_id, actor=access.user.username))
+
+    @requires(Permission.SESSIONS_CONDUCT)
+    @post("/{session_id:uuid}/scrutineers", status_code=201, responses=problems(409, 422))
+    async def approve_scrutineer(
+        self, access: TenantScope, session_id: uuid.UUID, data: NewScrutineer, db_session: AsyncSession
+    ) -> ScrutineerView:
+        """Approve a member (a deputy in office, or staff) as chief scrutineer, scrutineer or teller of the
+        session: only they enter and compare its paper ballots. 409 for a second duty of one person or a
+        second chief scrutineer, 422 for someone who is not a member."""
+        congress = await sessions.get_session(db_session, session_id)
+        await scrutiny.approve(
+            db_session, access.tenant, congress, username=data.username, role=data.role, actor=access.user.username
+        )
+        found = await scrutiny.scrutineers_of(db_session, session_id)
+        return scrutineer_view(next(row for row in found if row.username == data.username))
+
+    @requires(Permission.TENANT_READ)
+    @get("/{session_id:uuid}/scrutineers")
+    async def scrutineers(
+        self, access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession
+    ) -> Page[ScrutineerView]:
+        """The session's approved scrutineers and tellers."""
+        await sessions.get_session(db_session, session_id)
+        found = await scrutiny.scrutineers_of(db_session, session_id)
+        return Page(items=[scrutineer_view(row) for row in found], total=len(found))
+
+    @requires(Permission.TENANT_READ)
     @post(
         "/{session_id:uuid}/checkins",
         status_code=201,
         responses={200: ResponseSpec(data_container=CheckInView, description="The deputy had already checked in")},
     )
     async def check_in(
-        self, access: TenantAccess, session_id: uuid.UUID, data: NewCheckIn, db_session: AsyncSession, state: State
+        self, access: TenantScope, session_id: uuid.UUID, data: NewCheckIn, db_session: AsyncSession, state: State
     ) -> Response[CheckInView]:
         """Check a deputy in (签到): staff for any deputy, a deputy for themself (``deputy_id`` may be left out)
-        with the ``code`` of the QR code shown in the hall (403 without a fresh one).
+        with the ``code`` of the QR code shown in the hall (403 without a fresh one). 409 for a deputy no
+        longer in office.
 
         Idempotent: 201 for the first check-in, 200 with the same check-in for any repeat.
         """
-        user = access.require(Role.TENANT_ADMIN.value, Role.DEPUTY.value)
+        user = access.user
+        staff = access.may(Permission.CHECKIN_MANAGE)
+        if not staff:
+            access.require(Permission.BALLOTS_CAST)
         congress = await sessions.get_session(db_session, session_id)
-        staff = user.is_platform_admin or Role.TENANT_ADMIN.value in access.roles
         own = await roster.deputy_of_user(db_session, user.user_id)
         if staff and data.deputy_id is not None:
             deputy = await roster.get_deputy(db_session, data.deputy_id)
@@ -104,11 +162,12 @@ class SessionsController(Controller):
         )
         return Response(view, status_code=200 if already else 201)
 
+    @requires(Permission.TENANT_READ)
     @get("/{session_id:uuid}/attendance")
-    async def attendance(self, access: TenantAccess, session_id: uuid.UUID, db_session: AsyncSession) -> Attendance:
+    async def attendance(self, access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession) -> Attendance:
         """Deputies entitled and present, and whether the tenant's quorum rule is met (live in the hall)."""
         await sessions.get_session(db_session, session_id)
-        figures = await sessions.attendance(db_session, session_id)
+        figures = await sessions.attendance(db_session, session_id, access.hooks)
         return Attendance(
             entitled=figures.entitled,
             present=figures.present,
@@ -116,9 +175,10 @@ class SessionsController(Controller):
             required=figures.verdict.required,
         )
 
+    @requires(Permission.TENANT_READ)
     @get("/{session_id:uuid}/rounds")
     async def rounds_of_session(
-        self, access: TenantAccess, session_id: uuid.UUID, db_session: AsyncSession
+        self, access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession
     ) -> Page[hall_schemas.RoundSummary]:
         """The session's voting rounds in the order they were created, with ballots received so far
         (every member may read them, as the session desk and the deputies' vote page show them)."""
@@ -141,17 +201,20 @@ class SessionsController(Controller):
         ]
         return Page(items=items, total=len(items))
 
+    @requires(Permission.ROUNDS_PREPARE)
     @post("/{session_id:uuid}/rounds", status_code=201)
     async def create_round(
-        self, access: TenantAccess, session_id: uuid.UUID, data: NewRound, db_session: AsyncSession
+        self, access: TenantScope, session_id: uuid.UUID, data: NewRound, db_session: AsyncSession
     ) -> Created:
-        """Create a voting round; 422 naming the rule when the margin rule refuses or a candidate was not
-        screened in, 422 for an unknown ballot format."""
-        user = access.require(*ROUND_MANAGERS)
+        """Create a voting round from the fixed candidate list of the year the session decides; 422 naming
+        the rule (and the project) when a candidate is not on that list or not screened in, or the margin
+        rule refuses; 422 for an unknown ballot format."""
+        user = access.user
         congress = await sessions.get_session(db_session, session_id)
         voting_round = await rounds.create_round(
             db_session,
             congress,
+            access.hooks,
             title=data.title,
             seats=data.seats,
             candidates=data.candidates,

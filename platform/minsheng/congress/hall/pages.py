@@ -8,46 +8,38 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
-from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.congress.hall import agenda, sessions
+from minsheng.congress.hall import agenda, scrutiny, sessions
 from minsheng.congress.hall import reading as hall
-from minsheng.congress.models import VotingMethod
+from minsheng.congress.models import ScrutinyRole, VotingMethod
 from minsheng.congress.roster import services as roster
-from minsheng.congress.voting import rounds, tally
+from minsheng.congress.voting import issuing, rounds, tally
 from minsheng.errors import DomainError, InvalidFields, InvalidInput
-from minsheng.http.dependencies import TenantAccess
-from minsheng.http.pages import (
-    PAGE_EXCEPTION_HANDLERS,
-    ROUND_MANAGERS,
-    STAFF,
-    form_list,
-    form_text,
-    provide_page_access,
-    render_tenant_page,
-)
+from minsheng.http.pages import form_list, form_text, render_tenant_page
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 from minsheng.web.templating import render
 
-ACCESS = {"access": Provide(provide_page_access)}
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 CHECKIN_PAGE_SIZE = 100
 STEPS = ("open", "close", "runoff")  # the round's steps that cannot be undone, each confirmed first
+DUTIES = tuple(duty.value for duty in ScrutinyRole)
 
 
-def _base(access: TenantAccess) -> str:
+def _base(access: TenantScope) -> str:
     return f"/t/{access.tenant.slug}/congress"
 
 
-@get("/t/{slug:str}/congress", dependencies=ACCESS)
+@requires(Permission.SESSIONS_MANAGE)
+@get("/t/{slug:str}/congress")
 async def sessions_page(
-    request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession, page: int = 1
+    request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession, page: int = 1
 ) -> Template:
     """The tenant's congress sessions and a form to add one (staff, presidium)."""
-    access.require(*ROUND_MANAGERS)
     page = max(page, 1)
     rows, total = await sessions.list_sessions(db_session, page=page, per_page=20)
     return render_tenant_page(
@@ -63,16 +55,19 @@ async def sessions_page(
     )
 
 
-@post("/t/{slug:str}/congress/sessions", dependencies=ACCESS, status_code=303)
+@requires(Permission.SESSIONS_MANAGE)
+@post("/t/{slug:str}/congress/sessions", status_code=303)
 async def create_session_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     data: Annotated[dict[str, Any], FORM],
 ) -> Redirect | Template:
-    """Add a session from the form; back to the form with the error when the title or date is wrong."""
-    user = access.require(*STAFF)
+    """Add a session from the form; back to the form with the error when the title, date or year is wrong.
+    The year it decides (实施年度) defaults to the year of its date."""
+    user = access.user
     title, day = form_text(data, "title", 200).strip(), form_text(data, "date", 20)
+    year_text = form_text(data, "year", 10).strip()
     try:
         if not title:
             raise InvalidInput("The session needs a title")
@@ -80,7 +75,10 @@ async def create_session_page(
             on = date.fromisoformat(day)
         except ValueError as exc:
             raise InvalidInput("Give the date as YYYY-MM-DD") from exc
-        congress = await sessions.create_session(db_session, title=title, on=on, actor=user.username)
+        if year_text and not year_text.isdigit():
+            raise InvalidInput("Give the year as four digits")
+        year = int(year_text) if year_text else None
+        congress = await sessions.create_session(db_session, title=title, on=on, year=year, actor=user.username)
     except DomainError as error:
         rows, total = await sessions.list_sessions(db_session, page=1, per_page=20)
         return render_tenant_page(
@@ -93,19 +91,25 @@ async def create_session_page(
             page=1,
             per_page=20,
             error=error,
-            values={"title": title, "date": day},
+            values={"title": title, "date": day, "year": year_text},
         )
     return Redirect(f"{_base(access)}/sessions/{congress.id}", status_code=303)
 
 
-async def _desk_context(db_session: AsyncSession, session_id: uuid.UUID) -> dict[str, Any]:
+async def _desk_context(db_session: AsyncSession, access: TenantScope, session_id: uuid.UUID) -> dict[str, Any]:
     congress = await sessions.get_session(db_session, session_id)
     voting_rounds = await hall.rounds_of_session(db_session, session_id)
     counts = await hall.participations_by_round(db_session, [r.id for r in voting_rounds])
     lines = {r.id: await hall.candidate_lines(db_session, r.id) for r in voting_rounds}
+    mixed = [r for r in voting_rounds if r.status == "open" and r.method == VotingMethod.MIXED.value]
     return {
         "congress": congress,
-        "figures": await sessions.attendance(db_session, session_id),
+        "scrutineers": await scrutiny.scrutineers_of(db_session, session_id),
+        "duties": DUTIES,
+        "paper_issued": {r.id: await issuing.paper_issued(db_session, r.id) for r in mixed},
+        # Who may still be handed paper in each open mixed round: present, and not yet taken part.
+        "may_take_paper": {r.id: await hall.present_not_taken_part(db_session, session_id, r.id) for r in mixed},
+        "figures": await sessions.attendance(db_session, session_id, access.hooks),
         "agenda_items": await agenda.agenda_of(db_session, session_id),
         "voting_rounds": voting_rounds,
         "runoffs": {r.runoff_of for r in voting_rounds if r.runoff_of is not None},
@@ -114,35 +118,138 @@ async def _desk_context(db_session: AsyncSession, session_id: uuid.UUID) -> dict
     }
 
 
-@get("/t/{slug:str}/congress/sessions/{session_id:uuid}", dependencies=ACCESS)
+@requires(Permission.SESSIONS_MANAGE)
+@get("/t/{slug:str}/congress/sessions/{session_id:uuid}")
 async def session_desk(
-    request: Request[Any, Any, Any], access: TenantAccess, session_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession
 ) -> Template:
-    """The session's desk: attendance against the quorum, agenda, rounds with their open and close buttons."""
-    access.require(*ROUND_MANAGERS)
-    context = await _desk_context(db_session, session_id)
-    return render_tenant_page(request, access, "congress/session.html", **context)
+    """The session's desk: attendance against the quorum, agenda, the adoption of its voting method, its
+    scrutineers and tellers, rounds with their open and close buttons (and paper ballots handed out)."""
+    return await _desk(request, access, db_session, session_id)
 
 
-@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/attendance", dependencies=ACCESS)
+async def _desk(
+    request: Request[Any, Any, Any],
+    access: TenantScope,
+    db_session: AsyncSession,
+    session_id: uuid.UUID,
+    *,
+    error: DomainError | None = None,
+    values: dict[str, str] | None = None,
+) -> Template:
+    context = await _desk_context(db_session, access, session_id)
+    return render_tenant_page(
+        request,
+        access,
+        "congress/session.html",
+        status_code=error.status_code if error else 200,
+        error=error,
+        values=values or {},
+        **context,
+    )
+
+
+async def _desk_step(
+    request: Request[Any, Any, Any],
+    access: TenantScope,
+    db_session: AsyncSession,
+    session_id: uuid.UUID,
+    step: Any,
+    *,
+    anchor: str,
+    values: dict[str, str] | None = None,
+) -> Redirect | Template:
+    """Run one of the desk's forms in a savepoint: back to the desk, or the desk with the refusal."""
+    try:
+        async with db_session.begin_nested():
+            await step()
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        return await _desk(request, access, db_session, session_id, error=error, values=values)
+    return Redirect(f"{_base(access)}/sessions/{session_id}#{anchor}", status_code=303)
+
+
+@requires(Permission.SESSIONS_CONDUCT)
+@post("/t/{slug:str}/congress/sessions/{session_id:uuid}/voting-method", status_code=303)
+async def adopt_voting_method_page(
+    request: Request[Any, Any, Any], access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession
+) -> Redirect | Template:
+    """Record that the session adopted its voting method (the presidium)."""
+
+    async def adopt() -> None:
+        await sessions.adopt_voting_method(db_session, session_id, actor=access.user.username)
+
+    return await _desk_step(request, access, db_session, session_id, adopt, anchor="voting-method")
+
+
+@requires(Permission.SESSIONS_CONDUCT)
+@post("/t/{slug:str}/congress/sessions/{session_id:uuid}/scrutineers", status_code=303)
+async def approve_scrutineer_page(
+    request: Request[Any, Any, Any],
+    access: TenantScope,
+    session_id: uuid.UUID,
+    db_session: AsyncSession,
+    data: Annotated[dict[str, Any], FORM],
+) -> Redirect | Template:
+    """Approve a member of the tenant as chief scrutineer, scrutineer or teller of the session."""
+    values = {"username": form_text(data, "username", 64).strip(), "role": form_text(data, "role", 32)}
+
+    async def approve() -> None:
+        congress = await sessions.get_session(db_session, session_id)
+        await scrutiny.approve(
+            db_session,
+            access.tenant,
+            congress,
+            username=values["username"],
+            role=values["role"],
+            actor=access.user.username,
+        )
+
+    return await _desk_step(request, access, db_session, session_id, approve, anchor="scrutineers", values=values)
+
+
+@requires(Permission.CHECKIN_MANAGE)
+@post("/t/{slug:str}/congress/paper/{round_id:uuid}", status_code=303)
+async def issue_paper_page(
+    request: Request[Any, Any, Any],
+    access: TenantScope,
+    round_id: uuid.UUID,
+    db_session: AsyncSession,
+    data: Annotated[dict[str, Any], FORM],
+) -> Redirect | Template:
+    """Hand the chosen deputy a paper ballot of an open mixed round (the refusal shown on the desk)."""
+    voting_round = await rounds.get_round(db_session, round_id)
+
+    async def issue() -> None:
+        try:
+            deputy_id = uuid.UUID(form_text(data, "deputy_id", 40))
+        except ValueError as exc:
+            raise InvalidInput("Choose the deputy who asks for a paper ballot") from exc
+        await issuing.issue_paper(db_session, round_id, deputy_id, actor=access.user.username)
+
+    return await _desk_step(request, access, db_session, voting_round.session_id, issue, anchor=f"round-{round_id}")
+
+
+@requires(Permission.SESSIONS_MANAGE)
+@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/attendance")
 async def attendance_fragment(
-    request: Request[Any, Any, Any], access: TenantAccess, session_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession
 ) -> Template:
     """The live attendance figures (HTMX polls this fragment on the desk and the check-in list)."""
-    access.require(*ROUND_MANAGERS)
     congress = await sessions.get_session(db_session, session_id)
-    figures = await sessions.attendance(db_session, session_id)
+    figures = await sessions.attendance(db_session, session_id, access.hooks)
     return render(
         request, "congress/attendance_fragment.html", tenant=access.tenant, congress=congress, figures=figures
     )
 
 
-@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/agenda", dependencies=ACCESS)
+@requires(Permission.SESSIONS_MANAGE)
+@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/agenda")
 async def agenda_page(
-    request: Request[Any, Any, Any], access: TenantAccess, session_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, session_id: uuid.UUID, db_session: AsyncSession
 ) -> Template:
     """The agenda as an editable list; an empty agenda starts from the usual items (两报告一说明)."""
-    access.require(*STAFF)
     congress = await sessions.get_session(db_session, session_id)
     items = await agenda.agenda_of(db_session, session_id)
     drafts = [agenda.AgendaDraft(i.title, i.presenter) for i in items]
@@ -159,17 +266,18 @@ async def agenda_page(
     )
 
 
-@post("/t/{slug:str}/congress/sessions/{session_id:uuid}/agenda", dependencies=ACCESS, status_code=200)
+@requires(Permission.SESSIONS_MANAGE)
+@post("/t/{slug:str}/congress/sessions/{session_id:uuid}/agenda", status_code=200)
 async def save_agenda_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     session_id: uuid.UUID,
     db_session: AsyncSession,
     data: Annotated[dict[str, Any], FORM],
 ) -> Template:
     """Save the list: rows are taken in the order of their numbers; a row with neither title nor
     presenter is dropped (that is how an item is removed)."""
-    user = access.require(*STAFF)
+    user = access.user
     congress = await sessions.get_session(db_session, session_id)
     titles, presenters, orders = form_list(data, "title"), form_list(data, "presenter"), form_list(data, "order")
     rows = []
@@ -204,17 +312,17 @@ async def save_agenda_page(
     )
 
 
-@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/checkins", dependencies=ACCESS)
+@requires(Permission.CHECKIN_MANAGE)
+@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/checkins")
 async def checkin_list(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     session_id: uuid.UUID,
     db_session: AsyncSession,
     q: str | None = None,
     page: int = 1,
 ) -> Template:
     """The roster with a check-in button per deputy (staff check in those without a phone), searchable."""
-    access.require(*STAFF)
     congress = await sessions.get_session(db_session, session_id)
     page, query = max(page, 1), (q or "").strip()[:100] or None
     rows, total = await roster.list_deputies(db_session, page=page, per_page=CHECKIN_PAGE_SIZE, q=query)
@@ -230,22 +338,21 @@ async def checkin_list(
         page=page,
         per_page=CHECKIN_PAGE_SIZE,
         q=query or "",
-        figures=await sessions.attendance(db_session, session_id),
+        figures=await sessions.attendance(db_session, session_id, access.hooks),
     )
 
 
-@post(
-    "/t/{slug:str}/congress/sessions/{session_id:uuid}/checkins/{deputy_id:uuid}", dependencies=ACCESS, status_code=200
-)
+@requires(Permission.CHECKIN_MANAGE)
+@post("/t/{slug:str}/congress/sessions/{session_id:uuid}/checkins/{deputy_id:uuid}", status_code=200)
 async def check_in_deputy(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     session_id: uuid.UUID,
     deputy_id: uuid.UUID,
     db_session: AsyncSession,
 ) -> Template | Redirect:
     """Check one deputy in (HTMX swaps the row; without JavaScript, back to the list)."""
-    user = access.require(*STAFF)
+    user = access.user
     congress = await sessions.get_session(db_session, session_id)
     deputy = await roster.get_deputy(db_session, deputy_id)
     await sessions.check_in(db_session, congress, deputy, actor=user.username)
@@ -264,7 +371,7 @@ async def check_in_deputy(
 
 async def _confirm(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     round_id: uuid.UUID,
     action: str,
@@ -284,20 +391,26 @@ async def _confirm(
         voting_round=voting_round,
         action=action,
         error=error,
-        figures=await sessions.attendance(db_session, congress.id),
+        figures=await sessions.attendance(db_session, congress.id, access.hooks),
         received=received,
         lines=await hall.candidate_lines(db_session, round_id),
         values=values or {},
         paper=voting_round.method == VotingMethod.PAPER.value,
+        mixed=voting_round.method == VotingMethod.MIXED.value,
+        action_url=(
+            f"{_base(access)}/withdraw/{round_id}"
+            if action == "withdraw"
+            else f"{_base(access)}/rounds/{round_id}/{action}"
+        ),
     )
 
 
-@get("/t/{slug:str}/congress/rounds/{round_id:uuid}/{action:str}", dependencies=ACCESS)
+@requires(Permission.ROUNDS_CONDUCT)
+@get("/t/{slug:str}/congress/rounds/{round_id:uuid}/{action:str}")
 async def confirm_round_step(
-    request: Request[Any, Any, Any], access: TenantAccess, round_id: uuid.UUID, action: str, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, round_id: uuid.UUID, action: str, db_session: AsyncSession
 ) -> Template:
     """Ask before opening or closing a round: what it will do, and that it cannot be undone."""
-    access.require(*ROUND_MANAGERS)
     if action not in STEPS:
         raise InvalidInput("Unknown step {step}", step=action)
     return await _confirm(request, access, db_session, round_id, action)
@@ -312,29 +425,33 @@ def _count(values: dict[str, str], name: str) -> int | None:
     return int(text)
 
 
-@post("/t/{slug:str}/congress/rounds/{round_id:uuid}/{action:str}", dependencies=ACCESS, status_code=303)
+@requires(Permission.ROUNDS_CONDUCT)
+@post("/t/{slug:str}/congress/rounds/{round_id:uuid}/{action:str}", status_code=303)
 async def do_round_step(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     round_id: uuid.UUID,
     action: str,
     db_session: AsyncSession,
     data: Annotated[dict[str, Any], FORM],
 ) -> Redirect | Template:
     """Open or close the round once confirmed; the refusal (quorum, paper counts ...) is shown on the page."""
-    user = access.require(*ROUND_MANAGERS)
+    user = access.user
     values = {name: form_text(data, name, 20) for name in ("ballots_issued", "ballots_returned")}
     try:
         # A savepoint: a refusal (quorum, paper counts) leaves nothing half-done, and the page is redrawn.
         async with db_session.begin_nested():
             if action == "open":
-                voting_round = await rounds.open_round(db_session, round_id, actor=user.username)
+                voting_round = await rounds.open_round(db_session, round_id, access.hooks, actor=user.username)
             elif action == "runoff":
-                voting_round = await rounds.create_runoff(db_session, round_id, title=None, actor=user.username)
+                voting_round = await rounds.create_runoff(
+                    db_session, round_id, access.hooks, title=None, actor=user.username
+                )
             elif action == "close":
                 voting_round = await tally.close_round(
                     db_session,
                     round_id,
+                    access.hooks,
                     issued=_count(values, "ballots_issued"),
                     returned=_count(values, "ballots_returned"),
                     actor=user.username,
@@ -348,12 +465,42 @@ async def do_round_step(
     return Redirect(f"{_base(access)}/sessions/{voting_round.session_id}#round-{voting_round.id}", status_code=303)
 
 
+@requires(Permission.ROUNDS_PREPARE)
+@get("/t/{slug:str}/congress/withdraw/{round_id:uuid}")
+async def withdraw_round_form(
+    request: Request[Any, Any, Any], access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession
+) -> Template:
+    """Ask before withdrawing a round created by mistake (it has not opened)."""
+    return await _confirm(request, access, db_session, round_id, "withdraw")
+
+
+@requires(Permission.ROUNDS_PREPARE)
+@post("/t/{slug:str}/congress/withdraw/{round_id:uuid}", status_code=303)
+async def withdraw_round_page(
+    request: Request[Any, Any, Any], access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession
+) -> Redirect | Template:
+    """Withdraw the round once confirmed; the refusal (it opened meanwhile) is shown on the page."""
+    try:
+        async with db_session.begin_nested():
+            congress = await rounds.withdraw_round(db_session, round_id, actor=access.user.username)
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        return await _confirm(request, access, db_session, round_id, "withdraw", error=error)
+    return Redirect(f"{_base(access)}/sessions/{congress.id}", status_code=303)
+
+
 _ROUTER = Router(
     path="/",
     route_handlers=[
         sessions_page,
         create_session_page,
         session_desk,
+        adopt_voting_method_page,
+        approve_scrutineer_page,
+        issue_paper_page,
+        withdraw_round_form,
+        withdraw_round_page,
         attendance_fragment,
         agenda_page,
         save_agenda_page,
@@ -362,7 +509,6 @@ _ROUTER = Router(
         confirm_round_step,
         do_round_step,
     ],
-    exception_handlers=PAGE_EXCEPTION_HANDLERS,
     include_in_schema=False,
 )
 

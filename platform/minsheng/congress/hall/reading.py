@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.models import User
-from minsheng.congress.models import CheckIn, Participation, RoundCandidate, RoundStatus, VotingRound
+from minsheng.congress.models import (
+    CheckIn,
+    Deputy,
+    PaperIssue,
+    Participation,
+    RoundCandidate,
+    RoundStatus,
+    VotingRound,
+)
 from minsheng.projects.models import Project
 
 
@@ -59,6 +67,41 @@ async def has_voted(session: AsyncSession, round_id: uuid.UUID, deputy_id: uuid.
         .where(Participation.round_id == round_id, Participation.deputy_id == deputy_id)
     )
     return bool((await session.execute(query)).scalar_one())
+
+
+async def rounds_taken_part_in(session: AsyncSession, deputy_id: uuid.UUID) -> list[VotingRound]:
+    """The rounds the deputy took part in (voted on the phone, or took a paper ballot), latest first."""
+    query = (
+        select(VotingRound)
+        .join(
+            Participation,
+            (Participation.tenant_id == VotingRound.tenant_id) & (Participation.round_id == VotingRound.id),
+        )
+        .where(Participation.deputy_id == deputy_id)
+        .order_by(VotingRound.opened_at.desc(), VotingRound.id)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def present_not_taken_part(
+    session: AsyncSession, session_id: uuid.UUID, round_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str]]:
+    """The deputies in office checked in to the session who have not taken part in the round yet, by
+    name (those who may still ask for a paper ballot)."""
+    taken = select(Participation.deputy_id).where(Participation.round_id == round_id)
+    query = (
+        select(Deputy.id, Deputy.name)
+        .join(CheckIn, (CheckIn.tenant_id == Deputy.tenant_id) & (CheckIn.deputy_id == Deputy.id))
+        .where(CheckIn.session_id == session_id, Deputy.active.is_(True), Deputy.id.not_in(taken))
+        .order_by(Deputy.name, Deputy.id)
+    )
+    return [(deputy_id, name) for deputy_id, name in (await session.execute(query)).all()]
+
+
+async def took_paper(session: AsyncSession, round_id: uuid.UUID, deputy_id: uuid.UUID) -> bool:
+    """Whether the deputy took a paper ballot of the (mixed) round."""
+    query = select(PaperIssue.deputy_id).where(PaperIssue.round_id == round_id, PaperIssue.deputy_id == deputy_id)
+    return (await session.execute(query)).first() is not None
 
 
 async def participations_by_round(session: AsyncSession, round_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:

@@ -14,27 +14,19 @@ from typing import Any
 import segno
 from litestar import Request, Router, get
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.response import ServerSentEvent, Template
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts import services as accounts
 from minsheng.congress.hall import big_screen, checkin_code, sessions
 from minsheng.congress.hall.schemas import ScreenView
+from minsheng.congress.hall.web_controllers import STREAM_ACCESS
 from minsheng.congress.hall.workbook import check_in_code_view, open_screen
-from minsheng.http.dependencies import TenantAccess, provide_principal, provide_tenant_access, services
-from minsheng.http.pages import (
-    PAGE_EXCEPTION_HANDLERS,
-    SCREEN_VIEWERS,
-    STAFF,
-    LoginRequired,
-    provide_page_access,
-    render_tenant_page,
-)
+from minsheng.http.dependencies import services
+from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 from minsheng.web.templating import render, render_to_string, request_locale
-
-ACCESS = {"access": Provide(provide_page_access)}
 
 
 def qr_svg(url: str) -> Markup:
@@ -46,14 +38,14 @@ def qr_svg(url: str) -> Markup:
 
 async def _qr_context(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     state: State,
     db_session: AsyncSession,
     session_id: uuid.UUID,
 ) -> dict[str, Any]:
     """What the QR page and its fragment show: the session, its attendance and the code of this moment."""
     congress = await sessions.get_session(db_session, session_id)
-    figures = await sessions.attendance(db_session, session_id)
+    figures = await sessions.attendance(db_session, session_id, access.hooks)
     view = check_in_code_view(request, services(state).settings.secret_key, access, session_id)
     return {
         "congress": congress,
@@ -64,27 +56,27 @@ async def _qr_context(
     }
 
 
-@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/qr", dependencies=ACCESS)
+@requires(Permission.CHECKIN_MANAGE)
+@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/qr")
 async def qr_page(
-    request: Request[Any, Any, Any], access: TenantAccess, session_id: uuid.UUID, state: State, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, session_id: uuid.UUID, state: State, db_session: AsyncSession
 ) -> Template:
-    """The check-in QR code for the hall's screen (staff); it is replaced every few seconds."""
-    access.require(*STAFF)
+    """The check-in QR code for the hall's screen; it is replaced every few seconds."""
     context = await _qr_context(request, access, state, db_session, session_id)
     return render_tenant_page(request, access, "congress/qr.html", **context)
 
 
-@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/qr/fragment", dependencies=ACCESS)
+@requires(Permission.CHECKIN_MANAGE)
+@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/qr/fragment")
 async def qr_fragment(
-    request: Request[Any, Any, Any], access: TenantAccess, session_id: uuid.UUID, state: State, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, session_id: uuid.UUID, state: State, db_session: AsyncSession
 ) -> Template:
     """The QR code alone, fetched again by HTMX before the code on screen expires."""
-    access.require(*STAFF)
     context = await _qr_context(request, access, state, db_session, session_id)
     return render(request, "congress/qr_fragment.html", tenant=access.tenant, **context)
 
 
-def hall_qr(base_url: str, secret: str, access: TenantAccess, session_id: uuid.UUID) -> Callable[[], Markup]:
+def hall_qr(base_url: str, secret: str, access: TenantScope, session_id: uuid.UUID) -> Callable[[], Markup]:
     """The check-in QR code of this moment, for the big screen while deputies check in."""
     return lambda: qr_svg(check_in_code_view(base_url, secret, access, session_id).url)
 
@@ -100,21 +92,21 @@ def screen_html(locale: str, qr: Callable[[], Markup] | None) -> Callable[[Scree
     return render_view
 
 
-def _screen_qr(request: Request[Any, Any, Any], state: State, access: TenantAccess, session_id: uuid.UUID) -> Any:
-    # The QR code is for tenant admins' screens: the presidium's screen shows the figures only.
-    if not (access.principal and (access.principal.is_platform_admin or set(STAFF) & access.roles)):
+def _screen_qr(request: Request[Any, Any, Any], state: State, access: TenantScope, session_id: uuid.UUID) -> Any:
+    # The QR code checks deputies in: only a screen opened by those who manage check-in shows it.
+    if not access.may(Permission.CHECKIN_MANAGE):
         return None
     return hall_qr(str(request.base_url), services(state).settings.secret_key, access, session_id)
 
 
-@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/screen", dependencies=ACCESS)
+@requires(Permission.SCREEN_VIEW)
+@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/screen")
 async def screen_page(
-    request: Request[Any, Any, Any], access: TenantAccess, session_id: uuid.UUID, state: State, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, session_id: uuid.UUID, state: State, db_session: AsyncSession
 ) -> Template:
     """The big screen: huge type, high contrast; the first picture is in the page, the rest streams in."""
-    access.require(*SCREEN_VIEWERS)
     locale = request_locale(request)
-    view = await big_screen.screen_view(db_session, session_id, locale)
+    view = await big_screen.screen_view(db_session, session_id, access.hooks, locale)
     return render_tenant_page(
         request,
         access,
@@ -125,23 +117,10 @@ async def screen_page(
     )
 
 
-async def provide_stream_access(request: Request[Any, Any, Any], state: State, slug: str) -> TenantAccess:
-    """The page stream's access, checked in a short transaction of its own (the stream holds none)."""
-    async with services(state).database.session() as db_session:
-        principal: accounts.Principal | None = await provide_principal(request, state, db_session)
-        if principal is None:
-            raise LoginRequired(f"/t/{slug}/")
-        access = await provide_tenant_access(request, slug, db_session, principal)
-    access.require(*SCREEN_VIEWERS)
-    return access
-
-
-@get(
-    "/t/{slug:str}/congress/sessions/{session_id:uuid}/screen/events",
-    dependencies={"access": Provide(provide_stream_access)},
-)
+@requires(Permission.SCREEN_VIEW)
+@get("/t/{slug:str}/congress/sessions/{session_id:uuid}/screen/events", dependencies=STREAM_ACCESS)
 async def screen_events_page(
-    request: Request[Any, Any, Any], access: TenantAccess, session_id: uuid.UUID, state: State
+    request: Request[Any, Any, Any], access: TenantScope, session_id: uuid.UUID, state: State
 ) -> ServerSentEvent:
     """Server-sent events ``screen`` carrying the screen's HTML: at once, then whenever it changes."""
     locale = request_locale(request)
@@ -153,7 +132,6 @@ async def screen_events_page(
 _ROUTER = Router(
     path="/",
     route_handlers=[qr_page, qr_fragment, screen_page, screen_events_page],
-    exception_handlers=PAGE_EXCEPTION_HANDLERS,
     include_in_schema=False,
 )
 

@@ -13,13 +13,14 @@ from litestar.response import ServerSentEvent
 
 from minsheng.congress.hall import big_screen, checkin_code, sessions
 from minsheng.congress.hall.schemas import CheckInCodeView
-from minsheng.http.dependencies import TenantAccess, services
+from minsheng.http.dependencies import services
+from minsheng.http.scope import TenantScope
 from minsheng.tenancy.context import TenantRef
 
 
 async def open_screen(
     state: State,
-    access: TenantAccess,
+    access: TenantScope,
     session_id: uuid.UUID,
     locale: str,
     render: Any,
@@ -32,12 +33,12 @@ async def open_screen(
     async with database.session() as db_session:
         await sessions.get_session(db_session, session_id)
     return big_screen.screen_stream(
-        big_screen.screen_messages(database, tenant, session_id, locale, render, clock=clock)
+        big_screen.screen_messages(database, tenant, access.hooks, session_id, locale, render, clock=clock)
     )
 
 
 def check_in_code_view(
-    request: Request[Any, Any, Any] | str, secret: str, access: TenantAccess, session_id: uuid.UUID
+    request: Request[Any, Any, Any] | str, secret: str, access: TenantScope, session_id: uuid.UUID
 ) -> CheckInCodeView:
     """The hall's code now and the page its QR code opens (``request`` or the site's base URL)."""
     now = time.time()

@@ -21,39 +21,43 @@ from sqlalchemy import Row, Table, bindparam, exists, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.services import Principal
-from minsheng.congress.models import Ballot, CheckIn, Deputy, Participation, RoundStatus, VotingMethod, VotingRound
+from minsheng.congress.models import (
+    Ballot,
+    CheckIn,
+    Deputy,
+    PaperIssue,
+    Participation,
+    RoundStatus,
+    VotingMethod,
+    VotingRound,
+)
 from minsheng.congress.roster import services as roster
 from minsheng.congress.voting import rounds
-from minsheng.congress.voting.rules import canonical_content, electronic_ballot, receipt_code
+from minsheng.congress.voting.rules import BallotKeyProblem, canonical_ballot, electronic_ballot, receipt_code
+from minsheng.db.idempotency import Idempotency
 from minsheng.db.secrecy import SecretInsert
 from minsheng.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from minsheng.i18n import Term
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.tenancy.context import current_tenant
 
-
-def _normalised_id(value: object) -> object:
-    # Project ids are compared as canonical strings; an upper-case spelling names the same project.
-    if isinstance(value, str):
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            return value
-    return value
+TAKES_PHONE_BALLOTS = (VotingMethod.ELECTRONIC, VotingMethod.MIXED)
+TAKES_PAPER_BALLOTS = (VotingMethod.PAPER, VotingMethod.MIXED)
 
 
-def normalised(content: Any, *, ordered: bool = False) -> Any:
-    """A ballot's one spelling: canonical ids; a list sorted unless its format is ``ordered`` (a ranking)."""
-    if isinstance(content, dict):
-        return {str(_normalised_id(key)): choice for key, choice in content.items()}
-    if isinstance(content, list):
-        return canonical_content([_normalised_id(item) for item in content], ordered=ordered)
-    return content
+def checked_ballot(content: Any, candidates: Sequence[str], *, ordered: bool) -> Any:
+    """The ballot in its one spelling (``rules.canonical_ballot``); 422 when it names a candidate twice
+    or a project that is not a candidate of the round."""
+    try:
+        return canonical_ballot(content, candidates, ordered=ordered)
+    except BallotKeyProblem as problem:
+        raise InvalidInput(problem.reason.message, **problem.reason.params) from problem
 
 
-def require_taking(voting_round: VotingRound | Row[Any], method: VotingMethod) -> None:
-    """409 unless the round is open and held with ``method`` ballots."""
+def require_taking(voting_round: VotingRound | Row[Any], methods: Sequence[VotingMethod]) -> None:
+    """409 unless the round is open and held with one of ``methods``."""
     rounds.require_status(voting_round, RoundStatus.OPEN)
-    if voting_round.method != method.value:
+    if voting_round.method not in methods:
         raise Conflict("This voting round is held on {method} ballots", method=rounds.method_term(voting_round.method))
 
 
@@ -61,6 +65,7 @@ _ROUND = cast(Table, VotingRound.__table__)
 _DEPUTIES = cast(Table, Deputy.__table__)
 _CHECKINS = cast(Table, CheckIn.__table__)
 _PARTICIPATIONS = cast(Table, Participation.__table__)
+_PAPER_ISSUES = cast(Table, PaperIssue.__table__)
 _BALLOTS = cast(Table, Ballot.__table__)
 
 _DEPUTY = (
@@ -74,7 +79,8 @@ _DEPUTY = (
 )
 #: The round with the weak lock of ``rounds.get_round(for_ballot=True)`` (a close waits for the
 #: ballots past the "open" check; a ballot arriving during a close sees the round closed), the
-#: caller's deputy id, and whether that deputy has checked in and has voted: one round trip, not four.
+#: caller's deputy id, whether that deputy has checked in, has taken part (voted, or took a paper
+#: ballot of a mixed round) and took paper: one round trip, not five.
 _VOTER = (
     select(
         _ROUND.c.tenant_id,
@@ -98,6 +104,13 @@ _VOTER = (
             _PARTICIPATIONS.c.deputy_id == _DEPUTY,
         )
         .label("voted"),
+        exists()
+        .where(
+            _PAPER_ISSUES.c.tenant_id == bindparam("tenant_id"),
+            _PAPER_ISSUES.c.round_id == _ROUND.c.id,
+            _PAPER_ISSUES.c.deputy_id == _DEPUTY,
+        )
+        .label("took_paper"),
     )
     .where(_ROUND.c.tenant_id == bindparam("tenant_id"), _ROUND.c.id == bindparam("round_id"))
     .with_for_update(of=_ROUND, read=True, key_share=True)
@@ -138,20 +151,36 @@ async def _candidates(session: AsyncSession, tenant_id: uuid.UUID, round_id: uui
     return found
 
 
+def ballot_scope(round_id: uuid.UUID) -> str:
+    """Where a round's idempotency keys live (forgotten when the round closes)."""
+    return f"round:{round_id}"
+
+
+def _another_ballot() -> Conflict:
+    """A ballot sent under an idempotency key already used for another ballot of this deputy."""
+    return Conflict("You have already voted in this voting round, with another ballot under this Idempotency-Key")
+
+
 async def cast_ballot(
     session: AsyncSession,
     round_id: uuid.UUID,
     principal: Principal,
+    hooks: TenantHooks,
     *,
     choices: Mapping[str, str] | None,
     selected: Sequence[str] | None,
+    idempotency_key: str | None = None,
 ) -> str:
     """Record a deputy's secret ballot and return its receipt code.
 
-    403 when the caller is not a deputy of the roster; 404 for a deputy naming no round of the
-    tenant; 409 when the round is not open, is a paper round, the deputy has not checked in to the
-    session, or has already voted; 422 when the format refuses the ballot (an electronic ballot is
-    never stored invalid: the deputy can correct it).
+    403 when the caller is not a deputy of the roster in office; 404 for a deputy naming no round of
+    the tenant; 409 when the round is not open, is a paper round, the deputy took a paper ballot of
+    this mixed round, has not checked in to the session, or has already voted; 422 when the ballot
+    names a candidate twice or a project that is not a candidate, or the format refuses it (e.g. more
+    yes than seats): an electronic ballot is never stored invalid, the deputy can correct it.
+
+    ``idempotency_key`` (the phone's ``Idempotency-Key``): a retry of the same ballot answers the same
+    receipt; another ballot under the key is 409 (``minsheng.db.idempotency``).
     """
     tenant = current_tenant()
     assert tenant is not None
@@ -162,28 +191,44 @@ async def cast_ballot(
         if voter is None and await roster.deputy_of_user(session, principal.user_id) is not None:
             raise NotFound("No voting round {round} in this tenant", round=str(round_id))
         raise Forbidden("You are not a deputy on this tenant's roster")
-    require_taking(voter, VotingMethod.ELECTRONIC)
-    # A cheap early answer for the usual repeat (a double tap); the key below is what guarantees it.
-    if voter.voted:
-        raise Conflict("You have already voted in this voting round")
-    if not voter.checked_in:
-        raise Conflict("Check in to the session before voting")
-    ballot_format = await rounds.ballot_format(session, voter.ballot_format)
+    require_taking(voter, TAKES_PHONE_BALLOTS)
+    if voter.took_paper:
+        raise Conflict("You took a paper ballot in this voting round: vote on paper")
+    ballot_format = rounds.ballot_format(hooks, voter.ballot_format)
     content = electronic_ballot(choices, selected)
     if content is None:
         raise InvalidInput(
             "Send either choices or selected, as the ballot format {format} needs", format=Term(ballot_format.label)
         )
-    content = normalised(content, ordered=ballot_format.ordered)
-    problem = ballot_format.validate(content, await _candidates(session, tenant.id, voter.id), voter.seats)
+    candidates = await _candidates(session, tenant.id, voter.id)
+    content = checked_ballot(content, candidates, ordered=ballot_format.ordered)
+    problem = ballot_format.validate(content, candidates, voter.seats)
     if problem is not None:
         raise RuleViolation("ballot_format", problem.message, **problem.params)
+    repeated = Conflict("You have already voted in this voting round")
+    replay = None
+    if idempotency_key is not None:
+        replay = Idempotency(tenant.id, ballot_scope(voter.id), str(voter.deputy_id), idempotency_key, content)
+    # A cheap early answer for the usual repeat (a double tap, a retry); the key below guarantees it.
+    if voter.voted:
+        receipt = await replay.recall(session, differs=_another_ballot()) if replay is not None else None
+        if receipt is None:
+            raise repeated
+        return str(receipt)
+    if not voter.checked_in:
+        raise Conflict("Check in to the session before voting")
     ballot_id = uuid.uuid4()
     receipt = receipt_code(ballot_id, content)
+    if replay is not None and not await replay.claim(session, receipt):
+        # The same key's first request was answered meanwhile: answer what it answered.
+        first = await replay.recall(session, differs=_another_ballot())
+        if first is None:
+            raise repeated
+        return str(first)
     await _INSERT.write(
         connection,
         {"t": tenant.id, "r": voter.id, "d": voter.deputy_id, "b": ballot_id, "c": content, "k": receipt},
-        repeated=Conflict("You have already voted in this voting round"),
+        repeated=repeated,
     )
     # No audit event here: its actor, sequence number and time would order the voters; the close
     # records the participations' count and every ballot's hash instead.

@@ -6,35 +6,36 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post
-from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import Role
 from minsheng.congress import ballots
+from minsheng.congress.hall import scrutiny
 from minsheng.congress.models import VotingRound
 from minsheng.congress.schemas import (
     BallotIn,
     CandidateResult,
     CloseRound,
     Created,
+    NewPaperIssue,
     NewRunoff,
     PaperBallotsIn,
     PaperDifference,
     PaperEntriesView,
     PaperEntryView,
+    PaperIssuedView,
     Receipt,
     RoundResult,
     RoundView,
     TellerEntryView,
 )
-from minsheng.congress.voting import export, paper, rounds, tally
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.congress.voting import export, issuing, paper, rounds, tally
+from minsheng.db.idempotency import checked_key
+from minsheng.http.idempotency import IdempotencyKeyHeader
 from minsheng.http.openapi import problems
 from minsheng.http.problems import request_locale
+from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import translate
-
-ROUND_MANAGERS = (Role.TENANT_ADMIN.value, Role.PRESIDIUM.value)
-PAPER_READERS = (Role.TELLER.value, *ROUND_MANAGERS)
+from minsheng.permissions import Permission
 
 
 async def round_view(db_session: AsyncSession, voting_round: VotingRound) -> RoundView:
@@ -51,6 +52,7 @@ async def round_view(db_session: AsyncSession, voting_round: VotingRound) -> Rou
         runoff=await rounds.runoff_of(db_session, voting_round.id),
         outcome=voting_round.outcome,
         ballots_received=await rounds.ballots_received(db_session, voting_round.id),
+        paper_issued=await issuing.paper_issued(db_session, voting_round.id),
     )
 
 
@@ -82,64 +84,104 @@ def result_view(stored: dict[str, Any], locale: str) -> RoundResult:
         tied=[uuid.UUID(c) for c in stored["tied"]],
         reason=translate(reason["message"], locale, **reason["params"]) if reason else None,
         remaining_seats=stored["remaining_seats"],
+        by_method=stored.get("by_method"),
     )
 
 
 class RoundsController(Controller):
     path = "/api/v1/t/{slug:str}/rounds"
     tags = ["congress"]
-    dependencies = {"access": Provide(provide_tenant_access)}
 
+    @requires(Permission.TENANT_READ)
     @get("/{round_id:uuid}")
-    async def get_round(self, access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession) -> RoundView:
+    async def get_round(self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession) -> RoundView:
         """A voting round: seats, candidates, format, status, and how many deputies have voted so far."""
         return await round_view(db_session, await rounds.get_round(db_session, round_id))
 
+    @requires(Permission.ROUNDS_PREPARE)
+    @delete("/{round_id:uuid}", status_code=204, responses=problems(409))
+    async def withdraw(self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession) -> None:
+        """Withdraw a round created by mistake, before it opens (409 after); the audit chain keeps it."""
+        await rounds.withdraw_round(db_session, round_id, actor=access.user.username)
+
+    @requires(Permission.ROUNDS_CONDUCT)
     @post("/{round_id:uuid}/open", status_code=200, responses=problems(409))
-    async def open_round(self, access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession) -> RoundView:
+    async def open_round(self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession) -> RoundView:
         """Open a draft round for ballots; 409 when the quorum is not met or the round is not a draft."""
-        user = access.require(*ROUND_MANAGERS)
-        voting_round = await rounds.open_round(db_session, round_id, actor=user.username)
+        voting_round = await rounds.open_round(db_session, round_id, access.hooks, actor=access.user.username)
         return await round_view(db_session, voting_round)
 
+    @requires(Permission.BALLOTS_CAST)
     @post("/{round_id:uuid}/ballots", status_code=201, responses=problems(409))
     async def cast(
-        self, access: TenantAccess, round_id: uuid.UUID, data: BallotIn, db_session: AsyncSession
+        self,
+        access: TenantScope,
+        round_id: uuid.UUID,
+        data: BallotIn,
+        db_session: AsyncSession,
+        idempotency_key: IdempotencyKeyHeader = None,
     ) -> Receipt:
         """Cast a secret ballot (deputies): ``choices`` or ``selected`` by format; answers the receipt code.
 
         A ranking format's ``selected`` is in rank order (most urgent first), and the order is kept.
+        With an ``Idempotency-Key``, a retry of the same ballot answers the same receipt (201).
 
-        403 for a member who is not a deputy of the roster; 409 on a second ballot, before the round
-        opens, after it closes, on a paper round, or when the deputy has not checked in; 422 when the
-        ballot format refuses the ballot.
+        403 for a member who is not a deputy of the roster in office; 409 on a second ballot (or another
+        ballot under the same key), before the round opens, after it closes, on a paper round, after the
+        deputy took a paper ballot of a mixed round, or when the deputy has not checked in; 422 when the
+        ballot names a candidate twice or a project that is not a candidate, or the format refuses it
+        (e.g. more yes than seats).
         """
-        user = access.require(Role.DEPUTY.value)
-        receipt = await ballots.cast_ballot(db_session, round_id, user, choices=data.choices, selected=data.selected)
+        receipt = await ballots.cast_ballot(
+            db_session,
+            round_id,
+            access.user,
+            access.hooks,
+            choices=data.choices,
+            selected=data.selected,
+            idempotency_key=checked_key(idempotency_key),
+        )
         return Receipt(receipt=receipt)
 
+    @requires(Permission.CHECKIN_MANAGE)
+    @post("/{round_id:uuid}/paper-issued", status_code=201, responses=problems(409))
+    async def issue_paper(
+        self, access: TenantScope, round_id: uuid.UUID, data: NewPaperIssue, db_session: AsyncSession
+    ) -> PaperIssuedView:
+        """Hand a deputy who asks for it a paper ballot of an open mixed round. 409 when the deputy voted on
+        the phone, took paper already, has not checked in or is no longer in office, or the round is not
+        an open mixed round. The deputy can no longer vote on the phone in this round."""
+        issued = await issuing.issue_paper(db_session, round_id, data.deputy_id, actor=access.user.username)
+        return PaperIssuedView(round_id=round_id, deputy_id=data.deputy_id, paper_issued=issued)
+
+    @requires(Permission.TENANT_READ)
     @post("/{round_id:uuid}/paper-ballots", status_code=201, responses=problems(409))
     async def enter_paper(
-        self, access: TenantAccess, round_id: uuid.UUID, data: PaperBallotsIn, db_session: AsyncSession
+        self, access: TenantScope, round_id: uuid.UUID, data: PaperBallotsIn, db_session: AsyncSession
     ) -> PaperEntryView:
-        """Enter paper ballots as marked (tellers); invalid ones (e.g. too many marked) are kept as invalid."""
-        user = access.require(Role.TELLER.value)
-        figures = await ballots.enter_paper_ballots(db_session, round_id, data.ballots, teller=user.username)
+        """Enter paper ballots as marked (the session's approved tellers and scrutineers); invalid ones
+        (e.g. too many marked, a candidate left unmarked) are kept as invalid. 422 for a ballot naming a
+        candidate twice or a project that is not a candidate (``ballot``: its number in the batch)."""
+        voting_round = await rounds.get_round(db_session, round_id)
+        teller = await scrutiny.require_counting_duty(db_session, access, voting_round.session_id)
+        figures = await ballots.enter_paper_ballots(db_session, round_id, data.ballots, access.hooks, teller=teller)
         return PaperEntryView(
             entry_id=figures.entry_id, entered=figures.entered, valid=figures.valid, invalid=figures.invalid
         )
 
+    @requires(Permission.TENANT_READ)
     @get("/{round_id:uuid}/paper-entries")
     async def paper_entries(
-        self, access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession
+        self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession
     ) -> PaperEntriesView:
-        """Each teller's entry of the paper ballots and how they compare (tellers, tenant admins, presidium).
+        """Each teller's entry of the paper ballots and how they compare (the session's approved tellers
+        and scrutineers).
 
         ``differences`` lists every marking whose count differs between the entries, with each
         teller's count, so those ballots can be counted again.
         """
-        access.require(*PAPER_READERS)
-        await rounds.get_round(db_session, round_id)
+        voting_round = await rounds.get_round(db_session, round_id)
+        await scrutiny.require_counting_duty(db_session, access, voting_round.session_id)
         found = await paper.comparison(db_session, round_id)
         return PaperEntriesView(
             entries=[
@@ -158,57 +200,68 @@ class RoundsController(Controller):
             differences=[PaperDifference(content=d["content"], counts=d["counts"]) for d in found.differences],
         )
 
+    @requires(Permission.TENANT_READ)
     @delete("/{round_id:uuid}/paper-entries/{entry_id:uuid}", status_code=204, responses=problems(409))
     async def withdraw_paper(
-        self, access: TenantAccess, round_id: uuid.UUID, entry_id: uuid.UUID, db_session: AsyncSession
+        self, access: TenantScope, round_id: uuid.UUID, entry_id: uuid.UUID, db_session: AsyncSession
     ) -> None:
-        """Withdraw one of your own batches from an open paper round, to enter the recount (tellers)."""
-        user = access.require(Role.TELLER.value)
-        await paper.withdraw_batch(db_session, round_id, entry_id, teller=user.username)
+        """Withdraw one of your own batches from an open round, to enter the recount (the session's tellers)."""
+        voting_round = await rounds.get_round(db_session, round_id)
+        teller = await scrutiny.require_counting_duty(db_session, access, voting_round.session_id)
+        await paper.withdraw_batch(db_session, round_id, entry_id, teller=teller)
 
+    @requires(Permission.ROUNDS_EXPORT)
     @get("/{round_id:uuid}/export", responses=problems(409))
-    async def export(self, access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession) -> dict[str, Any]:
+    async def export(self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession) -> dict[str, Any]:
         """A closed round for ``minsheng verify`` (``minsheng-round-export/1``): ballots without
         deputies, the stored result, and the audit chain up to the round's close.
         """
-        access.require(*ROUND_MANAGERS)
         return await export.round_export(db_session, round_id)
 
+    @requires(Permission.ROUNDS_CONDUCT)
     @post("/{round_id:uuid}/close", status_code=200, responses=problems(409))
     async def close(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         round_id: uuid.UUID,
         db_session: AsyncSession,
         request: Request[Any, Any, Any],
         data: CloseRound | None = None,
     ) -> RoundResult:
-        """Close an open round and answer its result; a paper round needs ballots issued and returned.
+        """Close an open round and answer its result; a paper round needs ballots issued and returned, a
+        mixed round ``ballots_returned``: the paper ballots in the box.
 
         409 when the round is not open, the paper ballots were not entered by two tellers or their
         entries differ (``differences`` lists them), or the ballots entered do not add up to those returned.
         """
-        user = access.require(*ROUND_MANAGERS)
         counts = data or CloseRound()
         voting_round = await tally.close_round(
-            db_session, round_id, issued=counts.ballots_issued, returned=counts.ballots_returned, actor=user.username
+            db_session,
+            round_id,
+            access.hooks,
+            issued=counts.ballots_issued,
+            returned=counts.ballots_returned,
+            actor=access.user.username,
         )
         return result_view(tally.stored_result(voting_round), request_locale(request))
 
+    @requires(Permission.TENANT_READ)
     @get("/{round_id:uuid}/result", responses=problems(409))
     async def result(
-        self, access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession, request: Request[Any, Any, Any]
+        self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession, request: Request[Any, Any, Any]
     ) -> RoundResult:
         """The result of a closed round (platform/docs/api.md); 409 while the round is not closed."""
         voting_round = await rounds.get_round(db_session, round_id)
         return result_view(tally.stored_result(voting_round), request_locale(request))
 
+    @requires(Permission.ROUNDS_CONDUCT)
     @post("/{round_id:uuid}/runoff", status_code=201, responses=problems(409))
     async def runoff(
-        self, access: TenantAccess, round_id: uuid.UUID, db_session: AsyncSession, data: NewRunoff | None = None
+        self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession, data: NewRunoff | None = None
     ) -> Created:
         """Start the runoff among the tied candidates for the remaining seats (not subject to the margin rule)."""
-        user = access.require(*ROUND_MANAGERS)
         title = data.title if data else None
-        voting_round = await rounds.create_runoff(db_session, round_id, title=title, actor=user.username)
+        voting_round = await rounds.create_runoff(
+            db_session, round_id, access.hooks, title=title, actor=access.user.username
+        )
         return Created(id=voting_round.id)

@@ -23,8 +23,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import services as audit
-from minsheng.congress.models import Ballot, PaperEntry, RoundStatus, VotingMethod
+from minsheng.congress.models import Ballot, PaperEntry
 from minsheng.congress.voting import rounds
+from minsheng.congress.voting.casting import TAKES_PAPER_BALLOTS, require_taking
 from minsheng.errors import Conflict, Forbidden, NotFound
 
 REQUIRED_TELLERS = 2
@@ -161,9 +162,7 @@ async def drop_duplicate_entries(session: AsyncSession, found: Comparison) -> No
 async def withdraw_batch(session: AsyncSession, round_id: uuid.UUID, entry_id: uuid.UUID, *, teller: str) -> int:
     """A teller withdraws one of their own batches from an open round (to enter a recount); its size."""
     voting_round = await rounds.get_round(session, round_id, for_update=True)
-    rounds.require_status(voting_round, RoundStatus.OPEN)
-    if voting_round.method != VotingMethod.PAPER.value:
-        raise Conflict("This voting round is held on {method} ballots", method=rounds.method_term(voting_round.method))
+    require_taking(voting_round, TAKES_PAPER_BALLOTS)
     batch = (
         await session.execute(select(PaperEntry).where(PaperEntry.round_id == round_id, PaperEntry.id == entry_id))
     ).scalar_one_or_none()

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,13 +25,14 @@ from minsheng.db.lookup import locked, one_or_not_found
 from minsheng.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from minsheng.i18n import Term, msgid
 from minsheng.plugins.registries import BallotFormat
+from minsheng.plugins.tenant_hooks import TenantHooks
+from minsheng.projects import candidates as candidate_lists
 from minsheng.projects.models import Project, ProjectStatus
-from minsheng.tenancy.configuration import current_tenant_hooks
 
 
-async def ballot_format(session: AsyncSession, code: str) -> BallotFormat:
+def ballot_format(hooks: TenantHooks, code: str) -> BallotFormat:
     """The tenant's ballot format ``code`` (built in or from its plugins), or 422."""
-    formats = (await current_tenant_hooks(session)).ballot_formats()
+    formats = hooks.ballot_formats()
     if code not in formats:
         raise InvalidInput(
             "Unknown ballot format {format}; this tenant offers: {known}", format=code, known=", ".join(sorted(formats))
@@ -39,21 +40,42 @@ async def ballot_format(session: AsyncSession, code: str) -> BallotFormat:
     return formats[code]
 
 
-async def _check_candidates(session: AsyncSession, candidates: Sequence[uuid.UUID]) -> None:
+async def _check_candidates(session: AsyncSession, congress: CongressSession, candidates: Sequence[uuid.UUID]) -> None:
+    """422 naming the project unless every candidate is on the fixed candidate list of the year the
+    session decides and still screened in (platform/docs/domain.md: the list is fixed before the vote)."""
     if len(set(candidates)) != len(candidates):
         raise InvalidInput("A candidate is listed more than once")
-    query = select(Project.id).where(Project.id.in_(candidates), Project.status == ProjectStatus.ACCEPTED.value)
-    accepted = set((await session.execute(query)).scalars())
+    fixed = await candidate_lists.fixed_project_ids(session, congress.year)
+    if fixed is None:
+        raise RuleViolation(
+            "candidate_list",
+            "The candidate list of {year} is not fixed yet: a round takes its candidates from the fixed list",
+            year=congress.year,
+        )
+    query = select(Project.id, Project.title, Project.status).where(Project.id.in_(candidates))
+    found = {row.id: row for row in (await session.execute(query)).all()}
     for candidate in candidates:
-        if candidate not in accepted:
+        project = found.get(candidate)
+        if candidate not in fixed or project is None:
+            raise RuleViolation(
+                "candidate_list",
+                "Project «{title}» ({project}) is not on the fixed candidate list of {year}",
+                title=project.title if project is not None else "?",
+                project=str(candidate),
+                year=congress.year,
+            )
+        if project.status != ProjectStatus.ACCEPTED.value:
             # platform/docs/domain.md, "Screening": only a project the government screened in may be voted on.
             raise RuleViolation(
-                "screening", "Project {project} is not a screened-in project of this tenant", project=str(candidate)
+                "screening",
+                "Project «{title}» ({project}) is not screened in",
+                title=project.title,
+                project=str(candidate),
             )
 
 
-async def _check_margin(session: AsyncSession, seats: int, candidates: int) -> None:
-    verdict = (await current_tenant_hooks(session)).margin_rule(seats=seats, candidates=candidates)
+def _check_margin(hooks: TenantHooks, seats: int, candidates: int) -> None:
+    verdict = hooks.margin_rule(seats=seats, candidates=candidates)
     if verdict.allowed:
         return
     if verdict.reason is not None:
@@ -69,6 +91,7 @@ async def _check_margin(session: AsyncSession, seats: int, candidates: int) -> N
 async def create_round(
     session: AsyncSession,
     congress: CongressSession,
+    hooks: TenantHooks,
     *,
     title: str,
     seats: int,
@@ -78,14 +101,20 @@ async def create_round(
     actor: str,
     runoff_of: VotingRound | None = None,
 ) -> VotingRound:
-    """Create a draft round; 422 for an unknown format, a candidate not screened in, or the margin rule.
+    """Create a draft round; 422 for an unknown format or method, a candidate not on the fixed list of the
+    session's year (or no longer screened in), or the margin rule. A runoff's candidates are its round's
+    tied candidates.
 
     platform/docs/domain.md, "Margin": a runoff among tied candidates is not subject to the margin rule.
     """
-    await ballot_format(session, format_code)
-    await _check_candidates(session, candidates)
+    ballot_format(hooks, format_code)
+    if method not in {m.value for m in VotingMethod}:
+        raise InvalidInput("Unknown voting method {method}", method=method)
     if runoff_of is None:
-        await _check_margin(session, seats, len(candidates))
+        await _check_candidates(session, congress, candidates)
+        _check_margin(hooks, seats, len(candidates))
+    elif not set(candidates) <= {uuid.UUID(c) for c in (runoff_of.result or {}).get("tied", [])}:
+        raise RuleViolation("runoff", "A runoff is held among its round's tied candidates only")
     voting_round = VotingRound(
         session_id=congress.id,
         title=title.strip(),
@@ -160,7 +189,11 @@ STATUS_TERMS = {
     RoundStatus.OPEN.value: msgid("open for voting"),
     RoundStatus.CLOSED.value: msgid("closed"),
 }
-METHOD_TERMS = {VotingMethod.ELECTRONIC.value: msgid("electronic"), VotingMethod.PAPER.value: msgid("paper")}
+METHOD_TERMS = {
+    VotingMethod.ELECTRONIC.value: msgid("electronic"),
+    VotingMethod.PAPER.value: msgid("paper"),
+    VotingMethod.MIXED.value: msgid("phone and paper"),
+}
 
 
 def method_term(method: str) -> Term:
@@ -178,14 +211,16 @@ def require_status(voting_round: VotingRound | Row[Any], status: RoundStatus) ->
         )
 
 
-async def open_round(session: AsyncSession, round_id: uuid.UUID, *, actor: str) -> VotingRound:
-    """Open a draft round for ballots when the session is quorate (platform/docs/domain.md: quorum), else 409.
+async def open_round(session: AsyncSession, round_id: uuid.UUID, hooks: TenantHooks, *, actor: str) -> VotingRound:
+    """Open a draft round for ballots when the session has adopted its voting method and is quorate
+    (platform/docs/domain.md: quorum), else 409.
 
     The number of deputies entitled is fixed here: the majority is counted against it at close.
     """
     voting_round = await get_round(session, round_id, for_update=True)
     require_status(voting_round, RoundStatus.DRAFT)
-    figures = await sessions.attendance(session, voting_round.session_id)
+    sessions.require_voting_method(await sessions.get_session(session, voting_round.session_id))
+    figures = await sessions.attendance(session, voting_round.session_id, hooks)
     if not figures.verdict.met:
         reason = figures.verdict.reason
         conflict = (
@@ -213,7 +248,37 @@ async def open_round(session: AsyncSession, round_id: uuid.UUID, *, actor: str) 
     return voting_round
 
 
-async def create_runoff(session: AsyncSession, round_id: uuid.UUID, *, title: str | None, actor: str) -> VotingRound:
+async def withdraw_round(session: AsyncSession, round_id: uuid.UUID, *, actor: str) -> CongressSession:
+    """Withdraw a round created by mistake, before it opens (409 after): it is deleted, and the audit
+    chain keeps what it was. Returns its session."""
+    voting_round = await get_round(session, round_id, for_update=True)
+    require_status(voting_round, RoundStatus.DRAFT)
+    congress = await sessions.get_session(session, voting_round.session_id)
+    candidates = await candidates_of(session, voting_round.id)
+    await session.execute(delete(RoundCandidate).where(RoundCandidate.round_id == voting_round.id))
+    await session.delete(voting_round)
+    await session.flush()
+    await audit.record(
+        session,
+        "round.withdrawn",
+        actor=actor,
+        subject=str(round_id),
+        payload={
+            "session": str(congress.id),
+            "title": voting_round.title,
+            "seats": voting_round.seats,
+            "candidates": [str(c) for c in candidates],
+            "ballot_format": voting_round.ballot_format,
+            "method": voting_round.method,
+            "created_by": voting_round.created_by,
+        },
+    )
+    return congress
+
+
+async def create_runoff(
+    session: AsyncSession, round_id: uuid.UUID, hooks: TenantHooks, *, title: str | None, actor: str
+) -> VotingRound:
     """Start the runoff among the tied candidates of a closed round, for its remaining seats (one per round)."""
     previous = await get_round(session, round_id, for_update=True)
     require_status(previous, RoundStatus.CLOSED)
@@ -228,6 +293,7 @@ async def create_runoff(session: AsyncSession, round_id: uuid.UUID, *, title: st
             return await create_round(
                 session,
                 congress,
+                hooks,
                 title=title or previous.title,
                 seats=int(result["remaining_seats"]),
                 candidates=[uuid.UUID(c) for c in result["tied"]],

@@ -10,7 +10,57 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from minsheng.plugins.verdicts import Reason
+
 RECEIPT_LENGTH = 12
+
+
+class BallotKeyProblem(ValueError):
+    """A ballot that names a candidate twice or a project that is not a candidate: no ballot was meant
+    that way, so it is refused (422), never counted and never trimmed."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.render())
+        self.reason = reason
+
+
+def candidate_key(value: object) -> object:
+    """A candidate named in a ballot, spelled as the round stores it: a canonical UUID string (an
+    upper-case spelling names the same project); anything else is left as it is."""
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            return value
+    return value
+
+
+def _keys(named: Sequence[object], candidates: Sequence[str]) -> list[object]:
+    known = set(candidates)
+    seen: set[object] = set()
+    spelled = []
+    for item in named:
+        key = candidate_key(item)
+        if key in seen:
+            raise BallotKeyProblem(Reason("candidate {candidate} is named twice in the ballot", {"candidate": item}))
+        if isinstance(key, str) and key not in known:
+            raise BallotKeyProblem(Reason("{candidate} is not a candidate of this round", {"candidate": item}))
+        seen.add(key)
+        spelled.append(key)
+    return spelled
+
+
+def canonical_ballot(content: Any, candidates: Sequence[str], *, ordered: bool = False) -> Any:
+    """A ballot in its one spelling, its candidates checked: each named once and each a candidate of
+    the round (else :class:`BallotKeyProblem`). A mapping keeps its choices under canonical keys; a
+    list is sorted unless its format is ``ordered`` (:func:`canonical_content`). The format still
+    decides whether the marks make a valid ballot."""
+    if isinstance(content, dict):
+        keys = _keys(list(content), candidates)
+        return {str(key): choice for key, choice in zip(keys, content.values(), strict=True)}
+    if isinstance(content, list):
+        return canonical_content(_keys(content, candidates), ordered=ordered)
+    return content
 
 
 def canonical_content(content: Any, *, ordered: bool = False) -> Any:

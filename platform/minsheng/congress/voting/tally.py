@@ -7,6 +7,7 @@ published result lists the receipts and the chain head after that event (platfor
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -15,17 +16,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.audit import services as audit
 from minsheng.congress.hall import sessions
 from minsheng.congress.models import Ballot, Participation, RoundStatus, VotingMethod, VotingRound
-from minsheng.congress.voting import paper, rounds
+from minsheng.congress.voting import issuing, paper, rounds
+from minsheng.congress.voting.casting import ballot_scope
 from minsheng.congress.voting.rules import ballot_hash, result_order
+from minsheng.db import idempotency
 from minsheng.db.base import utcnow
 from minsheng.db.secrecy import every_column, rewrite_in_key_order
 from minsheng.errors import Conflict, InvalidInput
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Outcome, Reason
-from minsheng.tenancy.configuration import current_tenant_hooks
 
 CHOICES = ("yes", "no", "abstain")
 #: Every column: the close writes the ballots back from what it read.
 BALLOT_COLUMNS = tuple(every_column(Ballot))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def rule_settings(hooks: TenantHooks) -> dict[str, Any]:
+    """The tenant's effective settings of each plugin it uses, as plain JSON."""
+    view = hooks.tenant
+    return {plugin: _plain(view.settings(plugin)) for plugin in view.enabled_plugins}
 
 
 def format_figures(counts: dict[str, int]) -> dict[str, int]:
@@ -79,6 +96,7 @@ def _counts(issued: int, returned: int, valid: int, invalid: int) -> dict[str, i
 async def close_round(
     session: AsyncSession,
     round_id: uuid.UUID,
+    hooks: TenantHooks,
     *,
     issued: int | None,
     returned: int | None,
@@ -89,32 +107,46 @@ async def close_round(
     Electronic rounds count ballots issued as the deputies present and returned as the ballots cast.
     Paper rounds need both counts: more returned than issued makes the round void (the tenant's
     ``round_validity``); otherwise the valid and invalid ballots entered must add up to those returned,
-    or the round cannot close (409). The valid ballots are tallied by the format and the outcome is the
-    tenant's ``outcome_rule`` against the deputies entitled when the round opened.
+    or the round cannot close (409). A mixed round takes ``returned``, the paper ballots in the box:
+    its ballots issued are the phone ballots and the paper ballots handed out, its ballots returned the
+    phone ballots and the box, and ``by_method`` keeps both parts. The valid ballots are tallied by the
+    format and the outcome is the tenant's ``outcome_rule`` against the deputies entitled when the
+    round opened.
     """
     voting_round = await rounds.get_round(session, round_id, for_update=True)
     rounds.require_status(voting_round, RoundStatus.OPEN)
-    ballot_format = await rounds.ballot_format(session, voting_round.ballot_format)
-    hooks = await current_tenant_hooks(session)
+    ballot_format = rounds.ballot_format(hooks, voting_round.ballot_format)
     candidates = [str(c) for c in await rounds.candidates_of(session, voting_round.id)]
     present = await sessions.present_count(session, voting_round.session_id)
     entitled = voting_round.entitled or 0
     ballots = list((await session.execute(select(*BALLOT_COLUMNS).where(Ballot.round_id == voting_round.id))).all())
-    valid = [row for row in ballots if row.valid]
-    invalid_count = len(ballots) - len(valid)
+    phone = [row for row in ballots if row.entry_id is None]
+    method = voting_round.method
+    paper_issued = paper_returned = 0
 
-    if voting_round.method == VotingMethod.ELECTRONIC.value:
+    if method == VotingMethod.ELECTRONIC.value:
         if issued is not None or returned is not None:
             raise InvalidInput("An electronic round counts the ballots issued and returned itself")
         issued, returned = present, len(ballots)
+    elif method == VotingMethod.MIXED.value:
+        if issued is not None or returned is None:
+            raise InvalidInput(
+                "A round on phone and paper counts the ballots issued itself: give ballots_returned, the paper"
+                " ballots found in the box"
+            )
+        paper_issued, paper_returned = await issuing.paper_issued(session, voting_round.id), returned
+        issued, returned = len(phone) + paper_issued, len(phone) + paper_returned
     elif issued is None or returned is None:
         raise InvalidInput("A paper round needs ballots_issued and ballots_returned to close")
 
     validity = hooks.round_validity(issued=issued, returned=returned)
-    if voting_round.method == VotingMethod.PAPER.value:
-        ballots = await _counted_paper_ballots(session, voting_round.id, ballots, check=validity.valid)
-        valid = [row for row in ballots if row.valid]
-        invalid_count = len(ballots) - len(valid)
+    if method != VotingMethod.ELECTRONIC.value:
+        entered = [row for row in ballots if row.entry_id is not None]
+        # Tellers must agree on what was entered; a mixed round that handed out no paper has none.
+        check = validity.valid and (method == VotingMethod.PAPER.value or bool(entered) or paper_returned > 0)
+        ballots = phone + await _counted_paper_ballots(session, voting_round.id, entered, check=check)
+    valid = [row for row in ballots if row.valid]
+    invalid_count = len(ballots) - len(valid)
     if not validity.valid:
         outcome = Outcome("void", reason=validity.reason)
         tally: dict[str, dict[str, int]] = {c: dict.fromkeys(CHOICES, 0) for c in candidates}
@@ -133,9 +165,18 @@ async def close_round(
         )
 
     await _reshuffle(session, voting_round, ballots)
+    await idempotency.forget(session, ballot_scope(voting_round.id))
     hashes = sorted(ballot_hash(row.id, row.content) for row in ballots)
     ranks = {ranked.candidate: ranked.rank for ranked in outcome.chosen}
     figures = _counts(issued, returned, len(valid), invalid_count)
+    by_method = None
+    if method == VotingMethod.MIXED.value:
+        on_paper = [row for row in ballots if row.entry_id is not None]
+        paper_valid = sum(1 for row in on_paper if row.valid)
+        by_method = {
+            VotingMethod.ELECTRONIC.value: _counts(len(phone), len(phone), len(phone), 0),
+            VotingMethod.PAPER.value: _counts(paper_issued, paper_returned, paper_valid, len(on_paper) - paper_valid),
+        }
     event = await audit.record(
         session,
         "round.closed",
@@ -147,10 +188,13 @@ async def close_round(
             "present": present,
             **figures,
             "participations": await rounds.ballots_received(session, voting_round.id),
+            "by_method": by_method,
             "tally": tally,
             "chosen": [[ranked.candidate, ranked.rank] for ranked in outcome.chosen],
             "tied": list(outcome.tied),
             "ballot_hashes": hashes,
+            # The rules the ballots were checked under (e.g. 多选作废 on or off), for the offline verifier.
+            "settings": rule_settings(hooks),
         },
     )
     voting_round.result = {
@@ -173,6 +217,7 @@ async def close_round(
         "tied": list(outcome.tied),
         "remaining_seats": outcome.remaining_seats,
         "reason": _reason(outcome.reason),
+        "by_method": by_method,
     }
     voting_round.outcome = outcome.status
     voting_round.status = RoundStatus.CLOSED.value

@@ -13,25 +13,25 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
-from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import Role
 from minsheng.congress import ballots
 from minsheng.congress.hall import reading as hall
+from minsheng.congress.hall import scrutiny
 from minsheng.congress.hall.reading import CandidateLine
 from minsheng.congress.models import RoundStatus, VotingMethod, VotingRound
 from minsheng.congress.voting import paper, rounds
-from minsheng.congress.voting.phone_pages import CHOICES, ballot_from_form, ballot_kind
-from minsheng.errors import DomainError, InvalidInput
-from minsheng.http.dependencies import TenantAccess
-from minsheng.http.pages import PAGE_EXCEPTION_HANDLERS, form_text, provide_page_access, render_tenant_page
+from minsheng.congress.voting.phone_pages import CHOICES, PAPER_METHODS, ballot_from_form, ballot_kind
+from minsheng.errors import DomainError, Forbidden, InvalidInput
+from minsheng.http.pages import form_text, render_tenant_page
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 
-ACCESS = {"access": Provide(provide_page_access)}
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+FIGURES = ("ballots_issued", "ballots_returned", "valid", "invalid")
 
 
 def paper_content(kind: str, lines: list[CandidateLine], data: dict[str, Any], *, blank: bool) -> Any:
@@ -92,17 +92,29 @@ def marks(content: Any, lines: list[CandidateLine], *, ranked: bool) -> list[tup
     return rows
 
 
-def _teller(access: TenantAccess) -> str:
-    return access.require(Role.TELLER.value).username
-
-
 def _taking_paper(voting_round: VotingRound) -> bool:
-    return voting_round.status == RoundStatus.OPEN.value and voting_round.method == VotingMethod.PAPER.value
+    return voting_round.status == RoundStatus.OPEN.value and voting_round.method in PAPER_METHODS
+
+
+def counted_figures(voting_round: VotingRound) -> dict[str, Any] | None:
+    """What a closed round counted of the paper (pure): its ballots returned, valid and invalid (a mixed
+    round's paper part), and the result per candidate; None before the close."""
+    stored = voting_round.result
+    if voting_round.status != RoundStatus.CLOSED.value or stored is None:
+        return None
+    by_method = stored.get("by_method") or {}
+    return {
+        "status": stored["status"],
+        "paper": by_method.get(VotingMethod.PAPER.value) or {k: stored[k] for k in FIGURES},
+        "total": {k: stored[k] for k in FIGURES},
+        "mixed": bool(by_method),
+        "candidates": stored["candidates"],
+    }
 
 
 async def _entry_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     voting_round: VotingRound,
     *,
@@ -111,8 +123,8 @@ async def _entry_page(
     last: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    teller = _teller(access)
-    ballot_format = await rounds.ballot_format(db_session, voting_round.ballot_format)
+    teller = await scrutiny.require_counting_duty(db_session, access, voting_round.session_id)
+    ballot_format = rounds.ballot_format(access.hooks, voting_round.ballot_format)
     lines = await hall.candidate_lines(db_session, voting_round.id)
     found = await paper.comparison(db_session, voting_round.id)
     mine = next((entry for entry in found.entries if entry.teller == teller), None)
@@ -135,16 +147,24 @@ async def _entry_page(
         error=error,
         values=values or {},
         last=last if mine and last and any(str(b) == last for b in mine.batches) else None,
+        counted=counted_figures(voting_round),
+        titles={str(line.project_id): line.title for line in lines},
     )
 
 
-@get("/t/{slug:str}/paper-ballots", dependencies=ACCESS)
-async def paper_rounds_page(
-    request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession
-) -> Template:
-    """The tenant's paper rounds open for entry, with how many ballots this teller has entered in each."""
-    teller = _teller(access)
-    open_now = [r for r in await hall.open_rounds(db_session) if r.method == VotingMethod.PAPER.value]
+@requires(Permission.TENANT_READ)
+@get("/t/{slug:str}/paper-ballots")
+async def paper_rounds_page(request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession) -> Template:
+    """The open rounds with paper ballots of the sessions that approved the caller to count them, with
+    how many ballots the caller has entered in each (403 for a member no session approved)."""
+    teller = access.user.username
+    open_now = [
+        r
+        for r in await hall.open_rounds(db_session)
+        if r.method in PAPER_METHODS and await scrutiny.may_count(db_session, access, r.session_id)
+    ]
+    if not open_now and not access.may(Permission.BALLOTS_ENTER_PAPER):
+        raise Forbidden("Only the scrutineers and tellers approved by a session enter its paper ballots")
     entered = {}
     for voting_round in open_now:
         found = await paper.comparison(db_session, voting_round.id)
@@ -152,37 +172,39 @@ async def paper_rounds_page(
     return render_tenant_page(request, access, "congress/teller_rounds.html", voting_rounds=open_now, entered=entered)
 
 
-@get("/t/{slug:str}/paper-ballots/{round_id:uuid}", dependencies=ACCESS)
+@requires(Permission.TENANT_READ)
+@get("/t/{slug:str}/paper-ballots/{round_id:uuid}")
 async def entry_form(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     round_id: uuid.UUID,
     db_session: AsyncSession,
     last: str | None = None,
 ) -> Template:
-    """The entry form of a paper round, this teller's running count and the double-entry comparison."""
-    _teller(access)
+    """The entry form of a round's paper ballots, this teller's running count and the double-entry
+    comparison; after the close, what was counted."""
     voting_round = await rounds.get_round(db_session, round_id)
     return await _entry_page(request, access, db_session, voting_round, last=last)
 
 
-@post("/t/{slug:str}/paper-ballots/{round_id:uuid}", dependencies=ACCESS, status_code=303)
+@requires(Permission.TENANT_READ)
+@post("/t/{slug:str}/paper-ballots/{round_id:uuid}", status_code=303)
 async def enter_ballot(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     round_id: uuid.UUID,
     db_session: AsyncSession,
     data: Annotated[dict[str, Any], FORM],
 ) -> Redirect | Template:
     """Enter one paper ballot as marked, then back to an empty form (the refusal shown on the form)."""
-    teller = _teller(access)
     voting_round = await rounds.get_round(db_session, round_id)
-    ballot_format = await rounds.ballot_format(db_session, voting_round.ballot_format)
+    teller = await scrutiny.require_counting_duty(db_session, access, voting_round.session_id)
+    ballot_format = rounds.ballot_format(access.hooks, voting_round.ballot_format)
     lines = await hall.candidate_lines(db_session, round_id)
     try:
         content = paper_content(ballot_kind(ballot_format), lines, data, blank=bool(form_text(data, "blank")))
         async with db_session.begin_nested():  # a refusal leaves nothing half-written
-            figures = await ballots.enter_paper_ballots(db_session, round_id, [content], teller=teller)
+            figures = await ballots.enter_paper_ballots(db_session, round_id, [content], access.hooks, teller=teller)
     except DomainError as error:
         voting_round = await rounds.get_round(db_session, round_id)  # 404 stays 404
         return await _entry_page(
@@ -191,16 +213,19 @@ async def enter_ballot(
     return Redirect(f"/t/{access.tenant.slug}/paper-ballots/{round_id}?last={figures.entry_id}", status_code=303)
 
 
-@post("/t/{slug:str}/paper-ballots/{round_id:uuid}/undo", dependencies=ACCESS, status_code=303)
+@requires(Permission.TENANT_READ)
+@post("/t/{slug:str}/paper-ballots/{round_id:uuid}/undo", status_code=303)
 async def undo_ballot(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     round_id: uuid.UUID,
     db_session: AsyncSession,
     data: Annotated[dict[str, Any], FORM],
 ) -> Redirect | Template:
     """Withdraw the ballot this teller has just entered (a typing slip), while the round is open."""
-    teller = _teller(access)
+    teller = await scrutiny.require_counting_duty(
+        db_session, access, (await rounds.get_round(db_session, round_id)).session_id
+    )
     try:
         entry_id = uuid.UUID(form_text(data, "entry", 40))
     except ValueError:
@@ -219,7 +244,6 @@ async def undo_ballot(
 _ROUTER = Router(
     path="/",
     route_handlers=[paper_rounds_page, entry_form, enter_ballot, undo_ballot],
-    exception_handlers=PAGE_EXCEPTION_HANDLERS,
     include_in_schema=False,
 )
 

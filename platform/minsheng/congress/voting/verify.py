@@ -49,17 +49,27 @@ class RoundVerifyResult:
         return "\n".join(lines)
 
 
-def installed_ballot_formats() -> dict[str, BallotFormat]:
+def installed_ballot_formats(settings: Mapping[str, Any] | None = None) -> dict[str, BallotFormat]:
     """Every ballot format the installed plugins offer (built-in ones included), by code.
 
     Each plugin is asked with a neutral platform-level view holding its default settings, as the
-    verifier does for digest algorithms.
+    verifier does for digest algorithms, overridden by ``settings`` (plugin -> settings): those the
+    round was counted under, as its ``round.closed`` event records them (e.g. 多选作废 turned off).
     """
+    from dataclasses import replace
+    from types import MappingProxyType
+
     from minsheng.plugins.manager import get_plugin_manager, neutral_view
 
     manager = get_plugin_manager()
-    neutral = neutral_view(manager)
-    return manager.hooks_for(neutral).ballot_formats()
+    view = neutral_view(manager)
+    if settings:
+        merged = {
+            plugin: MappingProxyType({**view.plugin_settings.get(plugin, {}), **(settings.get(plugin) or {})})
+            for plugin in view.enabled_plugins
+        }
+        view = replace(view, plugin_settings=MappingProxyType(merged))
+    return manager.hooks_for(view).ballot_formats()
 
 
 def _closed_event(chain: list[dict[str, Any]], round_id: str) -> dict[str, Any]:
@@ -180,7 +190,7 @@ def verify_round_export(
         _check_hashes(ballots, list(payload.get("ballot_hashes") or []))
         report.passed.append("ballot hashes: exactly those recorded in round.closed")
 
-        known = formats if formats is not None else installed_ballot_formats()
+        known = formats if formats is not None else installed_ballot_formats(payload.get("settings"))
         code = str(round_info.get("ballot_format"))
         if code not in known:
             raise Mismatch(f"ballot format {code} is not installed here: install the plugin that offers it")

@@ -1,7 +1,10 @@
 """The two built-in ballot formats (platform/docs/domain.md, "Ballot formats").
 
 ``yes_no_abstain``: each candidate is marked yes, no or abstain (赞成 / 反对 / 弃权); a ballot is a
-mapping candidate id -> choice. ``approve_up_to_seats``: the deputy selects at most ``seats``
+mapping candidate id -> choice. A candidate left unmarked makes the ballot invalid, on paper as on a
+phone, and the ballot paper says so. A ballot with more yes than seats is invalid too (所投赞成票多于
+应选项目数的为无效票, the usual wording of a 票决办法), unless the tenant's settings turn that rule off
+(:func:`yes_no_abstain`). ``approve_up_to_seats``: the deputy selects at most ``seats``
 candidates (marking more makes the ballot invalid, 多选作废); a ballot is a list of selected ids, and
 counting treats selected as yes and not selected as no.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from minsheng.i18n import msgid
-from minsheng.plugins.registries import BallotFormat, PaperLayout
+from minsheng.plugins.registries import BallotFormat, BallotValidator, PaperLayout
 from minsheng.plugins.verdicts import CandidateId, Reason
 
 CHOICES = frozenset({"yes", "no", "abstain"})
@@ -23,7 +26,7 @@ def _empty_counts(candidates: Sequence[CandidateId]) -> dict[CandidateId, dict[s
 
 
 def validate_yes_no_abstain(ballot: object, candidates: Sequence[CandidateId], seats: int) -> Reason | None:
-    """Return why a yes/no/abstain ballot is invalid, or None when it is valid."""
+    """Return why a yes/no/abstain ballot is invalid, or None when it is valid (more yes than seats allowed)."""
     if not isinstance(ballot, Mapping):
         return Reason("the ballot does not have a choice per candidate")
     known = set(candidates)
@@ -38,6 +41,20 @@ def validate_yes_no_abstain(ballot: object, candidates: Sequence[CandidateId], s
                 "choice {choice} for candidate {candidate} is not yes, no or abstain",
                 {"choice": ballot[candidate], "candidate": candidate},
             )
+    return None
+
+
+def validate_yes_within_seats(ballot: object, candidates: Sequence[CandidateId], seats: int) -> Reason | None:
+    """:func:`validate_yes_no_abstain`, and more yes than ``seats`` makes the ballot invalid (多选作废)."""
+    problem = validate_yes_no_abstain(ballot, candidates, seats)
+    if problem is not None or not isinstance(ballot, Mapping):
+        return problem
+    yes = sum(1 for choice in ballot.values() if choice == "yes")
+    if yes > seats:
+        return Reason(
+            "{yes} candidates are marked yes, more than the {seats} to be chosen: the ballot is invalid",
+            {"yes": yes, "seats": seats},
+        )
     return None
 
 
@@ -109,16 +126,32 @@ def tally_approve_up_to_seats(
     return counts
 
 
-YES_NO_ABSTAIN = BallotFormat(
-    code="yes_no_abstain",
-    label=msgid("Yes / no / abstain for each candidate"),
-    validate=validate_yes_no_abstain,
-    tally=tally_yes_no_abstain,
-    paper_layout=PaperLayout(
-        columns=("yes", "no", "abstain"),
-        instruction=msgid("Mark exactly one of yes, no or abstain for each candidate."),
-    ),
-)
+YES_NO_ABSTAIN_LABEL = msgid("Yes / no / abstain for each candidate")
+
+
+def yes_no_abstain(*, yes_within_seats: bool = True) -> BallotFormat:
+    """The yes/no/abstain format; ``yes_within_seats``: more yes than seats makes a ballot invalid."""
+    if yes_within_seats:
+        validate: BallotValidator = validate_yes_within_seats
+        instruction = msgid(
+            "Mark one of yes, no or abstain for each candidate, and yes for at most {seats}."
+            " A ballot with a candidate left unmarked or with more than {seats} yes is invalid."
+        )
+    else:
+        validate = validate_yes_no_abstain
+        instruction = msgid(
+            "Mark one of yes, no or abstain for each candidate. A ballot with a candidate left unmarked is invalid."
+        )
+    return BallotFormat(
+        code="yes_no_abstain",
+        label=YES_NO_ABSTAIN_LABEL,
+        validate=validate,
+        tally=tally_yes_no_abstain,
+        paper_layout=PaperLayout(columns=("yes", "no", "abstain"), instruction=instruction),
+    )
+
+
+YES_NO_ABSTAIN = yes_no_abstain()
 
 APPROVE_UP_TO_SEATS = BallotFormat(
     code="approve_up_to_seats",
@@ -127,6 +160,9 @@ APPROVE_UP_TO_SEATS = BallotFormat(
     tally=tally_approve_up_to_seats,
     paper_layout=PaperLayout(
         columns=("approve",),
-        instruction=msgid("Mark at most {seats} candidates; a ballot with more marks is invalid."),
+        instruction=msgid(
+            "Mark at most {seats} candidates; an unmarked candidate is not approved, and a ballot with more marks is"
+            " invalid."
+        ),
     ),
 )
