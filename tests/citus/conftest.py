@@ -49,6 +49,18 @@ class Cluster:
         finally:
             await engine.dispose()
 
+    @asynccontextmanager
+    async def on_worker(self, node: Node) -> AsyncIterator[AsyncConnection]:
+        """The owner's connection to ``node``, with the shard tables listed in its catalog."""
+        engine = create_async_engine(
+            self.worker_url(node), connect_args={"server_settings": {"citus.show_shards_for_app_name_prefixes": "*"}}
+        )
+        try:
+            async with engine.connect() as conn:
+                yield conn
+        finally:
+            await engine.dispose()
+
     async def shards(self, table: str) -> list[tuple[int, str, int]]:
         """(shard id, host, port) of every placement of ``table``'s shards."""
         async with self.connect(self.database.owner_url) as conn:

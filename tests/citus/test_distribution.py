@@ -14,7 +14,6 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from minsheng.db.citus import ANCHOR, placements
 from minsheng.db.migrate import MIGRATIONS, alembic_config
@@ -83,32 +82,26 @@ async def test_every_shard_on_every_worker_has_the_policy_and_the_grants(cluster
     distributed = [n for n, (kind, _) in placements().items() if kind == "distributed"]
     checked = 0
     for worker in cluster.workers:
-        engine = create_async_engine(
-            cluster.worker_url(worker), connect_args={"server_settings": {"citus.show_shards_for_app_name_prefixes": "*"}}
-        )
-        try:
-            async with engine.connect() as conn:
-                for table in distributed:
-                    shards = [s for s, _h, port in await cluster.shards(table) if port == worker.port]
-                    for shard in shards:
-                        relation = f"{table}_{shard}"
-                        row = (
-                            await conn.execute(
-                                text(
-                                    "SELECT c.relrowsecurity, c.relforcerowsecurity, "
-                                    "(SELECT string_agg(p.qual, ' ') FROM pg_policies p WHERE p.tablename = c.relname), "
-                                    "has_table_privilege(:role, c.oid, 'SELECT, INSERT, UPDATE, DELETE') "
-                                    "FROM pg_class c WHERE c.relname = :rel"
-                                ),
-                                {"role": APP_ROLE, "rel": relation},
-                            )
-                        ).one()
-                        enabled, forced, policy, granted = row
-                        assert enabled and forced and granted, relation
-                        assert "current_setting('app.tenant_id'" in str(policy), (relation, policy)
-                        checked += 1
-        finally:
-            await engine.dispose()
+        async with cluster.on_worker(worker) as conn:
+            for table in distributed:
+                for shard in [s for s, _h, port in await cluster.shards(table) if port == worker.port]:
+                    relation = f"{table}_{shard}"
+                    row = (
+                        await conn.execute(
+                            text(
+                                "SELECT c.relrowsecurity, c.relforcerowsecurity, "
+                                "(SELECT string_agg(p.qual, ' ') FROM pg_policies p "
+                                "WHERE p.tablename = c.relname), "
+                                "has_table_privilege(:role, c.oid, 'SELECT, INSERT, UPDATE, DELETE') "
+                                "FROM pg_class c WHERE c.relname = :rel"
+                            ),
+                            {"role": APP_ROLE, "rel": relation},
+                        )
+                    ).one()
+                    enabled, forced, policy, granted = row
+                    assert enabled and forced and granted, relation
+                    assert "current_setting('app.tenant_id'" in str(policy), (relation, policy)
+                    checked += 1
     assert checked >= len(distributed) * len(cluster.workers)
 
 
@@ -193,23 +186,17 @@ async def test_a_later_migration_creating_a_tenant_table_applies_to_the_distribu
         shards = await cluster.shards("probe_notes")
         assert {port for _s, _h, port in shards} == {w.port for w in cluster.workers}
         worker = cluster.workers[0]
-        engine = create_async_engine(
-            cluster.worker_url(worker), connect_args={"server_settings": {"citus.show_shards_for_app_name_prefixes": "*"}}
-        )
-        try:
-            async with engine.connect() as conn:
-                shard = next(s for s, _h, port in shards if port == worker.port)
-                policies = await conn.execute(
-                    text("SELECT count(*) FROM pg_policies WHERE tablename = :t"), {"t": f"probe_notes_{shard}"}
-                )
-                assert policies.scalar() == 1
-                keys = await conn.execute(
-                    text("SELECT count(*) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) AND contype = 'f'"),
-                    {"t": f"probe_notes_{shard}"},
-                )
-                assert keys.scalar() == 2, "the tenant's and the project's foreign keys, on the shard"
-        finally:
-            await engine.dispose()
+        async with cluster.on_worker(worker) as conn:
+            shard = next(s for s, _h, port in shards if port == worker.port)
+            policies = await conn.execute(
+                text("SELECT count(*) FROM pg_policies WHERE tablename = :t"), {"t": f"probe_notes_{shard}"}
+            )
+            assert policies.scalar() == 1
+            keys = await conn.execute(
+                text("SELECT count(*) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) AND contype = 'f'"),
+                {"t": f"probe_notes_{shard}"},
+            )
+            assert keys.scalar() == 2, "the tenant's and the project's foreign keys, on the shard"
     finally:
         await asyncio.to_thread(command.downgrade, config, "-1")
     async with cluster.connect(owner) as conn:
