@@ -72,11 +72,22 @@ def db_upgrade(revision: str, app_role: str | None) -> None:
 
 @db.command("citus-sql")
 @click.option("--shard-count", type=click.IntRange(min=1), default=None, help="Shards of the group (Citus's default)")
-def db_citus_sql(shard_count: int | None) -> None:
+@click.option("--apply", "apply_it", is_flag=True, help="Run it as the owner (MINSHENG_MIGRATION_DATABASE_URL)")
+def db_citus_sql(shard_count: int | None, apply_it: bool) -> None:
     """Print the SQL that distributes every tenant table on tenant_id (run on a Citus coordinator)."""
-    from minsheng.db.citus import distribution_sql
+    from minsheng.db.citus import NotCitusError, apply_distribution, distribution_sql
 
-    click.echo(distribution_sql(shard_count), nl=False)
+    if not apply_it:
+        click.echo(distribution_sql(shard_count), nl=False)
+        return
+    try:
+        applied = run(lambda: apply_distribution(Settings.from_env().migration_database_url, shard_count))
+    except NotCitusError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if applied:
+        click.echo("distributed: every tenant table on tenant_id, the reference tables on every node")
+    else:
+        click.echo("distributed already: nothing to do")
 
 
 TRANSFER_MODE = click.option(

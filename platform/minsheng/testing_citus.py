@@ -14,13 +14,14 @@ import asyncio
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from minsheng.db.citus import distribution_sql
+from minsheng.db.citus import apply_distribution
 from minsheng.db.roles import create_app_role
 from minsheng.testing import (
     APP_ROLE,
@@ -79,34 +80,12 @@ async def prepare_node(base_url: str, node: Node, database: str, app_role: str) 
     await _admin_execute(node_url(base_url, node, database), "CREATE EXTENSION IF NOT EXISTS citus")
 
 
-async def distribute(owner_url: str, shard_count: int | None = None) -> None:
-    """Run ``minsheng db citus-sql``'s script as the owner, statement by statement as psql would."""
-    engine = create_async_engine(owner_url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            for statement in split_statements(distribution_sql(shard_count)):
-                await conn.exec_driver_sql(statement)
-    finally:
-        await engine.dispose()
-
-
-def split_statements(script: str) -> list[str]:
-    """The script's statements (one per line that ends with ``;``), comments dropped."""
-    statements, current = [], []
-    for line in script.splitlines():
-        if line.startswith("--") or not line.strip():
-            continue
-        current.append(line)
-        if line.rstrip().endswith(";"):
-            statements.append("\n".join(current))
-            current = []
-    return statements
-
-
-async def make_citus(base_url: str, owner_url: str, app_role: str, workers: list[Node] | None = None) -> None:
+async def make_citus(
+    base_url: str, owner_url: str, app_role: str, workers: list[Node] | None = None, shard_count: int | None = None
+) -> None:
     """Turn the migrated database at ``owner_url`` into a Citus database over ``workers`` and distribute it.
 
-    ``workers`` defaults to every worker of ``base_url``'s cluster.
+    ``workers`` defaults to every worker of ``base_url``'s cluster; ``shard_count`` to two a worker.
     """
     nodes = await cluster_workers(base_url) if workers is None else workers
     database = str(make_url(owner_url).database)
@@ -118,13 +97,18 @@ async def make_citus(base_url: str, owner_url: str, app_role: str, workers: list
         f"SELECT citus_set_coordinator_host('{coordinator.host}', {coordinator.port or 5432})",
         *(f"SELECT citus_add_node('{node.host}', {node.port})" for node in nodes),
     )
-    await distribute(owner_url, TEST_SHARDS_PER_WORKER * max(len(nodes), 1))
+    await apply_distribution(owner_url, shard_count or TEST_SHARDS_PER_WORKER * max(len(nodes), 1))
 
 
-async def create_citus_database(base_url: str, workers: list[Node] | None = None) -> PostgresDatabase:
-    """A fresh database on the Citus cluster at ``base_url``: migrated, distributed, with the app role."""
+async def create_citus_database(
+    base_url: str, workers: list[Node] | None = None, shard_count: int | None = None
+) -> PostgresDatabase:
+    """A fresh database on the Citus cluster at ``base_url``: migrated, distributed, with the app role.
+
+    Used by the ``citus_database`` fixture and by ``tests/bench/bench_citus.py``.
+    """
     database = await create_postgres_database(base_url)
-    await make_citus(base_url, database.owner_url, APP_ROLE, workers)
+    await make_citus(base_url, database.owner_url, APP_ROLE, workers, shard_count)
     return database
 
 
@@ -160,6 +144,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "citus: needs MINSHENG_TEST_CITUS_URL (a Citus coordinator)")
 
 
+_deselected: list[str] = []
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Deselected, not skipped, when no cluster is configured (as minsheng.testing does for PostgreSQL).
     if CITUS_URL:
@@ -169,6 +156,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = [item for item in items if not item.get_closest_marker("citus")]
+        _deselected.extend(item.nodeid for item in drop)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _deselected:
+        terminalreporter.write_line(
+            f"{len(_deselected)} tests need a Citus cluster and were not run: set MINSHENG_TEST_CITUS_URL "
+            "(.ci/run starts one and runs them)."
+        )
 
 
 @pytest.fixture(scope="session")

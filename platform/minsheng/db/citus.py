@@ -59,6 +59,10 @@ ANCHOR = "projects"
 TRANSFER_MODES = ("auto", "force_logical", "block_writes")
 
 
+class NotCitusError(RuntimeError):
+    """The database is not a Citus coordinator's."""
+
+
 def placements() -> dict[str, tuple[str, str]]:
     """Every table of the schema mapped to its kind (distributed, reference, local) and the reason."""
     scoped = set(tenant_tables())
@@ -125,6 +129,49 @@ def distribution_sql(shard_count: int | None = None) -> str:
         lines.append(f"--   {name}: {placed[name][1]}")
     lines.append("COMMIT;")
     return "\n".join(lines) + "\n"
+
+
+async def apply_distribution(owner_url: str, shard_count: int | None = None) -> bool:
+    """Run :func:`distribution_sql` as the owner at ``owner_url``, statement by statement as psql would.
+
+    Returns False, doing nothing, when the schema is distributed already (a deployment may run this on
+    every start).
+    """
+    from minsheng.db.session import make_engine
+
+    engine = make_engine(owner_url, pool=False)
+    try:
+        async with engine.connect() as conn:
+            autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            if (await autocommit.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'citus'"))).first() is None:
+                raise NotCitusError(
+                    "this database has no citus extension: CREATE EXTENSION citus (and add the workers)"
+                )
+            done = await autocommit.execute(
+                text("SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = CAST(:t AS regclass))"),
+                {"t": ANCHOR},
+            )
+            if done.scalar():
+                return False
+            for statement in split_statements(distribution_sql(shard_count)):
+                await autocommit.exec_driver_sql(statement)
+            return True
+    finally:
+        await engine.dispose()
+
+
+def split_statements(script: str) -> list[str]:
+    """The script's statements (each ends its line with ``;``), comments and blank lines dropped."""
+    statements: list[str] = []
+    current: list[str] = []
+    for line in script.splitlines():
+        if line.startswith("--") or not line.strip():
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statements.append("\n".join(current))
+            current = []
+    return statements
 
 
 def _tables() -> list[Table]:
