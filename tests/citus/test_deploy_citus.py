@@ -27,6 +27,7 @@ def test_both_variants_add_the_workers_with_the_same_script() -> None:
     documents = list(yaml.safe_load_all((DEPLOY / "k8s" / "citus.yaml").read_text(encoding="utf-8")))
     (scripts,) = [d for d in documents if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "citus-scripts"]
     assert scripts["data"]["add-workers.sh"] == (DEPLOY / "citus" / "add-workers.sh").read_text(encoding="utf-8")
-    assert scripts["data"]["01-app-role.sh"].split("set -eu", 1)[1] == (
-        (DEPLOY / "postgres" / "01-app-role.sh").read_text(encoding="utf-8").split("set -eu", 1)[1]
+    assert (
+        scripts["data"]["01-app-role.sh"].split("set -eu", 1)[1]
+        == ((DEPLOY / "postgres" / "01-app-role.sh").read_text(encoding="utf-8").split("set -eu", 1)[1])
     )
