@@ -27,6 +27,10 @@ def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
 @click.group()
 def main() -> None:
     """Minsheng: 民生实事项目人大代表票决制 platform."""
+    # Every command sees the whole platform: its models, jobs and document kinds.
+    from minsheng.server import contexts
+
+    contexts.install()
 
 
 @main.command()
@@ -154,10 +158,10 @@ def users() -> None:
 @click.option("--display-name", default="")
 def users_add(username: str, platform_admin: bool, display_name: str) -> None:
     """Create a user; the password comes from MINSHENG_PASSWORD or a prompt."""
-    from minsheng.accounts import service as accounts
+    from minsheng.accounts import services as accounts
     from minsheng.db.session import Database
     from minsheng.errors import DomainError
-    from minsheng.web.i18n import translate
+    from minsheng.i18n import translate
 
     password = os.environ.get("MINSHENG_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
@@ -192,10 +196,10 @@ def tenants_apply(file: Path, plan_only: bool) -> None:
     """Create or update the tenants of a manifest, idempotently, printing each change."""
     from rich.progress import Progress
 
+    from minsheng.admin.tenants import manifest
     from minsheng.db.session import Database
     from minsheng.errors import DomainError
-    from minsheng.tenancy import manifest
-    from minsheng.web.i18n import translate
+    from minsheng.i18n import translate
 
     async def go(progress: Progress) -> list[manifest.Change]:
         database = Database(Settings.from_env())
@@ -232,9 +236,9 @@ def plugins() -> None:
 @plugins.command("list")
 def plugins_list() -> None:
     """Installed plugins, the hooks each implements and the tenants that use it."""
+    from minsheng.admin.tenants.plugin_usage import PluginUsage, plugin_usage
     from minsheng.db.session import Database
     from minsheng.plugins.manager import get_plugin_manager
-    from minsheng.tenancy.plugin_usage import PluginUsage, plugin_usage
 
     async def go() -> list[PluginUsage]:
         database = Database(Settings.from_env())
@@ -254,21 +258,49 @@ def plugins_list() -> None:
 @main.command()
 @click.option("--tenant", "slug", default=None, help="Verify this tenant's audit chain in the database")
 @click.option("--platform", "platform_chain", is_flag=True, help="Verify the platform's own chain")
+@click.option(
+    "--checkpoint",
+    "held",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A signed checkpoint you kept (JSON from the portal or an export); the chain must still reach it",
+)
+@click.option(
+    "--public-key",
+    "public_keys",
+    multiple=True,
+    help="A published checkpoint key (base64) to trust; this installation's own key is trusted for --tenant",
+)
 @click.argument("export", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def verify(slug: str | None, platform_chain: bool, export: Path | None) -> None:
+def verify(
+    slug: str | None, platform_chain: bool, held: tuple[Path, ...], public_keys: tuple[str, ...], export: Path | None
+) -> None:
     """Check an audit chain (database or export file) or a round export; name the first mismatch.
 
-    A round export (``GET /rounds/{id}/export``) is recomputed offline: receipts, ballot hashes,
-    validity and tally through the ballot format, the chain, and the stored result.
+    A chain is checked against every signed checkpoint it carries and every ``--checkpoint`` you kept:
+    events deleted from its end, or changed with the digests after them recomputed, are found. A round
+    export (``GET /rounds/{id}/export``) is recomputed offline: receipts, validity and tally through the
+    ballot format, the chain, and the stored result.
     """
-    from minsheng.audit.round_verify import RoundVerifyResult
-    from minsheng.audit.verify import VerifyResult, verify_database_chain, verify_file
+    from minsheng.audit.signing import load_signer, public_key_text
+    from minsheng.audit.verify import VerifyResult, verify_database_chain, verify_export
+    from minsheng.congress.voting.verify import ROUND_EXPORT_FORMAT, RoundVerifyResult, verify_round_export
 
+    points: list[dict[str, object]] = []
+    for path in held:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+        points.extend(loaded if isinstance(loaded, list) else [loaded])
     result: VerifyResult | RoundVerifyResult
     if export is not None:
-        result = verify_file(json.loads(export.read_text(encoding="utf-8")))
+        document = json.loads(export.read_text(encoding="utf-8"))
+        if document.get("format") == ROUND_EXPORT_FORMAT:
+            result = verify_round_export(document)
+        else:
+            result = verify_export(document, points, public_keys)
     elif slug or platform_chain:
-        result = run(lambda: verify_database_chain(Settings.from_env(), slug))
+        settings = Settings.from_env()
+        trusted = [*public_keys, public_key_text(load_signer(settings).public)]
+        result = run(lambda: verify_database_chain(settings, slug, points, trusted))
     else:
         raise click.UsageError("name --tenant SLUG, --platform or an export file")
     click.echo(result.summary)

@@ -1,7 +1,7 @@
 """One family of domain refusals, mapped once to RFC 9457 problem details.
 
 A message is an English msgid with ``{placeholders}``; it is translated into the caller's language
-when the response is rendered (see ``minsheng.web.i18n``).
+when the response is rendered (see ``minsheng.i18n``).
 """
 
 from __future__ import annotations

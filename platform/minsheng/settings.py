@@ -68,7 +68,7 @@ class Settings:
     token_lifetime_minutes: int = 8 * 60
     lockout_threshold: int = 5
     lockout_minutes: int = 15
-    # Public suggestions per client IP (issue 3: abuse is contained); 0 turns a limit off.
+    # Public suggestions per client IP (abuse is contained); 0 turns a limit off.
     suggestion_rate_per_minute: int = 5
     suggestion_rate_per_day: int = 30
     # Seconds a change waits before its tenant's oversight roll-up runs, so a burst of changes costs
@@ -78,6 +78,10 @@ class Settings:
     debug: bool = False
     # The address citizens reach the platform at: printed in posters' QR codes (documents).
     public_url: str = "http://127.0.0.1:8000"
+    # The Ed25519 key that signs the audit chain's checkpoints (``audit/signing.py``): base64 of 32
+    # bytes, or a file holding it; with neither, one is made in ``data_dir/keys``.
+    audit_signing_key: str | None = None
+    audit_signing_key_file: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
     # The e-mail notification channel; None (no MINSHENG_SMTP_HOST) leaves e-mail unsent.
     smtp: SmtpSettings | None = None
@@ -126,6 +130,8 @@ class Settings:
             debug=_env_bool("DEBUG", False),
             smtp=_smtp_from_env(),
             public_url=(_env("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            audit_signing_key=_env("AUDIT_SIGNING_KEY"),
+            audit_signing_key_file=Path(key_file) if (key_file := _env("AUDIT_SIGNING_KEY_FILE")) else None,
         )
 
 

@@ -146,7 +146,10 @@ def postgres_database() -> Iterator[PostgresDatabase]:
 
 
 async def truncate_all(owner_url: str) -> None:
-    from minsheng.db.models import Base
+    from minsheng.db.base import Base
+    from minsheng.server import contexts
+
+    contexts.install()
 
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     await _admin_execute(owner_url, f"TRUNCATE {tables} CASCADE")
@@ -214,7 +217,7 @@ class Api:
         return self.app.state.services
 
     async def make_user(self, username: str, *, platform_admin: bool = False, password: str = PASSWORD) -> None:
-        from minsheng.accounts import service as accounts
+        from minsheng.accounts import services as accounts
 
         async with self.services.database.session() as session:
             await accounts.create_user(session, username, password, platform_admin=platform_admin)
@@ -551,3 +554,65 @@ async def phone_page(browser: Any) -> Any:
 async def desktop_page(browser: Any) -> Any:
     """A page in a fresh desktop context (1366x900)."""
     return await _page(browser, viewport={"width": 1366, "height": 900})
+
+
+# --- What a region plugin's own tests need: they import nothing of the platform but ``minsheng.plugins``
+# and this module (``tests/unit/test_plugin_contract.py``).
+
+
+async def tenant_hooks_of(api: Api, slug: str) -> Any:
+    """The hooks (``TenantHooks``) of tenant ``slug`` exactly as a request of that tenant gets them."""
+    from minsheng.plugins.manager import get_plugin_manager
+    from minsheng.tenancy import services as tenancy
+    from minsheng.tenancy.configuration import hooks_for_chain
+    from minsheng.tenancy.snapshot import TenantSnapshot
+
+    async with api.services.database.session() as session:
+        chain = await tenancy.chain_of(session, slug)
+        assert chain, f"no tenant {slug}"
+        return hooks_for_chain(get_plugin_manager(), [TenantSnapshot.of(row) for row in chain])
+
+
+def installed_plugins() -> list[str]:
+    """The names of the plugins the platform found installed (its defaults included)."""
+    from minsheng.plugins.manager import get_plugin_manager
+
+    return list(get_plugin_manager().plugin_names())
+
+
+def verifier_digests() -> dict[str, Any]:
+    """The digest algorithms the offline verifier follows, by name (every installed plugin's)."""
+    from minsheng.plugins.manager import digest_algorithms
+
+    return digest_algorithms()
+
+
+def verify_round_export(document: dict[str, Any]) -> Any:
+    """``minsheng verify`` of a round export, offline (its result has ``ok`` and ``summary``)."""
+    from minsheng.congress.voting.verify import verify_round_export as verify
+
+    return verify(document)
+
+
+def run_minsheng(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run the ``minsheng`` command with ``args`` and ``env``: its exit code and output."""
+    from click.testing import CliRunner
+
+    from minsheng.cli import main
+
+    result = CliRunner().invoke(main, args, env=env)
+    return result.exit_code, result.output
+
+
+def catalog_problems(package: Path) -> tuple[list[Any], list[Any]]:
+    """A plugin's catalog: the marked texts missing from it, and those left untranslated."""
+    from minsheng.i18n.catalogs import missing_messages, untranslated_messages
+
+    return list(missing_messages("zh_CN", package=package)), list(untranslated_messages(package))
+
+
+def translated(message: str, locale: str, **params: Any) -> str:
+    """``message`` as the platform shows it in ``locale`` (the plugin's catalogs loaded beside its own)."""
+    from minsheng.i18n import translate
+
+    return translate(message, locale, **params)

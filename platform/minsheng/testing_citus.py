@@ -87,6 +87,8 @@ async def make_citus(
 
     ``workers`` defaults to every worker of ``base_url``'s cluster; ``shard_count`` to two a worker.
     """
+    from minsheng.server import contexts  # noqa: F401  (the script is made from every model)
+
     nodes = await cluster_workers(base_url) if workers is None else workers
     database = str(make_url(owner_url).database)
     coordinator = make_url(owner_url)
@@ -128,7 +130,8 @@ async def empty_citus_database(owner_url: str) -> None:
     the reference tables); deleting the few rows a test wrote takes a fraction of one. Sequential mode:
     Citus refuses to modify a reference table after a parallel modification of a distributed one.
     """
-    from minsheng.db.models import Base
+    from minsheng.db.base import Base
+    from minsheng.server import contexts  # noqa: F401  (imports every model)
 
     engine = create_async_engine(owner_url)
     try:

@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
-from minsheng.accounts import service as accounts
+from minsheng.accounts import services as accounts
 from minsheng.accounts.models import Membership, User
 from minsheng.congress.models import Deputy
 from minsheng.tenancy.context import TenantRef, tenant_scope

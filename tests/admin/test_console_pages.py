@@ -1,4 +1,4 @@
-"""Issue 6: the operator's console — tree and search, effective configuration, onboarding through the
+"""The operator's console — tree and search, effective configuration, onboarding through the
 manifest plan, manifest upload (idempotent), lifecycle actions and invitations, on both backends."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Accounts (API.md: authentication; 等保 level 3: 身份鉴别, 登录失败处理, 会话超时).
+"""Accounts (platform/docs/api.md: authentication; 等保 level 3: 身份鉴别, 登录失败处理, 会话超时).
 
 Time is moved by moving the stored instants back (``locked_until``, ``expires_at``, ``last_seen_at``),
 as if the clock had run on.

@@ -1,4 +1,4 @@
-"""Issue 6, must show 3: export, delete, import restores a tenant — rows, files and audit chain — and
+"""export, delete, import restores a tenant — rows, files and audit chain — and
 ``minsheng verify`` passes on it. Also suspend and resume, and the typed confirmation of a deletion."""
 
 from __future__ import annotations

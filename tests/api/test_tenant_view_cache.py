@@ -5,7 +5,7 @@ from __future__ import annotations
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.plugins.verdicts import MarginVerdict
 from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.tenancy.service import find_with_ancestry
+from minsheng.tenancy.services import find_with_ancestry
 from minsheng.testing import Api, random_slug
 
 

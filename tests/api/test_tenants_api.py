@@ -1,4 +1,4 @@
-"""The tenant endpoints of API.md: create, list, conflicts, bad input, concurrency."""
+"""The tenant endpoints of platform/docs/api.md: create, list, conflicts, bad input, concurrency."""
 
 from __future__ import annotations
 

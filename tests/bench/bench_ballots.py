@@ -1,4 +1,4 @@
-"""Benchmark of the secret-ballot endpoint on PostgreSQL behind a real server (issue 4, must-show 11).
+"""Benchmark of the secret-ballot endpoint on PostgreSQL behind a real server.
 
 Run it explicitly (pytest does not collect ``tests/bench``)::
 
@@ -20,7 +20,7 @@ Figures depend on the machine: nothing here asserts a timing. The load generator
 machine's cores with the servers, which holds both figures down alike.
 Seeding is ``minsheng.congress.seeding`` (shared with ``tests/e2e/test_sigkill_ballots.py``).
 
-The ballot path (``minsheng.congress.casting``) sends 6 statements per ballot on PostgreSQL, down
+The ballot path (``minsheng.congress.voting.casting``) sends 6 statements per ballot on PostgreSQL, down
 from 12: the token, the tenant with its ancestors, one ``set_config``, the membership, one query for
 the locked round with the deputy, check-in and earlier vote, and one statement writing participation
 and ballot (a data-modifying CTE); candidates are cached per open round.

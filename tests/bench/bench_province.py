@@ -1,5 +1,5 @@
 """Benchmark of a whole province on PostgreSQL: the province dashboard, the console's tenant list and a
-county onboarding (issue 6).
+county onboarding.
 
 Run it explicitly (pytest does not collect ``tests/bench``)::
 

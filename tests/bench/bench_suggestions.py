@@ -1,4 +1,4 @@
-"""Benchmark of public suggestion submission on PostgreSQL behind a real server (issue 3, must show 7).
+"""Benchmark of public suggestion submission on PostgreSQL behind a real server.
 
 Run it explicitly (pytest does not collect ``tests/bench``)::
 
@@ -130,7 +130,7 @@ async def wait_ready(url: str) -> None:
 
 async def seed(settings: Any) -> str:
     from minsheng.db.session import Database
-    from minsheng.tenancy.service import TenantDraft, create_tenant
+    from minsheng.tenancy.services import TenantDraft, create_tenant
 
     database = Database(settings)
     async with database.session() as session:

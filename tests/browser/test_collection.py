@@ -1,4 +1,4 @@
-"""Issue 3, must show 6: a citizen suggests on a phone and gets a tracking code; staff on a desktop find
+"""a citizen suggests on a phone and gets a tracking code; staff on a desktop find
 the suggestion in the inbox (its HTML shown as text, never run) and merge it into a project; the
 citizen's status page then names the project."""
 

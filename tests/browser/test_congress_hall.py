@@ -1,4 +1,4 @@
-"""The hall during the vote, end to end on a real server (issue 4, must-show 9): the big screen's
+"""The hall during the vote, end to end on a real server: the big screen's
 server-sent events, a deputy voting on a phone, the big screen updating without a reload."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 6 in a browser: the operator onboards a county with its townships through the console's
+"""In a browser: the operator onboards a county with its townships through the console's
 wizard (plan first, then apply, then the tree), and the province's staff read the dashboard."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 3 in a browser: staff print the QR posters from the documents page; the code a villager
+"""In a browser: staff print the QR posters from the documents page; the code a villager
 scans opens the phone form with the QR channel and the village already filled in."""
 
 from __future__ import annotations

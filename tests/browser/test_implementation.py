@@ -1,4 +1,4 @@
-"""Issue 5, must show 6: a government officer files the work plan and reports progress with a photo on
+"""a government officer files the work plan and reports progress with a photo on
 a phone; a citizen, without logging in, sees the progress and the photo on the public portal."""
 
 from __future__ import annotations

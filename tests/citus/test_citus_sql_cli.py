@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from minsheng.db.base import Base
 from minsheng.db.citus import COORDINATOR_TABLES, REFERENCE_TABLES, distribution_sql, placements
-from minsheng.db.models import Base
 
 MINSHENG = Path(sys.executable).parent / "minsheng"
 

@@ -15,9 +15,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
+from minsheng.db.base import Base
 from minsheng.db.citus import ANCHOR, placements
 from minsheng.db.migrate import MIGRATIONS, alembic_config
-from minsheng.db.models import Base
 from minsheng.testing import APP_ROLE
 
 pytestmark = pytest.mark.citus
@@ -167,8 +167,9 @@ async def test_a_later_migration_creating_a_tenant_table_applies_to_the_distribu
 ) -> None:
     owner = cluster.database.owner_url
     config = _probe_config(owner, tmp_path)
-    # Re-run this branch's own migrations on the distributed schema first, then a new one on top.
-    await asyncio.to_thread(command.downgrade, config, "0008")
+    # Re-run the migration that placed the distribution function on the distributed schema first, then
+    # a new one on top.
+    await asyncio.to_thread(command.downgrade, config, "0009")
     await asyncio.to_thread(command.upgrade, config, "heads")
     try:
         async with cluster.connect(owner) as conn:

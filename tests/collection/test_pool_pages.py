@@ -1,4 +1,4 @@
-"""Issue 3: the staff's pages of the project pool — list and filters, Excel export, a project's history,
+"""The staff's pages of the project pool — list and filters, Excel export, a project's history,
 the government's screening with the plugin's refusal, the candidate list with the margin rule live —
 and the coverage page."""
 

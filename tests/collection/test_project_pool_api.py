@@ -1,4 +1,4 @@
-"""Issue 3, must show 3 and 4: merging gives a project its supporters, unmerging restores them; the
+"""Merging gives a project its supporters, unmerging restores them; the
 negative list keeps a project out at screening; the candidate list shows the margin rule."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 3: the staff's inbox pages — filters, search, pages, escaping, permissions, paper entry,
+"""The staff's inbox pages — filters, search, pages, escaping, permissions, paper entry,
 decline, merge and unmerge — answer through the same services as the JSON API."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 3: a public suggestion may carry up to three photos, checked by the upload rules (type read from
+"""A public suggestion may carry up to three photos, checked by the upload rules (type read from
 the content, size) before anything is stored; staff see them beside the suggestion."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 3, must show 1 and 2: public suggestions reach the inbox and their authors see their fate;
+"""Public suggestions reach the inbox and their authors see their fate;
 abuse is contained (rate limit, validation in the reader's language, HTML shown as text)."""
 
 from __future__ import annotations

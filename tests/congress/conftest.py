@@ -30,7 +30,7 @@ class Hall(TenantUnderTest):
         return await self.api.headers(f"teller-{self.slug}")
 
     async def second_teller(self) -> dict[str, str]:
-        """The other teller of double entry (DOMAIN.md, "Paper ballots")."""
+        """The other teller of double entry (platform/docs/domain.md, "Paper ballots")."""
         return await self.api.headers(f"teller2-{self.slug}")
 
     async def enter_paper(self, round_id: str, ballots: list[Any], *, teller: int = 0) -> Any:

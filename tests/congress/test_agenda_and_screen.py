@@ -1,4 +1,4 @@
-"""The session's agenda, the hall's check-in code and the big screen's JSON (issue 4)."""
+"""The session's agenda, the hall's check-in code and the big screen's JSON."""
 
 from __future__ import annotations
 
@@ -123,7 +123,7 @@ async def test_the_stream_reads_each_change_from_the_database_under_the_tenant(a
 
     import msgspec
 
-    from minsheng.congress import big_screen
+    from minsheng.congress.hall import big_screen
     from minsheng.tenancy.context import TenantRef
 
     await hall.add_deputies(2)

@@ -1,4 +1,4 @@
-"""The ballot path's cost in SQL statements is pinned (issue 4, must show 11: a burst of ballots).
+"""The ballot path's cost in SQL statements is pinned.
 
 Every statement a ballot sends is a round trip while the round's share lock is held; a change that
 adds one (a lazy load, a second tenant lookup) fails here instead of showing up only in the bench.

@@ -1,4 +1,4 @@
-"""The session's pages (issue 4): staff desk, agenda, check-in, confirmations, roster import, the
+"""The session's pages: staff desk, agenda, check-in, confirmations, roster import, the
 deputy's phone pages; permissions (404/403), the login redirect and escaping."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 from openpyxl import Workbook
 
-from minsheng.accounts import service as accounts
-from minsheng.server.dependencies import SESSION_COOKIE
+from minsheng.accounts import services as accounts
+from minsheng.http.dependencies import SESSION_COOKIE
 from minsheng.testing import Api
 
 HTML = {"Accept": "text/html"}

@@ -1,4 +1,4 @@
-"""Roster, sessions, check-in and attendance (API.md: roster, session, check-in)."""
+"""Roster, sessions, check-in and attendance (platform/docs/api.md: roster, session, check-in)."""
 
 from __future__ import annotations
 

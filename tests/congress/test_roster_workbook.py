@@ -1,4 +1,4 @@
-"""The roster's Excel import and export (issue 4): all or nothing, with a row-by-row report."""
+"""The roster's Excel import and export: all or nothing, with a row-by-row report."""
 
 from __future__ import annotations
 

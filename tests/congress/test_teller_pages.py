@@ -12,8 +12,8 @@ import httpx
 from congress.test_congress_pages import XSS, clerk_browser, deputy_browser, form_token, signed_in
 from sqlalchemy import update
 
-from minsheng.congress.hall import CandidateLine
-from minsheng.congress.pages_teller import marks, paper_content, quick_content
+from minsheng.congress.hall.reading import CandidateLine
+from minsheng.congress.voting.teller_pages import marks, paper_content, quick_content
 from minsheng.errors import InvalidInput
 from minsheng.projects.models import Project
 from minsheng.testing import Api

@@ -6,8 +6,8 @@ import hashlib
 
 from conftest import PROJECTS, VILLAGES, County, docx_text, open_county, pdf_pages, pdf_text
 
+from minsheng.i18n import translate
 from minsheng.testing import Api
-from minsheng.web.i18n import translate
 
 
 async def test_qr_posters_print_one_page_per_village_with_its_preset_form(county: County) -> None:

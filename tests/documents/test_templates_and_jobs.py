@@ -1,4 +1,4 @@
-"""Region templates, the neighbour's unchanged bytes (issue 7), docxtpl overrides, idempotent jobs."""
+"""Region templates, the neighbour's unchanged bytes, docxtpl overrides, idempotent jobs."""
 
 from __future__ import annotations
 

@@ -19,14 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.app import create_app
 from minsheng.audit.models import TenantAuditEvent
-from minsheng.audit.verify import verify_database_chain, verify_file
+from minsheng.audit.verify import verify_database_chain
 from minsheng.collection.models import Suggestion
 from minsheng.congress.models import Ballot, Deputy, VotingRound
+from minsheng.congress.voting.verify import verify_round_export
 from minsheng.db.session import Database
 from minsheng.demo import script
 from minsheng.projects.models import Project
 from minsheng.settings import Settings
-from minsheng.tenancy import service as tenancy
+from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.testing import running
 
@@ -120,7 +121,7 @@ async def test_the_first_start_seeds_a_whole_year_once(settings: Settings) -> No
     verified = await verify_database_chain(settings, ZHAOZHUANG)
     assert verified.ok, verified.summary
     # The round's export recomputes offline: receipts, ballot hashes, tally and the chain to the close.
-    exported = verify_file(seen["export"])
+    exported = verify_round_export(seen["export"])
     assert exported.ok, exported.summary
 
     # Every sample village is configured (QR posters, coverage): 11, one of which sent nothing yet.

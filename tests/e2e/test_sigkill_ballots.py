@@ -1,4 +1,4 @@
-"""Issue 4, must show 10: a server killed with SIGKILL in the middle of a ballot burst loses no ballot
+"""a server killed with SIGKILL in the middle of a ballot burst loses no ballot
 it answered 201, records none twice, and the round still closes to a result that verifies.
 
 The real server (``minsheng serve``) runs on PostgreSQL as a subprocess. Every deputy of a township
@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
-from minsheng.audit.round_verify import verify_round_export
 from minsheng.congress.seeding import seed_townships, staff_header
+from minsheng.congress.voting.verify import verify_round_export
 from minsheng.testing import PG_URL, create_postgres_database, drop_postgres_database, make_settings
 
 pytestmark = pytest.mark.postgres

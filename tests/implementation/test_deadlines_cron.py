@@ -18,7 +18,7 @@ from minsheng.jobs.models import Job, JobStatus
 from minsheng.jobs.outbox import pending_job_ids
 from minsheng.jobs.periodic import EmbeddedTimer
 from minsheng.jobs.runner import RetryPolicy, run_job
-from minsheng.notifications import service as notification_service
+from minsheng.notifications import services as notification_service
 from minsheng.notifications.models import Notification, NotificationDelivery
 from minsheng.notifications.testing import capture_channel
 from minsheng.tenancy.context import TenantRef, tenant_scope

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from minsheng.db.session import Database
 from minsheng.jobs.models import Job
 from minsheng.jobs.runner import run_job
-from minsheng.notifications import service as notifications
+from minsheng.notifications import services as notifications
 from minsheng.notifications.models import NotificationDelivery
 from minsheng.settings import SmtpSettings
 from minsheng.testing import Api

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from minsheng.accounts.service import find_user
+from minsheng.accounts.services import find_user
 from minsheng.congress.models import CongressSession, Deputy, VotingRound
 from minsheng.projects.models import Project
 from minsheng.tenancy.context import TenantRef, tenant_scope

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from minsheng.congress.models import CongressSession, VotingRound
-from minsheng.tenancy import service as tenancy
+from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.tenancy.isolation import rebind_tenant
 from minsheng.testing import Api

@@ -1,4 +1,4 @@
-"""Issue 6, must show: a county user sees its townships' figures and nothing of a neighbouring county.
+"""A county user sees its townships' figures and nothing of a neighbouring county.
 
 Figures come from the roll-up tables the jobs maintain after each change (never from a scan of every
 tenant on a page view); a higher level reads its subtree through the oversight query only.

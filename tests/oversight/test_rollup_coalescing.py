@@ -21,7 +21,7 @@ from minsheng.jobs.runner import run_job
 from minsheng.oversight import jobs as oversight_jobs
 from minsheng.oversight.tracking import ROLLUP_JOB
 from minsheng.settings import Settings
-from minsheng.tenancy import service as tenancy
+from minsheng.tenancy import services as tenancy
 from minsheng.testing import Api
 
 DELAY = 600.0

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from minsheng.jobs.models import Job
 from minsheng.oversight.tracking import ROLLUP_JOB
-from minsheng.tenancy import service as tenancy
+from minsheng.tenancy import services as tenancy
 
 
 async def totals(province: Any, slug: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The Citus precondition (issue 6, must show 1), checked on PostgreSQL's own catalog:
+"""The Citus precondition, checked on PostgreSQL's own catalog:
 every tenant table's primary key and unique constraints start with ``tenant_id``, and every foreign key
 between tenant tables includes it."""
 

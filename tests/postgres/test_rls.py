@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from minsheng.db.base import tenant_tables
-from minsheng.db.models import Base
+from minsheng.db.base import Base, tenant_tables
+from minsheng.server import contexts  # noqa: F401  (imports every model)
 from minsheng.testing import Api
 
 pytestmark = pytest.mark.postgres

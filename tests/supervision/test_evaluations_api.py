@@ -1,4 +1,4 @@
-"""Satisfaction evaluations through the API, on SQLite and PostgreSQL (API.md: satisfaction)."""
+"""Satisfaction evaluations through the API, on SQLite and PostgreSQL (platform/docs/api.md: satisfaction)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from minsheng.congress.rules import ballot_hash, canonical_content, result_order
+from minsheng.congress.voting.rules import ballot_hash, canonical_content, result_order
 
 
 def test_a_selection_is_sorted_but_a_ranking_keeps_its_order() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from minsheng.db.base import tenant_tables
+from minsheng.db.base import Base, tenant_tables
 from minsheng.db.citus import COORDINATOR_TABLES, REFERENCE_TABLES, distribution_sql
-from minsheng.db.models import Base
+from minsheng.server import contexts  # noqa: F401  (imports every model)
 
 
 def test_every_table_has_exactly_one_place_in_the_cluster() -> None:

@@ -11,10 +11,11 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import Workbook
 
-from minsheng.congress import agenda, checkin_code, roster_excel
-from minsheng.congress.big_screen import featured_round
-from minsheng.congress.hall import CandidateLine
-from minsheng.congress.pages_deputy import ballot_from_form, ballot_kind
+from minsheng.congress.hall import agenda, checkin_code
+from minsheng.congress.hall.big_screen import featured_round
+from minsheng.congress.hall.reading import CandidateLine
+from minsheng.congress.roster import excel as roster_excel
+from minsheng.congress.voting.phone_pages import ballot_from_form, ballot_kind
 from minsheng.errors import InvalidFields, InvalidInput
 from minsheng.plugins.registries import BallotFormat, PaperLayout
 from minsheng.plugins.rules.ballot_formats import APPROVE_UP_TO_SEATS, YES_NO_ABSTAIN

@@ -7,7 +7,7 @@ import sqlite3
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from minsheng.server.problems import is_contention
+from minsheng.http.problems import is_contention
 
 
 def test_pool_timeouts_and_sqlite_locks_are_contention_other_errors_are_not() -> None:

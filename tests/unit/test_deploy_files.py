@@ -1,4 +1,4 @@
-"""Issue 6, must show 6 (partly): the compose file matches the Compose specification's schema and the
+"""The compose file matches the Compose specification's schema and the
 Kubernetes manifests pass a schema check (no engine or cluster is needed for either)."""
 
 from __future__ import annotations

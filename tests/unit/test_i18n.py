@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pytest
 from jinja2 import Environment
 
-from minsheng.web import i18n
-from minsheng.web.i18n import (
+from minsheng import i18n
+from minsheng.i18n import (
     DEFAULT_LOCALE,
     SUPPORTED_LOCALES,
     Term,
@@ -23,7 +23,7 @@ from minsheng.web.i18n import (
     translate_plural,
     translator,
 )
-from minsheng.web.i18n.catalogs import extract_messages
+from minsheng.i18n.catalogs import extract_messages
 from minsheng.web.templating import local_redirect_target, render_to_string, status_title
 
 
@@ -111,7 +111,7 @@ def test_no_extracted_message_is_missing_from_a_catalog(
         for key, occurrences in extracted.items()
         if (key[0] if isinstance(key, tuple) else key) not in catalog
     }
-    assert missing == {}, "run: python -m minsheng.web.i18n update, then translate the new entries"
+    assert missing == {}, "run: python -m minsheng.i18n update, then translate the new entries"
 
 
 # --- negotiation ------------------------------------------------------------------------------------

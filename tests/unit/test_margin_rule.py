@@ -1,4 +1,4 @@
-"""The margin rule (DOMAIN.md: margin), alone and through a tenant's hooks."""
+"""The margin rule (platform/docs/domain.md: margin), alone and through a tenant's hooks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The result of a round (DOMAIN.md: result) and the validity of a paper round."""
+"""The result of a round (platform/docs/domain.md: result) and the validity of a paper round."""
 
 from __future__ import annotations
 

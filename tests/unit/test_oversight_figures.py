@@ -11,10 +11,10 @@ import pytest
 
 from minsheng.admin.configuration_view import Level, provenance
 from minsheng.admin.onboarding import CountyDraft, county_manifest
+from minsheng.admin.tenants.manifest import parse_manifest
 from minsheng.errors import InvalidInput
 from minsheng.oversight.figures import Figures, ancestry_path, completion_rate, merge, satisfaction_rate
 from minsheng.oversight.progress_sources import is_overdue
-from minsheng.tenancy.manifest import parse_manifest
 
 
 @pytest.mark.parametrize(

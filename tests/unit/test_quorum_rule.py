@@ -1,4 +1,4 @@
-"""The quorum rule (DOMAIN.md: quorum): two thirds of the deputies, the number itself included."""
+"""The quorum rule (platform/docs/domain.md: quorum): two thirds of the deputies, the number itself included."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from minsheng.server.ratelimit import Limit, MemoryRateLimiter, RedisRateLimiter
+from minsheng.http.ratelimit import Limit, MemoryRateLimiter, RedisRateLimiter
 
 LIMITS = [Limit(2, 60), Limit(3, 86400)]
 

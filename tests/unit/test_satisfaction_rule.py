@@ -1,4 +1,4 @@
-"""The satisfaction rule (DOMAIN.md: satisfaction evaluation, the Zhenhai rule)."""
+"""The satisfaction rule (platform/docs/domain.md: satisfaction evaluation, the Zhenhai rule)."""
 
 from __future__ import annotations
 

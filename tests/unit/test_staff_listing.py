@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from minsheng.errors import InvalidInput
-from minsheng.web.listing import Pager, day_end, day_start, one_of, parse_day, parse_ids, text_filter
+from minsheng.http.listing import Pager, day_end, day_start, one_of, parse_day, parse_ids, text_filter
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,12 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts import service as accounts
+from minsheng.accounts import services as accounts
 from minsheng.accounts.schemas import Me, MembershipView, NewTenantUser, TenantUser, TokenRequest, TokenResponse
-from minsheng.audit import service as audit
-from minsheng.server.dependencies import provide_platform_admin, provide_user, services
-from minsheng.server.openapi import problems
-from minsheng.tenancy import service as tenancy
+from minsheng.audit import services as audit
+from minsheng.http.dependencies import provide_platform_admin, provide_user, services
+from minsheng.http.openapi import problems
+from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.tenancy.isolation import rebind_tenant
 from minsheng.tenancy.models import Tenant

@@ -1,4 +1,4 @@
-"""Request and response shapes of accounts (API.md: authentication, tenant users)."""
+"""Request and response shapes of accounts (platform/docs/api.md: authentication, tenant users)."""
 
 from __future__ import annotations
 

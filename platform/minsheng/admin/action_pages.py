@@ -14,19 +14,19 @@ from litestar.datastructures import State
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.service import Principal
+from minsheng.accounts.services import Principal
 from minsheng.admin import invitations, members
 from minsheng.admin.console import console_page, operator_or_redirect
 from minsheng.admin.pages import detail_page
+from minsheng.admin.tenants import archive, lifecycle
 from minsheng.errors import DomainError, NotFound
+from minsheng.http.dependencies import services
+from minsheng.i18n import translate
 from minsheng.jobs.models import Job, JobStatus
 from minsheng.jobs.outbox import enqueue
-from minsheng.server.dependencies import services
 from minsheng.storage.keys import content_disposition
-from minsheng.tenancy import archive, lifecycle
-from minsheng.tenancy import service as tenancy
+from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.models import TenantStatus
-from minsheng.web.i18n import translate
 from minsheng.web.templating import request_locale
 
 
@@ -190,7 +190,7 @@ async def export_download(
     return Response(data, media_type="application/zip", headers={"content-disposition": disposition})
 
 
-PAGE_HANDLERS: list[Any] = [
+ROUTES: list[Any] = [
     tenant_action,
     member_roles,
     member_remove,

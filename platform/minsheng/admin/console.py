@@ -8,9 +8,9 @@ from urllib.parse import quote
 from litestar import Request
 from litestar.response import Redirect, Template
 
-from minsheng.accounts.service import Principal
+from minsheng.accounts.services import Principal
 from minsheng.errors import Forbidden
-from minsheng.web.i18n import msgid
+from minsheng.i18n import msgid
 from minsheng.web.templating import render
 
 CONSOLE_PER_PAGE = 50

@@ -9,7 +9,7 @@ from litestar import Controller, delete, get, post, put
 from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.service import Principal
+from minsheng.accounts.services import Principal
 from minsheng.admin import invitations, members, onboarding
 from minsheng.admin.models import Invitation
 from minsheng.admin.schemas import (
@@ -25,11 +25,11 @@ from minsheng.admin.schemas import (
     PublicInvitation,
     RolesChange,
 )
-from minsheng.server.dependencies import provide_platform_admin
-from minsheng.server.openapi import problems
-from minsheng.server.pagination import Page, PageParam, PerPageParam
-from minsheng.tenancy import manifest
-from minsheng.tenancy import service as tenancy
+from minsheng.admin.tenants import manifest
+from minsheng.http.dependencies import provide_platform_admin
+from minsheng.http.openapi import problems
+from minsheng.http.pagination import Page, PageParam, PerPageParam
+from minsheng.tenancy import services as tenancy
 
 
 def invitation_view(row: Invitation, slug: str) -> InvitationView:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.admin import invitations
 from minsheng.errors import DomainError, InvalidInput
-from minsheng.web.i18n import translate
+from minsheng.i18n import translate
 from minsheng.web.templating import render, request_locale
 
 
@@ -52,4 +52,4 @@ async def invitation_accept(request: Request[Any, Any, Any], token: str, db_sess
     )
 
 
-PAGE_HANDLERS: list[Any] = [invitation_form, invitation_accept]
+ROUTES: list[Any] = [invitation_form, invitation_accept]

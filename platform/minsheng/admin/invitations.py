@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts import service as accounts
+from minsheng.accounts import services as accounts
 from minsheng.accounts.models import User
 from minsheng.admin.models import Invitation
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.db.base import utcnow
 from minsheng.errors import Conflict, InvalidInput, NotFound
 from minsheng.tenancy.context import TenantRef, current_tenant, tenant_scope

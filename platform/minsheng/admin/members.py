@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts import service as accounts
+from minsheng.accounts import services as accounts
 from minsheng.accounts.models import Membership, User
 from minsheng.admin.invitations import _audit
 from minsheng.errors import InvalidInput, NotFound
 from minsheng.tenancy.models import Tenant
+from minsheng.tenancy.snapshot import TenantLike
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Member:
 
 
 async def list_members(
-    session: AsyncSession, tenant: Tenant, *, page: int, per_page: int, q: str | None = None
+    session: AsyncSession, tenant: TenantLike, *, page: int, per_page: int, q: str | None = None
 ) -> tuple[list[Member], int]:
     """The tenant's members with their roles, by user name; ``q`` searches name and display name."""
     query = select(User, Membership.roles).join(Membership, Membership.user_id == User.id)

@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.admin.tenants import manifest
 from minsheng.errors import InvalidInput
-from minsheng.tenancy import manifest
-from minsheng.web.i18n import Term, msgid
+from minsheng.i18n import Term, msgid
 
 MAX_TOWNSHIPS = 200
 _SEPARATOR = re.compile(r"[\s,，\t]+")

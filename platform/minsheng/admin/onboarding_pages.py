@@ -8,15 +8,15 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import State, UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.service import Principal
+from minsheng.accounts.services import Principal
 from minsheng.admin import invitations, onboarding
 from minsheng.admin.configuration_view import shown
 from minsheng.admin.console import console_page, operator_or_redirect
+from minsheng.admin.tenants.plugin_usage import installed_plugins
 from minsheng.errors import DomainError, InvalidInput
-from minsheng.server.dependencies import services
-from minsheng.tenancy import service as tenancy
-from minsheng.tenancy.plugin_usage import installed_plugins
-from minsheng.web.i18n import translate
+from minsheng.http.dependencies import services
+from minsheng.i18n import translate
+from minsheng.tenancy import services as tenancy
 from minsheng.web.templating import request_locale
 
 MAX_MANIFEST_BYTES = 1_000_000
@@ -158,4 +158,4 @@ async def manifest_step(
     return console_page(request, "admin/applied.html", gate, changes=changes, links=[], county=None)
 
 
-PAGE_HANDLERS: list[Any] = [onboarding_form, onboarding_step, manifest_form, manifest_step]
+ROUTES: list[Any] = [onboarding_form, onboarding_step, manifest_form, manifest_step]

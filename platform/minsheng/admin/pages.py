@@ -11,16 +11,16 @@ from litestar.response import Redirect
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.service import Principal
+from minsheng.accounts.services import Principal
 from minsheng.admin import invitations, members
 from minsheng.admin.configuration_view import effective_configuration
 from minsheng.admin.console import CONSOLE_PER_PAGE, console_page, operator_or_redirect, page_count
+from minsheng.admin.tenants.plugin_usage import installed_plugins
 from minsheng.db.listing import page_of
-from minsheng.server.dependencies import services
-from minsheng.tenancy import service as tenancy
+from minsheng.http.dependencies import services
+from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.configuration import ancestry
 from minsheng.tenancy.models import Tenant, TenantLevel
-from minsheng.tenancy.plugin_usage import installed_plugins
 
 LEVELS = [level.value for level in TenantLevel]
 
@@ -157,4 +157,4 @@ async def detail_page(
     return response
 
 
-PAGE_HANDLERS: list[Any] = [console_home, tenant_tree, tenant_children, tenant_detail]
+ROUTES: list[Any] = [console_home, tenant_tree, tenant_children, tenant_detail]

@@ -63,3 +63,29 @@ def verify_chain(events: Iterable[Mapping[str, Any]], algorithms: Mapping[str, D
         previous = event["digest"]
         expected_seq += 1
     return None
+
+
+def check_checkpoints(
+    events: Iterable[Mapping[str, Any]],
+    checkpoints: Iterable[Mapping[str, Any]],
+    is_authentic: Callable[[Mapping[str, Any]], bool],
+) -> ChainBreak | None:
+    """Whether the chain still reaches every checkpoint, unchanged; the first one it fails, or None.
+
+    A checkpoint (``audit/signing.py``) holds the head digest at its ``seq``. The chain fails it when it
+    ends before ``seq`` (events deleted from its end) or when its event ``seq`` has another digest (an
+    event changed and the digests after it recomputed: the chain is consistent again, but not with
+    what was signed). ``is_authentic`` checks a checkpoint's signature against a trusted key; an
+    unauthentic checkpoint fails the chain too, since it proves nothing.
+    """
+    by_seq = {int(event["seq"]): event for event in events}
+    last = max(by_seq, default=0)
+    for point in sorted(checkpoints, key=lambda p: int(p["seq"])):
+        seq = int(point["seq"])
+        if not is_authentic(point):
+            return ChainBreak(seq, "the checkpoint's signature does not verify with a trusted key")
+        if seq > last:
+            return ChainBreak(seq, f"the chain ends at event {last}, before the signed checkpoint at event {seq}")
+        if by_seq[seq]["digest"] != point["head"]:
+            return ChainBreak(seq, "the event differs from the one the checkpoint signed")
+    return None

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit.models import TenantAuditEvent
-from minsheng.audit.service import event_as_dict
+from minsheng.audit.services import event_as_dict
 from minsheng.audit.verify import result_for
 from minsheng.db.listing import page_of
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.http.pagination import Page, PageParam, PerPageParam
 from minsheng.jobs.outbox import enqueue
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
-from minsheng.server.pagination import Page, PageParam, PerPageParam
 
 
 class AuditEventView(msgspec.Struct):

@@ -33,3 +33,23 @@ class PlatformAuditEvent(AuditEventColumns, Base):
     """An event in the platform's own chain: tenants created, suspended, deleted; operators added."""
 
     __tablename__ = "platform_audit_events"
+
+
+class AuditCheckpoint(TenantScoped, Base):
+    """A signed checkpoint of one tenant's chain: its head at ``seq`` (``audit/signing.py``).
+
+    Kept so that the tenant's portal and its exports can publish them; a checkpoint proves something
+    only once it has left the database (a user keeps it), since whoever rewrites the chain could
+    also delete these rows, but never forge a new one.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    head: Mapped[str] = mapped_column(String(128), nullable=False)
+    algorithm: Mapped[str] = mapped_column(String(16), nullable=False)
+    signed_at: Mapped[str] = mapped_column(String(32), nullable=False)
+    reason: Mapped[str] = mapped_column(String(100), nullable=False)
+    key_id: Mapped[str] = mapped_column(String(16), nullable=False)
+    public_key: Mapped[str] = mapped_column(String(64), nullable=False)
+    signature: Mapped[str] = mapped_column(String(128), nullable=False)

@@ -1,4 +1,4 @@
-"""API routes of collection: citizens' suggestions (no login) and the staff inbox (API.md)."""
+"""API routes of collection: citizens' suggestions (no login) and the staff inbox (platform/docs/api.md)."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ from minsheng.collection.schemas import (
     SuggestionView,
     TrackingCode,
 )
+from minsheng.http.dependencies import TenantAccess, provide_public_tenant, provide_tenant_access, services
+from minsheng.http.openapi import problems
+from minsheng.http.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.projects import services as projects
-from minsheng.server.dependencies import TenantAccess, provide_public_tenant, provide_tenant_access, services
-from minsheng.server.openapi import problems
-from minsheng.server.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.models import Tenant
 
@@ -171,7 +171,7 @@ class SuggestionsController(Controller):
     async def enter_batch(self, access: TenantAccess, data: SuggestionBatch, db_session: AsyncSession) -> BatchResult:
         """Suggestions gathered on paper, typed in by staff; 422 with one entry per wrong row, nothing stored."""
         user = access.require(*STAFF)
-        categories = list((await tenant_hooks(db_session, access.tenant)).project_categories())
+        categories = list(access.hooks.project_categories())
         drafts = [
             rules.SuggestionDraft(s.content, s.category, s.place, s.contact_name, s.contact_phone)
             for s in data.suggestions
@@ -216,7 +216,7 @@ class CoverageController(Controller):
         """Suggestions per place, channel, category and day, and the known places with none yet."""
         access.require(*STAFF)
         year = year or rules.collection_year()
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
         return CoverageView(
             year=year,

@@ -1,4 +1,4 @@
-"""Documents of collection: QR posters for every village (issue 3) and the collection report.
+"""Documents of collection: QR posters for every village and the collection report.
 
 Both read the collection year's suggestions through the collection and projects services; neither
 prints "today", so the same data renders the same bytes.
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
-from minsheng.documents.kinds import DocumentKind, register_kind
+from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date, ten_thousand_yuan
 from minsheng.errors import InvalidInput, NotFound
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
@@ -137,7 +137,9 @@ async def collection_report_context(
     }
 
 
-register_kind(
+#: The kinds of this context, for its registration list (``wiring.py``).
+KINDS: list[DocumentKind] = []
+KINDS.append(
     DocumentKind(
         code="qr_posters",
         label="意见建议征集二维码海报",
@@ -147,7 +149,7 @@ register_kind(
         default_template="qr_posters.html.j2",
     )
 )
-register_kind(
+KINDS.append(
     DocumentKind(
         code="collection_report",
         label="征集情况说明",

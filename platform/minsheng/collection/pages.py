@@ -14,11 +14,11 @@ from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel
 from minsheng.errors import DomainError, InvalidFields, TooManyRequests
+from minsheng.http.dependencies import provide_public_tenant, services
+from minsheng.i18n import msgid
 from minsheng.projects import services as projects
-from minsheng.server.dependencies import provide_public_tenant, services
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.models import Tenant
-from minsheng.web.i18n import msgid
 from minsheng.web.templating import render
 
 PUBLIC = {"tenant": Provide(provide_public_tenant)}
@@ -136,4 +136,4 @@ async def suggestion_status(
     return render(request, "collection/status.html", tenant=tenant, suggestion=row, project_title=title)
 
 
-PAGE_HANDLERS: list[Any] = [suggest_form, suggest, suggestion_status]
+ROUTES: list[Any] = [suggest_form, suggest, suggestion_status]

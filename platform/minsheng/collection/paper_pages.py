@@ -17,13 +17,12 @@ from minsheng.collection import services as collection
 from minsheng.collection.models import Channel
 from minsheng.collection.staff_pages import CHANNELS, MEMBERS, PAPER_CHANNELS
 from minsheng.errors import InvalidFields
-from minsheng.server.dependencies import TenantAccess
-from minsheng.server.pagination import YearFilter
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.web.i18n import translate
-from minsheng.web.listing import STAFF_ROLES, login_first, posted_form
+from minsheng.http.dependencies import TenantAccess
+from minsheng.http.listing import STAFF_ROLES, login_first, posted_form
+from minsheng.http.pages import render_tenant_page
+from minsheng.http.pagination import YearFilter
+from minsheng.i18n import translate
 from minsheng.web.templating import render, request_locale
-from minsheng.web.tenant_pages import render_tenant_page
 
 ROWS = 8  # empty rows of the entry form; blank rows are ignored
 ROW_FIELDS = ("content", "place", "category", "contact_name", "contact_phone")
@@ -46,7 +45,7 @@ async def _entry_form(
     error: InvalidFields | None = None,
     row_errors: dict[int, list[Any]] | None = None,
 ) -> Template:
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     return render_tenant_page(
         request,
         access,
@@ -89,7 +88,7 @@ async def paper_entry(request: Request[Any, Any, Any], access: TenantAccess, db_
         )
         for i in filled
     ]
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     try:
         if not drafts:
             raise InvalidFields("Fill in at least one suggestion", problems=[])
@@ -132,7 +131,7 @@ async def coverage_page(
     """Suggestions per village and per channel over time (ECharts), villages not heard highlighted."""
     user = access.require(*STAFF_ROLES)
     year = year or rules.collection_year()
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
     days = sorted({day for _channel, day, _n in counts.by_channel_day})
     per_channel = {channel: [0] * len(days) for channel in CHANNELS if channel in dict(counts.by_channel)}
@@ -159,4 +158,4 @@ async def coverage_page(
     )
 
 
-PAGE_HANDLERS: list[Any] = [paper_form, paper_entry, coverage_page]
+ROUTES: list[Any] = [paper_form, paper_entry, coverage_page]

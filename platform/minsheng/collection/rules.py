@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from minsheng.errors import FieldProblem
+from minsheng.notifications.rules import is_valid_phone
 from minsheng.plugins.verdicts import Reason
 
 CONTENT_MIN = 5
@@ -24,9 +25,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10  # 32**10 = 2**50 codes: not guessable within any rate limit
 # China keeps one offset all year (no daylight saving), so a fixed zone needs no tz database.
 CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-MOBILE = re.compile(r"1[3-9]\d{9}")
-LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 
 
 def new_tracking_code() -> str:
@@ -49,12 +47,6 @@ def china_day(moment: datetime) -> date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(CHINA_TIME).date()
-
-
-def is_valid_phone(phone: str) -> bool:
-    """A Chinese mobile number (1[3-9] and 9 digits) or a landline with area code (0xx-xxxxxxx)."""
-    compact = re.sub(r"\s", "", phone)
-    return bool(MOBILE.fullmatch(compact) or LANDLINE.fullmatch(compact))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Request and response shapes of collection (API.md: suggestions, coverage)."""
+"""Request and response shapes of collection (platform/docs/api.md: suggestions, coverage)."""
 
 from __future__ import annotations
 

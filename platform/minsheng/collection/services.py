@@ -16,17 +16,17 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.collection import rules
 from minsheng.collection.models import Channel, Suggestion, SuggestionStatus
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound, TooManyRequests
-from minsheng.files import service as files
+from minsheng.files import services as files
+from minsheng.http.ratelimit import RateLimiter, suggestion_limits
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
-from minsheng.server.ratelimit import RateLimiter, suggestion_limits
 from minsheng.settings import Settings
 from minsheng.storage import ObjectStore, UploadRefused, check_upload
 
@@ -47,7 +47,7 @@ def _escape_like(text: str) -> str:
 
 
 async def check_submission_rate(limiter: RateLimiter, settings: Settings, client: str) -> None:
-    """429 with ``Retry-After`` when ``client`` (its IP address) submitted too often (issue 3: abuse)."""
+    """429 with ``Retry-After`` when ``client`` (its IP address) submitted too often (abuse is contained)."""
     decision = await limiter.hit(f"suggest:{client}", suggestion_limits(settings))
     if not decision.allowed:
         raise TooManyRequests(
@@ -89,7 +89,8 @@ async def _insert_with_code(session: AsyncSession, draft: rules.SuggestionDraft,
 async def submit(
     session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, categories: Sequence[str]
 ) -> Suggestion:
-    """Store one suggestion with a new tracking code; 422 naming every wrong field (DOMAIN.md: collection)."""
+    """Store one suggestion with a new tracking code; 422 naming every wrong field (platform/docs/domain.md:
+    collection)."""
     cleaned = rules.clean_draft(draft)
     problems = rules.suggestion_problems(cleaned, categories)
     if problems:

@@ -19,13 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, SuggestionStatus
 from minsheng.errors import InvalidInput, NotFound
-from minsheng.files import service as files
-from minsheng.plugins.tenant_hooks import TenantHooks
-from minsheng.projects import services as projects
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.web.i18n import msgid
-from minsheng.web.listing import (
+from minsheng.files import services as files
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.http.listing import (
     STAFF_ROLES,
     Pager,
     day_end,
@@ -37,6 +33,9 @@ from minsheng.web.listing import (
     posted_form,
     text_filter,
 )
+from minsheng.i18n import msgid
+from minsheng.plugins.tenant_hooks import TenantHooks
+from minsheng.projects import services as projects
 from minsheng.web.templating import render
 
 MEMBERS = {"access": Provide(provide_tenant_access)}
@@ -105,7 +104,7 @@ async def inbox_page(
 ) -> Template:
     """The inbox: filters (status, channel, place, category, dates), search, pages; select and merge."""
     user = access.require(*STAFF_ROLES)
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     categories = _categories(hooks)
     first, last = parse_day(since), parse_day(until)
     where = collection.InboxFilter(
@@ -155,7 +154,7 @@ async def suggestion_page(
     """One suggestion beside the most similar ones (duplicate hints), with decline and merge forms."""
     user = access.require(*STAFF_ROLES)
     suggestion = await collection.get(db_session, suggestion_id)
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     project_title = await projects.title_of(db_session, suggestion.project_id) if suggestion.project_id else None
     return render(
         request,
@@ -196,7 +195,7 @@ async def merge_action(request: Request[Any, Any, Any], access: TenantAccess, db
     if target:
         project = await projects.merge(db_session, parse_ids([target])[0], ids, actor=user.username)
     else:
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         title = str(form.get("title") or "").strip()[:200]
         content = str(form.get("content") or "").strip()[:10000]
         if not content:
@@ -207,4 +206,4 @@ async def merge_action(request: Request[Any, Any, Any], access: TenantAccess, db
     return Redirect(f"{staff_base(access.tenant.slug)}/projects/{project.id}", status_code=303)
 
 
-PAGE_HANDLERS: list[Any] = [staff_home, inbox_page, suggestion_page, decline_action, merge_action]
+ROUTES: list[Any] = [staff_home, inbox_page, suggestion_page, decline_action, merge_action]

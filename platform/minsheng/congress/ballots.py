@@ -1,4 +1,4 @@
-"""Secret ballots: cast electronically by deputies (:mod:`minsheng.congress.casting`, re-exported
+"""Secret ballots: cast electronically by deputies (:mod:`minsheng.congress.voting.casting`, re-exported
 here as :func:`cast_ballot`) and entered from paper by tellers.
 """
 
@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
-from minsheng.congress import rounds
-from minsheng.congress.casting import cast_ballot, normalised, require_taking
+from minsheng.audit import services as audit
 from minsheng.congress.models import Ballot, PaperEntry, VotingMethod, VotingRound
-from minsheng.congress.rules import receipt_code
+from minsheng.congress.voting import rounds
+from minsheng.congress.voting.casting import cast_ballot, normalised, require_taking
+from minsheng.congress.voting.rules import receipt_code
 from minsheng.plugins.verdicts import Reason
 
 __all__ = ["PaperEntryFigures", "cast_ballot", "enter_paper_ballots"]

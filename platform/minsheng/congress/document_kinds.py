@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.collection.rules import china_day
-from minsheng.congress import rounds, sessions
+from minsheng.congress.hall import sessions
 from minsheng.congress.models import CongressSession, VotingRound
-from minsheng.documents.kinds import DocumentKind, register_kind
+from minsheng.congress.voting import rounds
+from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date, in_chinese, ten_thousand_yuan
 from minsheng.errors import Conflict, InvalidInput
 from minsheng.plugins.manager import get_plugin_manager
@@ -182,13 +183,15 @@ async def round_subjects(session: AsyncSession) -> list[tuple[uuid.UUID, str]]:
     ]
 
 
+#: The kinds of this context, for its registration list (``wiring.py``).
+KINDS: list[DocumentKind] = []
 for code, label, formats, builder, template in (
     ("voting_method", "票决办法", ("pdf", "docx"), voting_method_context, "voting_method.md.j2"),
     ("ballot_paper", "表决票", ("pdf",), ballot_paper_context, "ballot_paper.html.j2"),
     ("result_announcement", "主席团公告", ("pdf", "docx"), result_announcement_context, "result_announcement.md.j2"),
     ("resolution", "决议", ("pdf", "docx"), resolution_context, "resolution.md.j2"),
 ):
-    register_kind(
+    KINDS.append(
         DocumentKind(
             code=code,
             label=label,

@@ -1,6 +1,6 @@
 """The congress vote: roster, sessions and check-in, voting rounds, participations and secret ballots.
 
-ARCHITECTURE.md, "Secret and verifiable ballots": who voted (``Participation``) and what was voted
+platform/docs/architecture.md, "Secret and verifiable ballots": who voted (``Participation``) and what was voted
 (``Ballot``) live in two tables that share nothing but the round. A ballot has a random id, no deputy,
 no user and no time; a participation has no ballot. Both tables are ``WITHOUT ROWID`` on SQLite, so
 rows are stored in key order (random for ballots) rather than in the order they were written.

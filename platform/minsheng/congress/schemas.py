@@ -1,4 +1,5 @@
-"""Request and response shapes of the congress vote (API.md: roster, session, check-in, rounds, result)."""
+"""Request and response shapes of the congress vote (platform/docs/api.md: roster, session, check-in, rounds,
+result)."""
 
 from __future__ import annotations
 
@@ -145,7 +146,7 @@ class CandidateResult(msgspec.Struct):
 
 
 class RoundResult(msgspec.Struct):
-    """API.md's result; ``tied`` and ``reason`` say why a runoff is needed or the round is void."""
+    """platform/docs/api.md's result; ``tied`` and ``reason`` say why a runoff is needed or the round is void."""
 
     status: str
     entitled: int
@@ -182,7 +183,7 @@ class PaperDifference(msgspec.Struct):
 
 
 class PaperEntriesView(msgspec.Struct):
-    """Double entry (DOMAIN.md, "Paper ballots"): each teller's entry and how they compare."""
+    """Double entry (platform/docs/domain.md, "Paper ballots"): each teller's entry and how they compare."""
 
     entries: list[TellerEntryView]
     required_tellers: int

@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from minsheng.accounts import service as accounts
+from minsheng.accounts import services as accounts
 from minsheng.accounts.models import Membership, User
-from minsheng.congress import rounds, sessions
+from minsheng.congress.hall import sessions
 from minsheng.congress.models import CheckIn, Deputy, VotingMethod
+from minsheng.congress.voting import rounds
 from minsheng.db.session import Database
 from minsheng.projects.models import Project
 from minsheng.settings import Settings
 from minsheng.tenancy.context import TenantRef, tenant_scope
-from minsheng.tenancy.service import TenantDraft, create_tenant, find_by_slug
+from minsheng.tenancy.services import TenantDraft, create_tenant, find_by_slug
 
 #: No argon2 hash matches it: the deputy cannot log in with a password, only with the seeded token.
 NO_PASSWORD = "!"  # noqa: S105

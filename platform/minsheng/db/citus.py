@@ -26,8 +26,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
-from minsheng.db.base import tenant_tables
-from minsheng.db.models import Base
+from minsheng.db.base import Base, tenant_tables
 
 # Every tenant table is distributed for this one reason.
 DISTRIBUTED_REASON = "a tenant's own rows: distributed on tenant_id, colocated, routed to one shard per query"
@@ -64,7 +63,14 @@ class NotCitusError(RuntimeError):
 
 
 def placements() -> dict[str, tuple[str, str]]:
-    """Every table of the schema mapped to its kind (distributed, reference, local) and the reason."""
+    """Every table of the schema mapped to its kind (distributed, reference, local) and the reason.
+
+    The models must be loaded (``minsheng.server.contexts``, as every entry point does).
+    """
+    known = set(Base.metadata.tables)
+    missing = (set(REFERENCE_TABLES) | set(COORDINATOR_TABLES)) - known - {"alembic_version"}
+    if missing or not tenant_tables():
+        raise RuntimeError(f"the models are not loaded (no {sorted(missing) or 'tenant tables'}): import them first")
     scoped = set(tenant_tables())
     placed: dict[str, tuple[str, str]] = {}
     for table in _tables():

@@ -1,4 +1,4 @@
-"""One page of a list and the list's total: every list answers ``{items, total}`` (API.md)."""
+"""One page of a list and the list's total: every list answers ``{items, total}`` (platform/docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Storing a secret choice (a ballot, a satisfaction rating) apart from who made it.
 
-ARCHITECTURE.md, "Secret and verifiable ballots", for every context that needs the guarantee (the
+platform/docs/architecture.md, "Secret and verifiable ballots", for every context that needs the guarantee (the
 congress vote in ``congress/casting.py`` and ``congress/tally.py``, satisfaction evaluations in
 ``supervision/evaluations.py``):
 

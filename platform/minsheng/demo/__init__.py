@@ -12,7 +12,7 @@ from minsheng.demo import script
 from minsheng.demo.cycle import Year, collect, enrol_deputies, hold_session, pool_and_screen
 from minsheng.demo.follow_up import carry_out, evaluate, supervise
 from minsheng.oversight.rollup import refresh_everything
-from minsheng.tenancy import service as tenancy
+from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.context import TenantRef, tenant_scope
 
 __all__ = ["Year", "seed_year"]

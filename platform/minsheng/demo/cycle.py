@@ -1,5 +1,5 @@
 """The first half of 赵庄镇's demo year through the services: collection, screening, the candidate list,
-the congress session and its electronic vote (DOMAIN.md, stages 1-3).
+the congress session and its electronic vote (platform/docs/domain.md, stages 1-3).
 
 Every step is the use case staff or deputies would trigger, so the rules (negative list, margin,
 quorum, ballot format, majority) are applied, every change is audited, and the ballots are secret
@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts import service as accounts
+from minsheng.accounts import services as accounts
 from minsheng.accounts.models import User
-from minsheng.accounts.service import Principal
+from minsheng.accounts.services import Principal
 from minsheng.collection import rules as collection_rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
 from minsheng.collection.rules import china_day
-from minsheng.congress import agenda, casting, roster, rounds, sessions, tally
+from minsheng.congress.hall import agenda, sessions
 from minsheng.congress.models import Deputy, VotingMethod, VotingRound
+from minsheng.congress.roster import services as roster
 from minsheng.congress.seeding import NO_PASSWORD
+from minsheng.congress.voting import casting, rounds, tally
 from minsheng.db.base import utcnow
 from minsheng.demo import script
 from minsheng.errors import RuleViolation

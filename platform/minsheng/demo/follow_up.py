@@ -1,6 +1,6 @@
 """The second half of 赵庄镇's demo year through the services: work plans and progress of the chosen
 projects, a quarterly meeting, the supervision plan, a special inquiry with a commitment, a closed
-satisfaction evaluation (DOMAIN.md, stages 4-5).
+satisfaction evaluation (platform/docs/domain.md, stages 4-5).
 
 The services stamp their own clock, so the whole year happens on the day of seeding; the dates that
 staff type (deadlines, milestones, meetings) are set around that day. The street lights' plan set a
@@ -20,8 +20,10 @@ from minsheng.demo import script
 from minsheng.demo.cycle import Year
 from minsheng.implementation import plans, progress
 from minsheng.implementation import rules as implementation_rules
-from minsheng.supervision import evaluations, inquiries, records
-from minsheng.supervision import plans as supervision
+from minsheng.supervision.evaluations import services as evaluations
+from minsheng.supervision.inquiries import services as inquiries
+from minsheng.supervision.plans import services as supervision
+from minsheng.supervision.records import services as records
 
 OVERDUE = "lights"
 

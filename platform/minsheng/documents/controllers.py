@@ -22,9 +22,8 @@ from minsheng.documents.schemas import (
     kind_view,
 )
 from minsheng.errors import Forbidden
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access, services
-from minsheng.server.pagination import Page, PageParam, PerPageParam
-from minsheng.tenancy.configuration import tenant_view
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.http.pagination import Page, PageParam, PerPageParam
 
 
 def allowed_kinds(access: TenantAccess) -> list[DocumentKind]:
@@ -49,7 +48,7 @@ class DocumentsController(Controller):
             raise Forbidden("You do not have the role needed for this action")
         job = await documents.request_document(
             db_session,
-            await tenant_view(db_session, access.tenant),
+            access.hooks.tenant,
             request,
             actor=user.username,
             public_url=services(state).settings.public_url,

@@ -1,21 +1,21 @@
 """The registry of document kinds: what each kind is called, what it produces, and its data.
 
-A kind lives with its domain: ``minsheng/<context>/document_kinds.py`` calls :func:`register_kind`
-at import, and :func:`load_kinds` imports every such module (as the jobs registry does for
-``jobs.py``), so a new kind needs no wiring elsewhere.
+A kind lives with its domain (``minsheng/<context>/document_kinds.py`` lists its ``KINDS``); the
+context's ``wiring.py`` names them and the app's registration list (``minsheng.server.contexts``)
+registers every context's kinds at start.
 """
 
 from __future__ import annotations
 
-import importlib
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.plugins.registries import DocumentTemplate
 from minsheng.plugins.tenant import TenantView
 
 FORMATS = ("pdf", "docx")
@@ -54,39 +54,28 @@ class DocumentKind:
 
 
 _kinds: dict[str, DocumentKind] = {}
-_loaded = False
 
 
-def register_kind(kind: DocumentKind) -> DocumentKind:
-    """Add ``kind`` to the registry; registering the same code from elsewhere is an error."""
-    known = _kinds.get(kind.code)
-    if known is not None and known.build_context.__qualname__ != kind.build_context.__qualname__:
-        raise ValueError(f"document kind {kind.code!r} is already registered")
-    _kinds[kind.code] = kind
-    return kind
-
-
-def load_kinds() -> None:
-    """Import every context's ``document_kinds`` module once, so their kinds are registered."""
-    global _loaded
-    if _loaded:
-        return
-    import minsheng
-
-    for root in minsheng.__path__:
-        for found in sorted(Path(root).glob("*/document_kinds.py")):
-            if (found.parent / "__init__.py").exists():
-                importlib.import_module(f"minsheng.{found.parent.name}.document_kinds")
-    _loaded = True
+def register_kinds(kinds: Iterable[DocumentKind]) -> None:
+    """Add ``kinds`` to the registry (the app's registration list does, at start); a second kind
+    with a code already taken by another is an error."""
+    for kind in kinds:
+        known = _kinds.get(kind.code)
+        if known is not None and known.build_context.__qualname__ != kind.build_context.__qualname__:
+            raise ValueError(f"document kind {kind.code!r} is already registered")
+        _kinds[kind.code] = kind
 
 
 def get_kind(code: str) -> DocumentKind | None:
     """The registered kind called ``code``, or None."""
-    load_kinds()
     return _kinds.get(code)
 
 
 def all_kinds() -> list[DocumentKind]:
     """Every registered kind, by code."""
-    load_kinds()
     return [_kinds[code] for code in sorted(_kinds)]
+
+
+def default_templates() -> list[DocumentTemplate]:
+    """The platform's own template of every registered kind (contributed by ``minsheng.defaults``)."""
+    return [DocumentTemplate(kind.code, kind.default_template, kind.label) for kind in all_kinds()]

@@ -17,9 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.documents import services as documents
 from minsheng.errors import Forbidden, InvalidInput
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access, services
-from minsheng.tenancy.configuration import tenant_view
-from minsheng.web.listing import posted_form
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.http.listing import posted_form
 from minsheng.web.templating import render
 
 MEMBERS = {"access": Provide(provide_tenant_access)}
@@ -65,7 +64,7 @@ async def order_action(
         raise Forbidden("You do not have the role needed for this action")
     job = await documents.request_document(
         db_session,
-        await tenant_view(db_session, access.tenant),
+        access.hooks.tenant,
         request_,
         actor=user.username,
         public_url=services(state).settings.public_url,
@@ -73,4 +72,4 @@ async def order_action(
     return Redirect(f"/t/{access.tenant.slug}/jobs/{job.id}", status_code=303)
 
 
-PAGE_HANDLERS: list[Any] = [documents_page, order_action]
+ROUTES: list[Any] = [documents_page, order_action]

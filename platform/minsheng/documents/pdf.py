@@ -1,6 +1,6 @@
 """HTML pages into an A4 PDF with WeasyPrint and the CJK font, byte for byte the same every time.
 
-Determinism matters (issue 7: a county's documents must not change because a neighbour installed a
+Determinism matters (a county's documents must not change because a neighbour installed a
 plugin): the PDF's file identifier is derived from its content, it carries no creation date, and
 the embedded font subset gets a fixed timestamp (fontTools stamps a subset's ``head`` table with
 the time unless ``SOURCE_DATE_EPOCH`` is set, https://reproducible-builds.org/specs/source-date-epoch/).

@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.db.listing import page_of
 from minsheng.documents.kinds import DocumentKind, all_kinds, get_kind
 from minsheng.documents.models import GeneratedDocument
 from minsheng.documents.rendering import document_context, render_document
 from minsheng.documents.template_resolution import TemplateMissing, resolve_template
 from minsheng.errors import InvalidInput
-from minsheng.files import service as files
+from minsheng.files import services as files
 from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
 from minsheng.plugins.tenant import TenantView

@@ -72,13 +72,6 @@ class TemplateMissing(LookupError):
     """No enabled plugin offers a template that can render this kind in this format."""
 
 
-def default_templates() -> list[DocumentTemplate]:
-    """The platform's own template of every registered kind (contributed by ``minsheng.defaults``)."""
-    from minsheng.documents.kinds import all_kinds
-
-    return [DocumentTemplate(kind.code, kind.default_template, kind.label) for kind in all_kinds()]
-
-
 def _plugin_root(plugin_name: str, plugin: object) -> Path:
     """The folder a region plugin's templates are in: ``TEMPLATE_PACKAGE``/``TEMPLATE_FOLDER``, or the
     ``templates`` folder of the plugin's own package when it is a module."""

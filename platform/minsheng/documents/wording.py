@@ -34,6 +34,6 @@ def ten_thousand_yuan(amount: Decimal | int | float | None) -> str:
 
 def in_chinese(message: str, /, **params: object) -> str:
     """A platform msgid (a channel, a ballot instruction) as documents print it: in Chinese."""
-    from minsheng.web.i18n import translate
+    from minsheng.i18n import translate
 
     return translate(message, "zh_CN", **params)

@@ -16,10 +16,10 @@ from litestar.params import Body
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.files import service as files
+from minsheng.files import services as files
 from minsheng.files.models import StoredFile
 from minsheng.files.responses import download_response
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access, services
 
 
 class FileView(msgspec.Struct):

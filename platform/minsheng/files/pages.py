@@ -10,9 +10,9 @@ from litestar.di import Provide
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.files import service as files
+from minsheng.files import services as files
 from minsheng.files.responses import download_response
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access, services
 
 
 @get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Response
 from litestar.response import Redirect
 
-from minsheng.files.service import Download
+from minsheng.files.services import Download
 from minsheng.storage.keys import content_disposition
 
 

@@ -1,7 +1,7 @@
 """Adjustments (调整 / 暂缓 / 终止): proposed by the government, decided by the presidium (township) or
 the standing committee (county), published as a notice and reported to the next session.
 
-DOMAIN.md, "Implementation": a project that cannot be done may be amended, postponed or ended only by
+platform/docs/domain.md, "Implementation": a project that cannot be done may be amended, postponed or ended only by
 such a decision. A terminated project leaves the progress statistics but stays on the record.
 """
 
@@ -14,18 +14,18 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
-from minsheng.congress import sessions
+from minsheng.audit import services as audit
+from minsheng.congress.hall import sessions
 from minsheng.db.base import utcnow
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound
+from minsheng.i18n import msgid, translate
 from minsheng.implementation import chosen, rules
 from minsheng.implementation.models import Adjustment, WorkPlan
-from minsheng.notifications import service as notifications
+from minsheng.notifications import services as notifications
 from minsheng.projects.models import Project
-from minsheng.tenancy.models import Tenant
-from minsheng.web.i18n import msgid, translate
+from minsheng.tenancy.snapshot import TenantLike
 
 KIND_LABELS = {"amend": msgid("amend"), "postpone": msgid("postpone"), "terminate": msgid("terminate")}
 BODY_LABELS = {"presidium": msgid("the presidium"), "standing_committee": msgid("the standing committee")}
@@ -64,7 +64,7 @@ async def postponed_deadlines(session: AsyncSession) -> dict[uuid.UUID, date]:
 
 
 async def propose(
-    session: AsyncSession, tenant: Tenant, project_id: uuid.UUID, draft: AdjustmentDraft, *, actor: str
+    session: AsyncSession, tenant: TenantLike, project_id: uuid.UUID, draft: AdjustmentDraft, *, actor: str
 ) -> Adjustment:
     """The government proposes an adjustment of a chosen project (422 when incomplete, 409 if one is pending)."""
     project = (await chosen.get_chosen(session, project_id)).project
@@ -129,7 +129,7 @@ def notice_text(project_title: str, row: Adjustment, tenant_name: str) -> str:
 
 
 async def decide(
-    session: AsyncSession, tenant: Tenant, adjustment_id: uuid.UUID, decision: str, notes: str, *, actor: str
+    session: AsyncSession, tenant: TenantLike, adjustment_id: uuid.UUID, decision: str, notes: str, *, actor: str
 ) -> Adjustment:
     """The presidium or standing committee approves or rejects a proposed adjustment; a notice is
     published and the government is told (409 if it was decided already)."""
@@ -163,7 +163,7 @@ async def decide(
 
 async def report_to_session(session: AsyncSession, congress_session_id: uuid.UUID, *, actor: str) -> int:
     """Mark every decided adjustment not yet reported as reported to this congress session
-    (DOMAIN.md: adjustments are reported to the next session); returns how many."""
+    (platform/docs/domain.md: adjustments are reported to the next session); returns how many."""
     congress = await sessions.get_session(session, congress_session_id)
     rows, _ = await list_adjustments(session, AdjustmentFilter(for_next_session=True), page=1, per_page=None)
     for row in rows:

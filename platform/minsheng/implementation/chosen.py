@@ -1,4 +1,4 @@
-"""Which projects the congress chose, and when: read from the closed voting rounds (DOMAIN.md, stage 3).
+"""Which projects the congress chose, and when: read from the closed voting rounds (platform/docs/domain.md, stage 3).
 
 A project is chosen when a closed round lists it as chosen: a decided round, or a round that needed a
 runoff for its last seats (those above the tie are chosen by it; the runoff chooses the rest). The

@@ -16,6 +16,9 @@ from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import NotFound
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.http.openapi import problems
+from minsheng.http.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.implementation import adjustments, chosen, deadlines, overview, plans, progress, rules
 from minsheng.implementation.schemas import (
     AdjustmentInput,
@@ -41,9 +44,6 @@ from minsheng.implementation.views import (
     statistics_view,
     work_plan_view,
 )
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
-from minsheng.server.openapi import problems
-from minsheng.server.pagination import Page, PageParam, PerPageParam, YearFilter
 
 READERS = ("tenant_admin", "presidium", "government", "deputy")
 FILERS = ("government",)

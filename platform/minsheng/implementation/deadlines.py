@@ -16,13 +16,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.collection.rules import china_day
+from minsheng.i18n import msgid, translate
 from minsheng.implementation import chosen, overview, progress, rules
 from minsheng.implementation.models import DeadlineAlert
-from minsheng.notifications import service as notifications
+from minsheng.notifications import services as notifications
 from minsheng.tenancy.models import Tenant, TenantLevel
-from minsheng.web.i18n import msgid, translate
 
 MESSAGE_LOCALE = "zh_CN"
 OVERSEERS = ("presidium", "tenant_admin")

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.documents.kinds import DocumentKind, register_kind
+from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date, ten_thousand_yuan
 from minsheng.errors import Conflict
 from minsheng.implementation import adjustments, chosen, overview, progress
@@ -109,7 +109,9 @@ async def completion_report_context(
     }
 
 
-register_kind(
+#: The kinds of this context, for its registration list (``wiring.py``).
+KINDS: list[DocumentKind] = []
+KINDS.append(
     DocumentKind(
         code="completion_report",
         label="完成情况报告",

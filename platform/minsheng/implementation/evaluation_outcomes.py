@@ -26,7 +26,7 @@ async def latest_outcome(session: AsyncSession, project_id: uuid.UUID) -> Evalua
     """The outcome of the project's latest closed evaluation, or None when none has closed."""
     # Imported here: supervision reads implementation's services too, and neither may need the other
     # imported first.
-    from minsheng.supervision import evaluations
+    from minsheng.supervision.evaluations import services as evaluations
 
     rows, _total = await evaluations.list_evaluations(
         session, page=1, per_page=1, status="closed", project_id=project_id

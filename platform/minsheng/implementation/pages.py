@@ -18,12 +18,12 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import DomainError, FieldProblem, InvalidFields, InvalidInput
-from minsheng.files import service as files
+from minsheng.files import services as files
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.i18n import msgid
 from minsheng.implementation import adjustments, chosen, deadlines, overview, plans, progress, rules
 from minsheng.implementation.controllers import DECIDERS, FILERS, MEETING_CLERKS, READERS
 from minsheng.plugins.verdicts import Reason
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access, services
-from minsheng.web.i18n import msgid
 from minsheng.web.templating import render
 
 MEMBERS = {"access": Provide(provide_tenant_access)}
@@ -354,7 +354,7 @@ async def record_meeting_page(
     return Redirect(f"{_base(access.tenant.slug)}?done=meeting", status_code=303)
 
 
-PAGE_HANDLERS: list[Any] = [
+ROUTES: list[Any] = [
     record_meeting_page,
     implementation_page,
     project_page,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.collection.rules import china_day
 from minsheng.db.base import utcnow
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound
@@ -38,7 +38,7 @@ class WorkPlanDraft:
 
 
 def plan_problems(draft: WorkPlanDraft) -> list[FieldProblem]:
-    """What is wrong with a work plan: every part DOMAIN.md names must be there."""
+    """What is wrong with a work plan: every part platform/docs/domain.md names must be there."""
     problems = []
     for key in ("responsible_unit", "targets", "funding_source"):
         if not str(getattr(draft, key)).strip():

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.collection.rules import china_day
 from minsheng.db.base import utcnow
 from minsheng.db.listing import page_of

@@ -1,6 +1,6 @@
 """Pure rules of implementation: deadlines, reminders and overdue flags, quarters, statistics.
 
-DOMAIN.md, "Implementation": within one month of the vote the government adopts a work plan for each
+platform/docs/domain.md, "Implementation": within one month of the vote the government adopts a work plan for each
 chosen project; progress is reported quarterly; a project may be amended, postponed or terminated only
 by a decision of the presidium (township) or the standing committee (county). No I/O here.
 """

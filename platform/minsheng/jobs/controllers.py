@@ -9,9 +9,9 @@ from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import NotFound
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access
 from minsheng.jobs.models import Job
 from minsheng.jobs.schemas import JobView, job_view
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
 
 
 class JobsController(Controller):

@@ -28,7 +28,6 @@ from minsheng.db.base import utcnow
 from minsheng.db.session import Database
 from minsheng.jobs.outbox import mark_queued, pending_job_ids, release_stale_jobs
 from minsheng.jobs.periodic import EmbeddedTimer
-from minsheng.jobs.registry import import_job_modules
 from minsheng.jobs.runner import DEFAULT_RETRY, RetryPolicy, run_job
 from minsheng.settings import Settings
 
@@ -119,8 +118,7 @@ class InlineDispatcher:
             self._spawn(job_id)
 
     async def start(self) -> None:
-        """Load the job modules and sweep the outbox now and every ``sweep_interval`` seconds."""
-        import_job_modules()
+        """Sweep the outbox now and every ``sweep_interval`` seconds."""
         self._sweeper = asyncio.create_task(_every(self.sweep_interval, self.sweep, "sweep"), name="minsheng-sweep")
         self._timer.start()
 

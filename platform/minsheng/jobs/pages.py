@@ -11,10 +11,10 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import NotFound
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.http.pages import render_tenant_page
+from minsheng.i18n import msgid
 from minsheng.jobs.models import Job, JobStatus
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
-from minsheng.web.i18n import msgid
-from minsheng.web.tenant_pages import render_tenant_page
 
 FINISHED = {JobStatus.DONE, JobStatus.FAILED}
 

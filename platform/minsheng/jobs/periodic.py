@@ -44,39 +44,31 @@ _tasks: dict[str, PeriodicTask] = {}
 
 
 def periodic(name: str, *, minute: int = 0, hour: int | None = None, every: timedelta) -> Callable[[Any], Any]:
-    """Register the decorated function as the periodic task ``name``."""
+    """Make the decorated function the periodic task ``name``; its context lists the task in its
+    ``PERIODIC`` (``wiring.py``) and the app's registration list registers it."""
 
-    def register(fn: PeriodicFunction) -> PeriodicFunction:
-        _tasks[name] = PeriodicTask(name, fn, hour, minute, every)
+    def describe(fn: PeriodicFunction) -> PeriodicFunction:
+        setattr(fn, _TASK, PeriodicTask(name, fn, hour, minute, every))
         return fn
 
-    return register
+    return describe
+
+
+_TASK = "minsheng_periodic_task"
+
+
+def register_periodic(functions: Iterable[PeriodicFunction]) -> None:
+    """Add periodic tasks (functions decorated with ``@periodic``) to the registry."""
+    for fn in functions:
+        task = getattr(fn, _TASK, None)
+        if not isinstance(task, PeriodicTask):
+            raise TypeError(f"{fn!r} is not a periodic task: decorate it with @periodic(...)")
+        _tasks[task.name] = task
 
 
 def periodic_tasks() -> list[PeriodicTask]:
-    """The registered tasks (import the job modules first: ``import_job_modules``)."""
+    """The registered tasks."""
     return [_tasks[name] for name in sorted(_tasks)]
-
-
-def arq_cron_jobs() -> list[Any]:
-    """arq cron entries for every periodic task: each writes its jobs and relays them to arq."""
-    from arq.cron import cron
-
-    from minsheng.jobs.dispatch import relay_pending
-    from minsheng.jobs.registry import import_job_modules
-
-    import_job_modules()
-    entries = []
-    for task in periodic_tasks():
-
-        async def tick(ctx: dict[str, Any], task: PeriodicTask = task) -> int:
-            ids = await task.run(ctx["database"], utcnow())
-            return await relay_pending(ctx["database"], ctx["redis"], job_ids=ids) if ids else 0
-
-        entries.append(
-            cron(tick, name=task.name, hour=task.hour, minute=task.minute, second=30, unique=True, run_at_startup=False)
-        )
-    return entries
 
 
 class EmbeddedTimer:

@@ -1,7 +1,9 @@
 """The job functions the platform knows, by name, and what each of them is handed when it runs.
 
-A job is registered with ``@job("documents.render")`` on ``async def fn(ctx: JobContext, **args)``;
-``args`` are the JSON arguments stored in its outbox row, and a returned dict is kept as its result.
+A job is named with ``@job("documents.render")`` on ``async def fn(ctx: JobContext, **args)`` and
+listed in its context's ``JOBS`` (``wiring.py``); the app's registration list registers every
+context's jobs at start. ``args`` are the JSON arguments stored in its outbox row, and a returned
+dict is kept as its result.
 
 Jobs must be idempotent. The outbox guarantees that a job is never lost, not that it runs exactly
 once: arq may deliver one twice (a worker dies after the work but before the acknowledgement, a relay
@@ -16,11 +18,9 @@ bigger than that is split into several jobs, each enqueuing the next.
 
 from __future__ import annotations
 
-import importlib
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,18 +74,35 @@ class JobContext:
         await self._report(done, total)
 
 
-def job(name: str) -> Callable[[F], F]:
-    """Register the decorated coroutine function as the job called ``name`` (``<context>.<verb>``)."""
+_NAME = "minsheng_job_name"
 
-    def register(fn: F) -> F:
+
+def job(name: str) -> Callable[[F], F]:
+    """Name the decorated coroutine function as the job ``name`` (``<context>.<verb>``)."""
+
+    def named(fn: F) -> F:
+        setattr(fn, _NAME, name)
+        return fn
+
+    return named
+
+
+def job_name(fn: JobFunction) -> str:
+    """The name ``@job`` gave ``fn``."""
+    name = getattr(fn, _NAME, None)
+    if not isinstance(name, str):
+        raise TypeError(f"{_qualified(fn)} is not a job: decorate it with @job(name)")
+    return name
+
+
+def register_jobs(functions: Iterable[JobFunction]) -> None:
+    """Add job functions to the registry; a name already taken by another function is an error."""
+    for fn in functions:
+        name = job_name(fn)
         known = _registry.get(name)
-        # Re-importing a module registers the same function again: only a different one is a clash.
         if known is not None and _qualified(known) != _qualified(fn):
             raise ValueError(f"job {name!r} is already registered by {_qualified(known)}")
         _registry[name] = fn
-        return fn
-
-    return register
 
 
 def get_job(name: str) -> JobFunction:
@@ -100,26 +117,6 @@ def get_job(name: str) -> JobFunction:
 def registered_jobs() -> list[str]:
     """The names of every registered job, sorted."""
     return sorted(_registry)
-
-
-def import_job_modules() -> list[str]:
-    """Import the built-in jobs and every bounded context's ``jobs`` module, so their jobs register.
-
-    Runners call this before running anything: a job row may name a job of any context. Returns the
-    modules imported.
-    """
-    import minsheng
-
-    names = ["minsheng.jobs.builtin"]
-    # Looking at files rather than asking the import system keeps unrelated packages (the web server)
-    # from being imported into a worker just to learn that they hold no jobs.
-    for root in minsheng.__path__:
-        for found in sorted(Path(root).glob("*/jobs.py")):
-            if (found.parent / "__init__.py").exists():
-                names.append(f"minsheng.{found.parent.name}.jobs")
-    for name in names:
-        importlib.import_module(name)
-    return names
 
 
 def _qualified(fn: Callable[..., Any]) -> str:

@@ -15,11 +15,13 @@ from arq.connections import RedisSettings
 from arq.cron import cron
 from arq.worker import func
 
+from minsheng.audit.signing import install_signer, load_signer
+from minsheng.db.base import utcnow
 from minsheng.db.session import Database
 from minsheng.jobs.dispatch import ARQ_FUNCTION, relay_pending
 from minsheng.jobs.outbox import STALE_AFTER, release_stale_jobs
-from minsheng.jobs.periodic import arq_cron_jobs
-from minsheng.jobs.registry import import_job_modules, registered_jobs
+from minsheng.jobs.periodic import PeriodicTask, periodic_tasks
+from minsheng.jobs.registry import registered_jobs
 from minsheng.jobs.runner import DEFAULT_RETRY, RetryPolicy, run_job
 from minsheng.settings import Settings
 
@@ -55,6 +57,21 @@ async def relay_outbox(ctx: dict[str, Any]) -> int:
     return await relay_pending(database, ctx["redis"])
 
 
+def arq_cron_jobs() -> list[Any]:
+    """arq cron entries for every periodic task: each writes its jobs and relays them to arq."""
+    entries = []
+    for task in periodic_tasks():
+
+        async def tick(ctx: dict[str, Any], task: PeriodicTask = task) -> int:
+            ids = await task.run(ctx["database"], utcnow())
+            return await relay_pending(ctx["database"], ctx["redis"], job_ids=ids) if ids else 0
+
+        entries.append(
+            cron(tick, name=task.name, hour=task.hour, minute=task.minute, second=30, unique=True, run_at_startup=False)
+        )
+    return entries
+
+
 def worker_settings(settings: Settings | None = None, **overrides: Any) -> dict[str, Any]:
     """Keyword arguments for ``arq.worker.Worker``, as ``create_worker``/``run_worker`` take them.
 
@@ -66,7 +83,7 @@ def worker_settings(settings: Settings | None = None, **overrides: Any) -> dict[
         raise RuntimeError("the arq worker needs MINSHENG_REDIS_URL; without it the app runs jobs itself")
 
     async def startup(ctx: dict[str, Any]) -> None:
-        import_job_modules()
+        install_signer(load_signer(chosen))
         ctx["settings"] = chosen
         ctx["database"] = Database(chosen)
         log.info("worker.started", jobs=len(registered_jobs()))

@@ -14,15 +14,15 @@ from litestar.params import QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts import service as accounts
-from minsheng.audit import service as audit
-from minsheng.collection.rules import is_valid_phone
+from minsheng.accounts import services as accounts
+from minsheng.audit import services as audit
 from minsheng.db.listing import page_of
 from minsheng.errors import FieldProblem, InvalidFields
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access, provide_user
+from minsheng.http.pagination import Page, PageParam, PerPageParam
 from minsheng.notifications.models import Notification, UserContact
+from minsheng.notifications.rules import is_valid_phone
 from minsheng.plugins.verdicts import Reason
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access, provide_user
-from minsheng.server.pagination import Page, PageParam, PerPageParam
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 

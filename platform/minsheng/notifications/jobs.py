@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from minsheng.jobs.registry import JobContext, job
-from minsheng.notifications import service
+from minsheng.notifications import services as service
 from minsheng.notifications.channels import delivery_settings
 from minsheng.tenancy.configuration import current_tenant_hooks
 

@@ -10,13 +10,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.oversight import service as oversight
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.http.openapi import problems
+from minsheng.oversight import services as oversight
 from minsheng.oversight.export import dashboard_workbook
 from minsheng.oversight.schemas import OversightSummary, summary_view
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
-from minsheng.server.openapi import problems
 from minsheng.storage.keys import content_disposition
-from minsheng.tenancy.configuration import tenant_hooks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Who follows the figures: the congress office, the presidium or standing committee, the government.
@@ -27,7 +26,7 @@ YearParam = QueryParameter(name="year", ge=2000, le=2100, description="One year 
 
 
 async def category_names(db_session: AsyncSession, access: TenantAccess) -> dict[str, str]:
-    categories = (await tenant_hooks(db_session, access.tenant)).project_categories()
+    categories = access.hooks.project_categories()
     return {code: category.name for code, category in categories.items()}
 
 

@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from minsheng.oversight.figures import Figures, completion_rate, satisfaction_rate
-from minsheng.oversight.service import Dashboard
+from minsheng.oversight.services import Dashboard
 
 # Offices pass this sheet on as it is, so the headers are the terms they use.
 FIGURE_HEADERS = (

@@ -13,7 +13,7 @@ UNCATEGORIZED = ""
 
 @dataclass
 class Figures:
-    """What a higher level follows (DOMAIN.md, oversight across levels)."""
+    """What a higher level follows (platform/docs/domain.md, oversight across levels)."""
 
     suggestions: int = 0
     projects: int = 0

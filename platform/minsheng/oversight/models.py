@@ -10,7 +10,7 @@ switched off for that; instead the table has a policy of its own (migration 0004
   (``app.tenant_id``) is on that path, i.e. the row describes that tenant or one below it. A county
   in context sees its own rows and its townships', never a neighbouring county's;
 * the oversight service still names the tenants it reads explicitly (the caller's subtree members
-  it declares, ARCHITECTURE.md), so the ORM query is routed by ``tenant_id`` and SQLite, which has
+  it declares, platform/docs/architecture.md), so the ORM query is routed by ``tenant_id`` and SQLite, which has
   no RLS, gets the same answer.
 
 Rows are written only by the roll-up jobs, each under the scope of the tenant the row describes.

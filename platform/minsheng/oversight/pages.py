@@ -10,10 +10,10 @@ from litestar.di import Provide
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.oversight import service as oversight
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.oversight import services as oversight
 from minsheng.oversight.controllers import OVERSEERS, category_names, workbook_response
 from minsheng.oversight.schemas import summary_view
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
 from minsheng.web.templating import render
 
 
@@ -60,4 +60,4 @@ async def dashboard_export(
     return await workbook_response(db_session, access, (of or "")[:63] or None, year)
 
 
-PAGE_HANDLERS: list[Any] = [dashboard_page, dashboard_export]
+ROUTES: list[Any] = [dashboard_page, dashboard_export]

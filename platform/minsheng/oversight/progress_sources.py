@@ -1,5 +1,5 @@
 """Counting a tenant's implementation and supervision into figures: completion, overdue work plans,
-satisfaction outcomes of its chosen projects (DOMAIN.md stages 4 and 5).
+satisfaction outcomes of its chosen projects (platform/docs/domain.md stages 4 and 5).
 
 Set-based (a few queries per tenant whatever its size), with implementation's own rules for what
 is due when, so the dashboards and the implementation pages tell one story:

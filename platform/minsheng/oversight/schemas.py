@@ -1,4 +1,4 @@
-"""Response shapes of oversight (extends API.md: ``/api/v1/t/{slug}/oversight``)."""
+"""Response shapes of oversight (extends platform/docs/api.md: ``/api/v1/t/{slug}/oversight``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import datetime
 import msgspec
 
 from minsheng.oversight.figures import Figures, completion_rate, satisfaction_rate
-from minsheng.oversight.service import Dashboard
-from minsheng.tenancy.models import Tenant
+from minsheng.oversight.services import Dashboard
+from minsheng.tenancy.snapshot import TenantLike
 
 
 class FiguresView(msgspec.Struct):
@@ -80,7 +80,7 @@ def figures_view(figures: Figures) -> FiguresView:
     )
 
 
-def tenant_ref(tenant: Tenant) -> TenantRefView:
+def tenant_ref(tenant: TenantLike) -> TenantRefView:
     return TenantRefView(slug=tenant.slug, name=tenant.name, level=tenant.level.value)
 
 

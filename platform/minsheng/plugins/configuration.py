@@ -1,6 +1,6 @@
 """A tenant's effective plugin configuration, from its own and its ancestors' configurations.
 
-ARCHITECTURE.md, "Plugins": a township inherits its county's configuration, a county its province's,
+platform/docs/architecture.md, "Plugins": a township inherits its county's configuration, a county its province's,
 unless it overrides. Everything here is pure (plain data in, plain data out), so the inheritance
 rules are tested without a database or a plugin manager.
 """

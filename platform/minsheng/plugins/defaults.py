@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import structlog
 
+from minsheng.documents.kinds import default_templates
 from minsheng.notifications.channels import builtin_channels
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.hookspecs import hookimpl
@@ -109,7 +110,7 @@ def minsheng_settings_schema() -> Mapping[str, object]:
 
 @hookimpl(trylast=True)
 def minsheng_margin_rule(tenant: TenantView, seats: int, candidates: int) -> MarginVerdict:
-    """DOMAIN.md margin rule with the tenant's ratios and 等额 setting."""
+    """platform/docs/domain.md margin rule with the tenant's ratios and 等额 setting."""
     settings = _settings(tenant)
     return margin_rule(
         seats,
@@ -122,7 +123,7 @@ def minsheng_margin_rule(tenant: TenantView, seats: int, candidates: int) -> Mar
 
 @hookimpl(trylast=True)
 def minsheng_quorum_rule(tenant: TenantView, entitled: int, present: int) -> QuorumVerdict:
-    """Two thirds of the deputies, the number itself included (DOMAIN.md: quorum)."""
+    """Two thirds of the deputies, the number itself included (platform/docs/domain.md: quorum)."""
     return quorum_rule(entitled, present)
 
 
@@ -172,9 +173,6 @@ def minsheng_screen_project(tenant: TenantView, project: Mapping[str, object]) -
 @hookimpl(trylast=True)
 def minsheng_document_templates(tenant: TenantView) -> Sequence[DocumentTemplate]:
     """The platform's own template of every registered document kind (Chinese, official style)."""
-    # Imported here: the kinds live with their contexts, which import the plugin machinery.
-    from minsheng.documents.template_resolution import default_templates
-
     return default_templates()
 
 

@@ -1,4 +1,4 @@
-"""The plugin contract: one function per hook (ARCHITECTURE.md, "The hook contract").
+"""The plugin contract: one function per hook (platform/docs/architecture.md, "The hook contract").
 
 "one" hooks are ``firstresult``: the most specific enabled plugin answers (pluggy calls plugins
 registered later first, and the built-in defaults are registered first and marked ``trylast``).
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from minsheng.permissions import RoleGrant
     from minsheng.plugins.registries import (
         BallotFormat,
         Category,
@@ -116,6 +117,12 @@ def minsheng_notification_channels(tenant: TenantView) -> Iterable[NotificationC
 @hookspec(firstresult=True)
 def minsheng_audit_digest(tenant: TenantView) -> DigestAlgorithm | None:
     """When the audit chain is written or verified: the digest algorithm (name and function)."""
+
+
+@hookspec
+def minsheng_role_grants(tenant: TenantView) -> Iterable[RoleGrant] | None:
+    """When a request's permissions are worked out: roles this plugin adds, or more permissions for a
+    role of the platform's table (``minsheng.permissions``). Grants only add; nothing is taken away."""
 
 
 @hookspec

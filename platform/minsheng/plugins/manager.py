@@ -1,4 +1,4 @@
-"""The global plugin manager and tenant views (ARCHITECTURE.md, "Plugins (pluggy)").
+"""The global plugin manager and tenant views (platform/docs/architecture.md, "Plugins (pluggy)").
 
 One :class:`MinshengPluginManager` is loaded at start: the built-in defaults first, then every
 distribution's entry points in the group ``minsheng``. Each tenant sees only the plugins it enables,

@@ -32,7 +32,7 @@ class PaperLayout:
 
 @dataclass(frozen=True)
 class BallotFormat:
-    """A way of voting (DOMAIN.md: ballot formats): how a ballot looks, is checked and is counted.
+    """A way of voting (platform/docs/domain.md: ballot formats): how a ballot looks, is checked and is counted.
 
     A ballot's shape belongs to its format (a mapping for yes/no/abstain, a list of selections for
     "choose at most N"), which is why ``validate`` and ``tally`` take plain ``object`` ballots.

@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 import pluggy
 
+from minsheng.permissions import RoleGrant
 from minsheng.plugins.errors import NoPluginAnswered, PluginError
 from minsheng.plugins.registries import (
     BallotFormat,
@@ -116,15 +117,15 @@ class TenantHooks:
         return registry
 
     def margin_rule(self, *, seats: int, candidates: int) -> MarginVerdict:
-        """May ``candidates`` candidates be voted on for ``seats`` seats? (DOMAIN.md: margin)"""
+        """May ``candidates`` candidates be voted on for ``seats`` seats? (platform/docs/domain.md: margin)"""
         return self._one("minsheng_margin_rule", MarginVerdict, seats=seats, candidates=candidates)
 
     def quorum_rule(self, *, entitled: int, present: int) -> QuorumVerdict:
-        """Are ``present`` of ``entitled`` deputies a quorum? (DOMAIN.md: quorum)"""
+        """Are ``present`` of ``entitled`` deputies a quorum? (platform/docs/domain.md: quorum)"""
         return self._one("minsheng_quorum_rule", QuorumVerdict, entitled=entitled, present=present)
 
     def outcome_rule(self, *, tally: Tally, seats: int, entitled: int, ballot_format: str | None = None) -> Outcome:
-        """The outcome of a closed round from its per-candidate tally (DOMAIN.md: result).
+        """The outcome of a closed round from its per-candidate tally (platform/docs/domain.md: result).
 
         ``ballot_format`` is the round's format code, for a rule that depends on it.
         """
@@ -172,6 +173,10 @@ class TenantHooks:
     def notification_channels(self) -> dict[str, NotificationChannel]:
         """The tenant's notification channels by code."""
         return self._registry("minsheng_notification_channels", NotificationChannel, "code")
+
+    def role_grants(self) -> list[RoleGrant]:
+        """The roles and permissions the tenant's plugins add to the permission table."""
+        return self._entries("minsheng_role_grants", RoleGrant)
 
     def screen_project(self, project: Mapping[str, object]) -> list[Refusal]:
         """Every enabled plugin's refusals of ``project`` at screening; empty when none objects."""

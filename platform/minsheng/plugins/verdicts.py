@@ -1,6 +1,6 @@
 """What the rule hooks answer: small frozen values, free of I/O, easy to compare in tests.
 
-A rule says "no" by returning a verdict, never by raising (ARCHITECTURE.md: the hook contract). Every
+A rule says "no" by returning a verdict, never by raising (platform/docs/architecture.md: the hook contract). Every
 human explanation is a :class:`Reason`: an English message id with ``{placeholders}`` plus the numbers
 that fill them, so the web layer can translate it with the Babel catalogs before formatting it.
 """

@@ -14,14 +14,14 @@ from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import NotFound
-from minsheng.files import service as files
+from minsheng.files import services as files
 from minsheng.files.responses import download_response
+from minsheng.http.dependencies import provide_public_tenant, services
+from minsheng.http.pagination import Page, PageParam, PerPageParam
 from minsheng.implementation import plans, progress
 from minsheng.portal import services as portal
 from minsheng.portal.schemas import PublicNotice, PublicProjectDetail, PublicProjectList, PublicResultView
 from minsheng.portal.views import decision_view, detail_view, project_view, result_view, statistics_view
-from minsheng.server.dependencies import provide_public_tenant, services
-from minsheng.server.pagination import Page, PageParam, PerPageParam
 from minsheng.tenancy.models import Tenant
 
 YearParam = QueryParameter(name="year", ge=2000, le=2100, description="Vote year (default: the latest)")

@@ -12,10 +12,10 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.http.dependencies import provide_public_tenant
 from minsheng.implementation import plans
 from minsheng.portal import services as portal
 from minsheng.portal.views import detail_view, project_view, result_view, statistics_view
-from minsheng.server.dependencies import provide_public_tenant
 from minsheng.tenancy.models import Tenant
 from minsheng.web.templating import render
 
@@ -65,4 +65,4 @@ async def portal_results_page(
     return render(request, "portal/results.html", tenant=tenant, year=chosen_year, results=results)
 
 
-PAGE_HANDLERS: list[Any] = [portal_page, portal_project_page, portal_results_page]
+ROUTES: list[Any] = [portal_page, portal_project_page, portal_results_page]

@@ -15,14 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.collection.rules import collection_year
 from minsheng.errors import DomainError, InvalidInput, NotFound
+from minsheng.http.dependencies import TenantAccess
+from minsheng.http.listing import STAFF_ROLES, login_first, parse_ids, posted_form
+from minsheng.http.pages import render_tenant_page
 from minsheng.projects import candidates
 from minsheng.projects import services as projects
 from minsheng.projects.pages import MEMBERS
-from minsheng.server.dependencies import TenantAccess
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.web.listing import STAFF_ROLES, login_first, parse_ids, posted_form
 from minsheng.web.templating import render
-from minsheng.web.tenant_pages import render_tenant_page
 
 YearParam = Parameter(ge=2000, le=2100)
 MAX_SEATS = 1000
@@ -48,7 +47,7 @@ async def _page(
     chosen: list[Any] | None = None,
     seats: int | None = None,
 ) -> Template:
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     try:
         state: candidates.CandidateListState | None = await candidates.get(db_session, year, hooks)
     except NotFound:
@@ -118,7 +117,7 @@ async def margin_fragment(
     access.require(*STAFF_ROLES)
     seats_text = request.query_params.get("planned_seats", "")
     count = len(request.query_params.getall("project_ids", []))
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     try:
         seats = _seats(seats_text)
     except InvalidInput as error:
@@ -138,7 +137,7 @@ async def save_action(
     seats: int | None = None
     try:
         seats = _seats(form.get("planned_seats"))
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         # A savepoint: a refused fix takes back the draft saved just before it too.
         async with db_session.begin_nested():
             await candidates.save_draft(db_session, year, seats, chosen, hooks, actor=user.username)
@@ -158,4 +157,4 @@ async def save_action(
     return Redirect(f"/t/{access.tenant.slug}/staff/candidates/{year}", status_code=303)
 
 
-PAGE_HANDLERS: list[Any] = [this_year, candidates_page, margin_fragment, save_action]
+ROUTES: list[Any] = [this_year, candidates_page, margin_fragment, save_action]

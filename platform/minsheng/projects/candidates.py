@@ -1,4 +1,4 @@
-"""The year's candidate list (候选项目): edited as a draft, fixed by the presidium (DOMAIN.md: stage 2).
+"""The year's candidate list (候选项目): edited as a draft, fixed by the presidium (platform/docs/domain.md: stage 2).
 
 While the list is edited the tenant's margin rule is shown against the planned seats; it can be fixed
 only when the rule allows it, so the session's voting round starts from a lawful list.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.db.base import utcnow
 from minsheng.errors import Conflict, InvalidFields, NotFound, RuleViolation
 from minsheng.plugins.tenant_hooks import TenantHooks

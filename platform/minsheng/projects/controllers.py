@@ -1,4 +1,4 @@
-"""API routes of the project pool, screening and the candidate list (API.md)."""
+"""API routes of the project pool, screening and the candidate list (platform/docs/api.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.http.openapi import problems
+from minsheng.http.pagination import Page, PageParam, PerPageParam, YearFilter
+from minsheng.http.problems import request_locale
+from minsheng.i18n import translate
 from minsheng.projects import candidates
 from minsheng.projects import services as projects
 from minsheng.projects.export import EXPORT_DISPOSITION, XLSX, export_pool
@@ -33,12 +38,6 @@ from minsheng.projects.schemas import (
     StatusName,
     SuggestionIds,
 )
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
-from minsheng.server.openapi import problems
-from minsheng.server.pagination import Page, PageParam, PerPageParam, YearFilter
-from minsheng.server.problems import request_locale
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.web.i18n import translate
 
 STAFF = ("tenant_admin", "presidium", "government")
 
@@ -84,7 +83,7 @@ class ProjectsController(Controller):
     async def create(self, access: TenantAccess, data: NewProject, db_session: AsyncSession) -> ProjectDetail:
         """Put a project into the pool, merging suggestions into it; 409 if one is already merged or declined."""
         user = access.require(*STAFF)
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         fields = {name: getattr(data, name) for name in NewProject.__struct_fields__ if name != "suggestion_ids"}
         draft = projects.ProjectDraft(**{**fields, "budget": _money(data.budget)})
         row = await projects.create(db_session, draft, hooks, actor=user.username, suggestion_ids=data.suggestion_ids)
@@ -132,7 +131,7 @@ class ProjectsController(Controller):
     ) -> Response[bytes]:
         """The project pool as an Excel workbook: one row per project with supporters, status and budget."""
         access.require(*STAFF)
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         return Response(
             await export_pool(db_session, hooks, status=status, year=year),
             media_type=XLSX,
@@ -161,7 +160,7 @@ class ProjectsController(Controller):
         for name in ("title", "content", "category"):
             if changes.get(name) is None:
                 changes.pop(name, None)
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         row = await projects.update(db_session, project_id, changes, hooks, actor=user.username)
         return await project_detail(db_session, row)
 
@@ -189,7 +188,7 @@ class ProjectsController(Controller):
     ) -> ScreeningView:
         """The government's screening; 422 with the plugin's reason when screening in is refused."""
         user = access.require("government")
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         draft = projects.ScreeningDraft(**{name: getattr(data, name) for name in NewScreening.__struct_fields__})
         row = await projects.screen(db_session, project_id, draft, hooks, actor=user.username)
         return screening_view(row, draft.decision)
@@ -244,7 +243,7 @@ class CandidateListsController(Controller):
     ) -> CandidateListView:
         """Save the draft list (screened-in projects only) and show the margin rule's verdict on it."""
         user = access.require("presidium")
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         state = await candidates.save_draft(
             db_session, year, data.planned_seats, data.project_ids, hooks, actor=user.username
         )
@@ -256,7 +255,7 @@ class CandidateListsController(Controller):
     ) -> CandidateListView:
         """The year's candidate list with the margin rule's verdict."""
         access.require(*STAFF, "deputy")
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         return await self._answer(db_session, await candidates.get(db_session, year, hooks), request)
 
     @post("/fix", status_code=200, responses=problems(409))
@@ -265,7 +264,7 @@ class CandidateListsController(Controller):
     ) -> CandidateListView:
         """Fix the list; 422 naming ``margin_rule`` unless the tenant's margin rule allows it."""
         user = access.require("presidium")
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         return await self._answer(
             db_session, await candidates.fix(db_session, year, hooks, actor=user.username), request
         )

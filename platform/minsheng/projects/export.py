@@ -1,4 +1,4 @@
-"""The project pool as an Excel workbook (issue 3: Excel export of the pool), headers in Chinese."""
+"""The project pool as an Excel workbook, headers in Chinese."""
 
 from __future__ import annotations
 

@@ -16,15 +16,14 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import DomainError, InvalidInput
+from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.http.listing import STAFF_ROLES, Pager, login_first, one_of, posted_form, text_filter
+from minsheng.http.pages import render_tenant_page
+from minsheng.i18n import msgid
 from minsheng.projects import services as projects
 from minsheng.projects.export import EXPORT_DISPOSITION, XLSX, export_pool
 from minsheng.projects.models import ProjectStatus
-from minsheng.server.dependencies import TenantAccess, provide_tenant_access
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.web.i18n import msgid
-from minsheng.web.listing import STAFF_ROLES, Pager, login_first, one_of, posted_form, text_filter
 from minsheng.web.templating import render
-from minsheng.web.tenant_pages import render_tenant_page
 
 MEMBERS = {"access": Provide(provide_tenant_access)}
 PER_PAGE = 20
@@ -57,7 +56,7 @@ async def pool_page(
 ) -> Template:
     """The project pool: filters, search, supporters per project, and the Excel export."""
     user = access.require(*STAFF_ROLES)
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     categories = list(hooks.project_categories().values())
     where = projects.PoolFilter(
         one_of(status, STATUSES), one_of(category, [c.code for c in categories]), _year(year), text_filter(q)
@@ -97,7 +96,7 @@ async def export_page(
 ) -> Response[bytes]:
     """The pool as an Excel workbook (as ``GET /projects/export.xlsx``), with the cookie session."""
     access.require(*STAFF_ROLES)
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     content = await export_pool(db_session, hooks, status=one_of(status, STATUSES), year=_year(year))
     return Response(content, media_type=XLSX, headers={"Content-Disposition": EXPORT_DISPOSITION})
 
@@ -113,7 +112,7 @@ async def _project_page(
     screening_values: dict[str, str] | None = None,
 ) -> Template:
     project = await projects.get(db_session, project_id)
-    hooks = await tenant_hooks(db_session, access.tenant)
+    hooks = access.hooks
     return render_tenant_page(
         request,
         access,
@@ -158,7 +157,7 @@ async def screening_action(
     try:
         if decision is None:
             raise InvalidInput("Choose whether the project is screened in or out")
-        hooks = await tenant_hooks(db_session, access.tenant)
+        hooks = access.hooks
         draft = projects.ScreeningDraft(**{**values, "decision": decision})
         await projects.screen(db_session, project_id, draft, hooks, actor=user.username)
     except DomainError as error:
@@ -188,4 +187,4 @@ async def unmerge_action(
     return Redirect(f"/t/{access.tenant.slug}/staff/projects/{project_id}", status_code=303)
 
 
-PAGE_HANDLERS: list[Any] = [pool_page, export_page, project_page, screening_action, unmerge_action]
+ROUTES: list[Any] = [pool_page, export_page, project_page, screening_action, unmerge_action]

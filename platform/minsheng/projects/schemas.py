@@ -1,4 +1,4 @@
-"""Request and response shapes of the project pool, screening and the candidate list (API.md)."""
+"""Request and response shapes of the project pool, screening and the candidate list (platform/docs/api.md)."""
 
 from __future__ import annotations
 

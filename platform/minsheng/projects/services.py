@@ -1,4 +1,4 @@
-"""Use cases of the project pool: make, change, merge suggestions into, screen (DOMAIN.md: stages 1-2).
+"""Use cases of the project pool: make, change, merge suggestions into, screen (platform/docs/domain.md: stages 1-2).
 
 Each runs in the caller's transaction; every status change writes a history row and an audit event.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.audit import service as audit
+from minsheng.audit import services as audit
 from minsheng.collection import rules as collection_rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Suggestion
@@ -118,7 +118,7 @@ async def title_of(session: AsyncSession, project_id: uuid.UUID) -> str | None:
 async def update(
     session: AsyncSession, project_id: uuid.UUID, changes: Mapping[str, Any], hooks: TenantHooks, *, actor: str
 ) -> Project:
-    """Change the DOMAIN.md fields of a project (extra fields checked against the tenant's schemas)."""
+    """Change the platform/docs/domain.md fields of a project (extra fields checked against the tenant's schemas)."""
     project = await get(session, project_id)
     values = {name: value for name, value in changes.items() if name in EDITABLE}
     _check(values, hooks)
@@ -231,7 +231,7 @@ async def screen(
     """The government's screening (初审): accepted or rejected, with need, feasibility, cost, legality, risk.
 
     Screening in is refused (422 naming the plugin's rule) when the tenant's ``minsheng_screen_project``
-    objects, e.g. a project on the negative list (DOMAIN.md: screening), or when a required extra
+    objects, e.g. a project on the negative list (platform/docs/domain.md: screening), or when a required extra
     field is missing.
     """
     project = await get(session, project_id)

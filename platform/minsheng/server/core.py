@@ -24,16 +24,18 @@ from litestar.static_files import create_static_files_router
 from minsheng import __version__
 from minsheng.db.migrate import upgrade_async
 from minsheng.db.session import Database
+from minsheng.http.dependencies import provide_db_session, provide_principal
+from minsheng.http.middleware import request_context_middleware
+from minsheng.http.pages import to_login
+from minsheng.http.problems import EXCEPTION_HANDLERS
+from minsheng.http.ratelimit import make_rate_limiter
+from minsheng.http.scope import LoginRequired, provide_scope
+from minsheng.http.state import Services
 from minsheng.jobs.dispatch import make_dispatcher
 from minsheng.plugins.manager import get_plugin_manager
-from minsheng.server.dependencies import provide_db_session, provide_principal
+from minsheng.server import contexts
 from minsheng.server.health import health, ready
 from minsheng.server.logging import configure_logging
-from minsheng.server.middleware import request_context_middleware
-from minsheng.server.problems import EXCEPTION_HANDLERS
-from minsheng.server.ratelimit import make_rate_limiter
-from minsheng.server.routes import ROUTE_HANDLERS
-from minsheng.server.state import Services
 from minsheng.settings import Settings
 from minsheng.storage import ObjectStore, make_object_store, open_object_store
 from minsheng.web.templating import make_template_config
@@ -69,7 +71,7 @@ class CorePlugin(InitPluginProtocol):
         prometheus = PrometheusConfig(app_name="minsheng", group_path=True, exclude=["/metrics", "/static"])
         app_config.route_handlers.extend(
             [
-                *ROUTE_HANDLERS,
+                *contexts.routes(),
                 health,
                 ready,
                 MetricsController,
@@ -77,9 +79,13 @@ class CorePlugin(InitPluginProtocol):
             ]
         )
         app_config.dependencies.update(
-            {"db_session": Provide(provide_db_session), "principal": Provide(provide_principal)}
+            {
+                "db_session": Provide(provide_db_session),
+                "principal": Provide(provide_principal),
+                "access": Provide(provide_scope),
+            }
         )
-        app_config.exception_handlers.update(EXCEPTION_HANDLERS)
+        app_config.exception_handlers.update({**EXCEPTION_HANDLERS, LoginRequired: to_login})
         app_config.middleware[:0] = [request_context_middleware, prometheus.middleware]
         app_config.template_config = make_template_config()
         app_config.csrf_config = CSRFConfig(
@@ -94,7 +100,7 @@ class CorePlugin(InitPluginProtocol):
             title="Minsheng API",
             version=__version__,
             path="/api/v1/schema",
-            description="民生实事项目人大代表票决制 platform: the public JSON API (see API.md).",
+            description="民生实事项目人大代表票决制 platform: the public JSON API (see platform/docs/api.md).",
             render_plugins=[SwaggerRenderPlugin()],
         )
         app_config.debug = settings.debug
@@ -122,7 +128,7 @@ class CorePlugin(InitPluginProtocol):
             rate_limiter=rate_limiter,
         )
         if settings.seed_demo:
-            from minsheng.tenancy.demo import seed_demo
+            from minsheng.demo.seed import seed_demo
 
             await seed_demo(app.state.services)
         await dispatcher.start()

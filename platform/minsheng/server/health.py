@@ -9,7 +9,7 @@ from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
 
-from minsheng.server.dependencies import services
+from minsheng.http.dependencies import services
 
 
 @get("/health", exclude_from_auth=True, include_in_schema=True, tags=["operations"], sync_to_thread=False)

@@ -1,6 +1,6 @@
 """Checking uploaded files on their content, not their name, before anything is stored.
 
-ARCHITECTURE.md: "uploads are size- and type-checked on their content, not their name". The type is
+platform/docs/architecture.md: "uploads are size- and type-checked on their content, not their name". The type is
 read from the file's first bytes; Word and Excel files are zip archives, told apart by what they hold.
 Refusals carry an English msgid with ``{placeholders}`` and their values, for the i18n layer.
 """

@@ -1,4 +1,4 @@
-"""Who does what in supervision (DOMAIN.md, "Who uses it"): the presidium and the congress office run
+"""Who does what in supervision (platform/docs/domain.md, "Who uses it"): the presidium and the congress office run
 it, deputies rate and ask, the government answers and closes commitments with evidence."""
 
 from __future__ import annotations

@@ -13,12 +13,12 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import DomainError
-from minsheng.notifications import service as notifications
+from minsheng.i18n import DEFAULT_LOCALE, msgid, translate
+from minsheng.notifications import services as notifications
 from minsheng.plugins.registries import NotificationMessage
 from minsheng.supervision.models import Rectification
 from minsheng.tenancy.configuration import current_tenant_hooks
 from minsheng.tenancy.context import current_tenant
-from minsheng.web.i18n import DEFAULT_LOCALE, msgid, translate
 
 log = structlog.get_logger("minsheng.supervision")
 

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.documents.kinds import DocumentKind, register_kind
+from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.wording import chinese_date
 from minsheng.errors import InvalidInput
 from minsheng.plugins.tenant import TenantView
 from minsheng.projects import services as projects
-from minsheng.supervision import inquiries
+from minsheng.supervision.inquiries import services as inquiries
 from minsheng.supervision.models import Commitment, CommitmentStatus
 
 TEMPLATES = Path(__file__).resolve().parent / "document_templates"
@@ -81,7 +81,9 @@ async def inquiry_subjects(session: AsyncSession) -> list[tuple[uuid.UUID, str]]
     return [(row.id, f"{row.title}（{chinese_date(row.held_on)}）") for row in rows]
 
 
-register_kind(
+#: The kinds of this context, for its registration list (``wiring.py``).
+KINDS: list[DocumentKind] = []
+KINDS.append(
     DocumentKind(
         code="inquiry_record",
         label="专题询问记录",

@@ -1,7 +1,7 @@
-"""Supervision (监督, DOMAIN.md stage 5): plans and groups, records, special inquiries and their
+"""Supervision (监督, platform/docs/domain.md stage 5): plans and groups, records, special inquiries and their
 commitments, satisfaction evaluations with secret ratings, rectifications and the public evaluation.
 
-Secret ratings follow the ballots (ARCHITECTURE.md, "Secret and verifiable ballots"): who rated
+Secret ratings follow the ballots (platform/docs/architecture.md, "Secret and verifiable ballots"): who rated
 (``EvaluationParticipation``) and what was rated (``EvaluationRating``) share nothing but the
 evaluation; a rating has a random id, no deputy, no user and no time. Both are ``WITHOUT ROWID`` on
 SQLite, so rows are stored in key order (random for ratings), not in the order they were written.

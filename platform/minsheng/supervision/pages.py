@@ -1,44 +1,79 @@
-"""Supervision pages: a deputy rates on the phone (like a ballot: a receipt, nothing of anyone else's);
-the presidium runs evaluations and inquiries on the desktop; everyone tracks the commitments.
-
-Every page's data is also in the JSON API (``*_controllers.py``); the pages call the same services.
-"""
+"""What the supervision pages share: access with a login redirect, the words of ratings and statuses,
+rendering with them, who runs supervision, dates from forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from litestar import Router
+from litestar import Request
+from litestar.di import Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Template
 
-from minsheng.congress.pages_support import PAGE_EXCEPTION_HANDLERS
-from minsheng.supervision import evaluation_pages, inquiry_pages, plan_edit_pages, plan_pages, public_pages
+from minsheng.errors import DomainError, InvalidInput
+from minsheng.http.dependencies import TenantAccess
+from minsheng.http.pages import provide_page_access, render_tenant_page
+from minsheng.i18n import msgid
+from minsheng.supervision.access import RUNNERS
 
-PAGE_HANDLERS: list[Any] = [
-    Router(
-        path="/",
-        route_handlers=[
-            evaluation_pages.rating_form,
-            evaluation_pages.rate_from_phone,
-            evaluation_pages.deputy_evaluations,
-            evaluation_pages.evaluations_page,
-            evaluation_pages.open_from_page,
-            evaluation_pages.evaluation_page,
-            evaluation_pages.run_evaluation,
-            inquiry_pages.inquiries_page,
-            inquiry_pages.create_inquiry_from_page,
-            inquiry_pages.inquiry_page,
-            inquiry_pages.ask_from_page,
-            inquiry_pages.answer_from_page,
-            inquiry_pages.commitments_page,
-            inquiry_pages.close_commitment_from_page,
-            plan_pages.plan_page,
-            plan_edit_pages.edit_plan_page,
-            plan_edit_pages.plan_action,
-            public_pages.public_form,
-            public_pages.public_code,
-            public_pages.public_rate,
-        ],
-        exception_handlers=PAGE_EXCEPTION_HANDLERS,
-        include_in_schema=False,
+ACCESS = {"access": Provide(provide_page_access)}
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+#: The ratings as deputies read them (platform/docs/domain.md: 满意 / 基本满意 / 不满意 / 弃权).
+RATING_WORDS = {
+    "satisfied": msgid("Satisfied"),
+    "basically_satisfied": msgid("Basically satisfied"),
+    "unsatisfied": msgid("Unsatisfied"),
+    "abstain": msgid("Abstain"),
+}
+STATUS_WORDS = {
+    "scheduled": msgid("Scheduled"),
+    "open": msgid("Open"),
+    "closed": msgid("Closed"),
+    "reported": msgid("Reported"),
+}
+
+
+def render_page(
+    request: Request[Any, Any, Any],
+    access: TenantAccess,
+    template: str,
+    *,
+    error: DomainError | None = None,
+    status_code: int | None = None,
+    **context: Any,
+) -> Template:
+    """A supervision page in the caller's language, with the tenant, the user and the words it shows.
+
+    ``error``: a refusal shown on the page, which then answers with the refusal's status unless
+    ``status_code`` says otherwise.
+    """
+    if status_code is None:
+        status_code = error.status_code if error else 200
+    return render_tenant_page(
+        request,
+        access,
+        template,
+        status_code=status_code,
+        error=error,
+        ratings=RATING_WORDS,
+        statuses=STATUS_WORDS,
+        **context,
     )
-]
+
+
+def form_date(text: str, field: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInput("The field {field} is not a date (YYYY-MM-DD)", field=field) from exc
+
+
+def runs_supervision(access: TenantAccess) -> bool:
+    """Whether the caller may run evaluations and inquiries (presidium, tenant admins, operators)."""
+    principal = access.principal
+    return principal is not None and (principal.is_platform_admin or bool(access.roles.intersection(RUNNERS)))

@@ -1,7 +1,7 @@
 """Pure rules of supervision: records against their method's fields, which required methods are
 missing, when a commitment may close, the rectification deadline, phones of the public evaluation.
 
-No I/O: the services call these with plain data (DOMAIN.md, stage 5).
+No I/O: the services call these with plain data (platform/docs/domain.md, stage 5).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from minsheng.errors import FieldProblem
+from minsheng.i18n import Term
 from minsheng.plugins.registries import SupervisionMethod
 from minsheng.plugins.verdicts import Reason
-from minsheng.web.i18n import Term
 
-#: The ratings a deputy may give (API.md, "satisfaction").
+#: The ratings a deputy may give (platform/docs/api.md, "satisfaction").
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "abstain")
 
 #: Days the government has to rectify after an "unsatisfied" outcome, unless the tenant sets another.

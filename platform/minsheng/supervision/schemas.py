@@ -1,4 +1,4 @@
-"""Request and response shapes of supervision (API.md: satisfaction; plans, records, inquiries)."""
+"""Request and response shapes of supervision (platform/docs/api.md: satisfaction; plans, records, inquiries)."""
 
 from __future__ import annotations
 
@@ -209,7 +209,7 @@ class Receipt(msgspec.Struct):
 
 
 class EvaluationResult(msgspec.Struct):
-    """API.md: ``{outcome, counts, rectification_required}``, with the figures behind them."""
+    """platform/docs/api.md: ``{outcome, counts, rectification_required}``, with the figures behind them."""
 
     outcome: str
     counts: dict[str, int]

@@ -6,6 +6,8 @@ from the root down to the tenant, so a township inherits its county's choices un
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import InvalidInput, NotFound
@@ -21,6 +23,7 @@ from minsheng.plugins.tenant import TenantView
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.tenancy.context import current_tenant
 from minsheng.tenancy.models import Tenant
+from minsheng.tenancy.snapshot import TenantSnapshot
 
 
 async def ancestry(session: AsyncSession, tenant: Tenant) -> list[Tenant]:
@@ -67,6 +70,24 @@ async def tenant_view(
         )
     except (UnknownPlugin, InvalidPluginSettings) as exc:
         raise configuration_error(exc) from exc
+
+
+def hooks_for_chain(manager: MinshengPluginManager, chain: Sequence[TenantSnapshot]) -> TenantHooks:
+    """The hooks of ``chain[-1]`` given its whole chain (root first), without touching the database."""
+    tenant = chain[-1]
+    try:
+        view = make_tenant_view(
+            manager,
+            id=tenant.id,
+            slug=tenant.slug,
+            name=tenant.name,
+            level=tenant.level.value,
+            ancestry=[t.slug for t in chain],
+            chain=[(list(t.plugins) if t.plugins is not None else None, t.settings or {}) for t in chain],
+        )
+    except (UnknownPlugin, InvalidPluginSettings) as exc:
+        raise configuration_error(exc) from exc
+    return manager.hooks_for(view)
 
 
 async def tenant_hooks(

@@ -1,4 +1,4 @@
-"""Request and response shapes of the tenant tree (API.md: tenants)."""
+"""Request and response shapes of the tenant tree (platform/docs/api.md: tenants)."""
 
 from __future__ import annotations
 

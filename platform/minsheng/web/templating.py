@@ -28,7 +28,7 @@ from litestar.template import TemplateConfig
 from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
-from minsheng.web.i18n import (
+from minsheng.i18n import (
     DEFAULT_LOCALE,
     LANG_COOKIE,
     SUPPORTED_LOCALES,

@@ -13,10 +13,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from minsheng.plugins import DocumentTemplate, MarginVerdict, Reason, SupervisionMethod, TenantView, hookimpl
-from minsheng.plugins.configuration import DEFAULTS_PLUGIN
-from minsheng.plugins.rules.catalogs import SUPERVISION_METHODS
-from minsheng.plugins.rules.margin import margin_range, margin_rule, parse_ratio
+from minsheng.plugins import (
+    DEFAULTS_PLUGIN,
+    SUPERVISION_METHODS,
+    DocumentTemplate,
+    MarginVerdict,
+    Reason,
+    SupervisionMethod,
+    TenantView,
+    hookimpl,
+    margin_range,
+    margin_rule,
+    parse_ratio,
+)
 
 PLUGIN_NAME = "henan-baofeng"
 

@@ -1,17 +1,11 @@
-"""Issue 7, must show 1: enabling henan-baofeng for one county changes that county and its townships
+"""enabling henan-baofeng for one county changes that county and its townships
 only; a neighbouring county's answers are byte-for-byte what they were before."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from minsheng.plugins.manager import get_plugin_manager
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.tenancy.context import TenantRef, tenant_scope
-from minsheng.tenancy.models import Tenant
-from minsheng.testing import Api
+from minsheng.testing import Api, installed_plugins, tenant_hooks_of
 
 LISTS = [(10, 11), (10, 12), (10, 15), (10, 16), (7, 9), (1, 2), (1, 1), (10, 9)]
 TENANTS = ("county-a", "town-a", "county-b", "town-b")
@@ -30,15 +24,12 @@ async def margin_answers(api: Api, slug: str) -> list[bytes]:
 
 
 async def supervision_methods(api: Api, slug: str) -> dict[str, Any]:
-    async with api.services.database.session() as session:
-        tenant = (await session.execute(select(Tenant).where(Tenant.slug == slug))).scalar_one()
-        with tenant_scope(TenantRef(tenant.id, tenant.slug)):
-            hooks = await tenant_hooks(session, tenant)
-            return hooks.supervision_methods()
+    hooks = await tenant_hooks_of(api, slug)
+    return dict(hooks.supervision_methods())
 
 
 async def test_the_plugin_is_installed() -> None:
-    assert "henan-baofeng" in get_plugin_manager().plugin_names()
+    assert "henan-baofeng" in installed_plugins()
 
 
 async def test_one_county_and_its_townships_change_and_the_neighbour_does_not(api: Api) -> None:

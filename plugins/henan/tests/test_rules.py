@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from minsheng_henan import REQUIRED_METHODS, baofeng_margin_rule, required_methods
 
-from minsheng.plugins.rules.catalogs import SUPERVISION_METHODS
-from minsheng.plugins.rules.margin import margin_rule, parse_ratio
+from minsheng.plugins import SUPERVISION_METHODS, margin_rule, parse_ratio
 
 
 @pytest.mark.parametrize(
     ("seats", "candidates", "allowed", "minimum", "maximum", "message"),
     [
-        # 10 seats take 12 to 15 candidates (DOMAIN.md): both edges and one beyond each.
+        # 10 seats take 12 to 15 candidates (platform/docs/domain.md): both edges and one beyond each.
         (10, 11, False, 2, 5, "margin of 1 (差额 1 项) is below the required minimum of 2 (差额 2 项)"),
         (10, 12, True, 2, 5, "margin of 2 (差额 2 项): 12 candidates for 10 seats, within 2 to 5"),
         (10, 15, True, 2, 5, "margin of 5 (差额 5 项): 15 candidates for 10 seats, within 2 to 5"),

@@ -6,22 +6,19 @@ from pathlib import Path
 
 import minsheng_henan
 
-from minsheng.testing import Api
-from minsheng.web.i18n import translate
-from minsheng.web.i18n.catalogs import missing_messages, untranslated_messages
+from minsheng.testing import Api, catalog_problems, translated
 
 PACKAGE = Path(minsheng_henan.__file__).parent
 
 
 def test_every_marked_text_is_in_the_catalog_and_translated() -> None:
-    assert missing_messages("zh_CN", package=PACKAGE) == []
-    assert untranslated_messages(PACKAGE) == []
+    assert catalog_problems(PACKAGE) == ([], [])
 
 
 def test_the_platform_translates_the_plugins_texts() -> None:
     message = "margin of {margin} (差额 {margin} 项) is above the allowed maximum of {maximum} (差额 {maximum} 项)"
-    assert translate(message, "zh_CN", margin=6, maximum=5) == "差额 6 项，超过允许的最高差额 5 项"
-    assert translate(message, "en", margin=6, maximum=5).startswith("margin of 6 (差额 6 项) is above")
+    assert translated(message, "zh_CN", margin=6, maximum=5) == "差额 6 项，超过允许的最高差额 5 项"
+    assert translated(message, "en", margin=6, maximum=5).startswith("margin of 6 (差额 6 项) is above")
 
 
 async def test_a_refusal_reads_in_chinese_through_the_api(api: Api) -> None:

@@ -14,16 +14,16 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from minsheng.plugins import (
+    SUPERVISION_METHODS,
     BallotFormat,
     DocumentTemplate,
     Outcome,
     SatisfactionOutcome,
     SupervisionMethod,
+    Tally,
     TenantView,
     hookimpl,
 )
-from minsheng.plugins.rules.catalogs import SUPERVISION_METHODS
-from minsheng.plugins.verdicts import Tally
 from minsheng_zhejiang.ranking import FORMAT_CODE, PRIORITY_RANKING, has_points, priority_outcome
 from minsheng_zhejiang.satisfaction import satisfaction_with_abstentions
 

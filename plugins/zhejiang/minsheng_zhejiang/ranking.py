@@ -22,10 +22,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
-from minsheng.plugins import BallotFormat, Outcome, PaperLayout, RankedCandidate, Reason
-from minsheng.plugins.rules.outcome import outcome_rule
-from minsheng.plugins.verdicts import CandidateId, Tally
-from minsheng.web.i18n import msgid
+from minsheng.plugins import (
+    BallotFormat,
+    CandidateId,
+    Outcome,
+    PaperLayout,
+    RankedCandidate,
+    Reason,
+    Tally,
+    msgid,
+    outcome_rule,
+)
 
 FORMAT_CODE = "priority_ranking"
 POINTS = "points"

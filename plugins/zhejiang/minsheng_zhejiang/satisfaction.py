@@ -1,6 +1,6 @@
 """Satisfaction evaluation with 弃权 as a figure of its own (the Zhenhai rule, as Zhejiang publishes it).
 
-The reading (DOMAIN.md, "Satisfaction evaluation"): the thresholds are "more than half of all
+The reading (platform/docs/domain.md, "Satisfaction evaluation"): the thresholds are "more than half of all
 members" (全体组成人员), so the denominator is every member, whether they rated, abstained or stayed
 away. An abstention is in no numerator: it never helps a project reach "satisfied" or "basically
 satisfied" (it weighs against the threshold as an absence does), but it is not dissatisfaction
@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from minsheng.plugins import Reason, SatisfactionOutcome
-from minsheng.plugins.rules.satisfaction import satisfaction_rule
+from minsheng.plugins import Reason, SatisfactionOutcome, satisfaction_rule
 
 
 def satisfaction_with_abstentions(counts: Mapping[str, int], members: int) -> SatisfactionOutcome:

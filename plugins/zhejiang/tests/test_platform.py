@@ -1,4 +1,4 @@
-"""Issue 7, must show 2: a priority-ranking round voted, tallied and closed through the real platform.
+"""a priority-ranking round voted, tallied and closed through the real platform.
 
 Seeding goes through the public API only (roster, projects, screening, session, check-in), as any
 plugin author's tests would.
@@ -9,14 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
-from minsheng.audit.round_verify import verify_round_export
-from minsheng.plugins.manager import get_plugin_manager
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.tenancy.context import TenantRef, tenant_scope
-from minsheng.tenancy.models import Tenant
-from minsheng.testing import Api
+from minsheng.testing import Api, installed_plugins, tenant_hooks_of, verify_round_export
 
 EN = {"Accept-Language": "en"}
 
@@ -120,7 +113,7 @@ def votes(result: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
 
 
 async def test_the_plugin_is_installed() -> None:
-    assert "zhejiang" in get_plugin_manager().plugin_names()
+    assert "zhejiang" in installed_plugins()
 
 
 async def test_an_electronic_ranking_round_is_voted_and_the_majority_decides(api: Api) -> None:
@@ -259,10 +252,7 @@ async def test_the_neighbour_has_no_ranking_format_and_keeps_the_platform_rules(
 
     rules = {}
     for slug in ("zhenhai", "cixi"):
-        async with api.services.database.session() as session:
-            tenant = (await session.execute(select(Tenant).where(Tenant.slug == slug))).scalar_one()
-            with tenant_scope(TenantRef(tenant.id, tenant.slug)):
-                rules[slug] = await tenant_hooks(session, tenant)
+        rules[slug] = await tenant_hooks_of(api, slug)
     assert "priority_ranking" in rules["zhenhai"].ballot_formats()
     assert set(rules["cixi"].ballot_formats()) == {"yes_no_abstain", "approve_up_to_seats"}
     assert rules["zhenhai"].supervision_methods()["special_inquiry"].required is True

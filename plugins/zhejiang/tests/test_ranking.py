@@ -10,8 +10,7 @@ from minsheng_zhejiang.ranking import (
     validate_priority_ranking,
 )
 
-from minsheng.plugins import RankedCandidate
-from minsheng.plugins.rules.outcome import outcome_rule
+from minsheng.plugins import RankedCandidate, outcome_rule
 
 CANDIDATES = ["a", "b", "c", "d", "e"]
 

@@ -6,8 +6,7 @@ import pytest
 from minsheng_zhejiang import special_inquiry_required
 from minsheng_zhejiang.satisfaction import satisfaction_with_abstentions
 
-from minsheng.plugins.rules.catalogs import SUPERVISION_METHODS
-from minsheng.plugins.rules.satisfaction import satisfaction_rule
+from minsheng.plugins import SUPERVISION_METHODS, satisfaction_rule
 
 
 @pytest.mark.parametrize(

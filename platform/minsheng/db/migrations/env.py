@@ -8,10 +8,10 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from minsheng.db.base import UtcDateTime
-from minsheng.db.models import Base
+from minsheng.db.base import Base, UtcDateTime
 from minsheng.db.roles import grant_app_role
 from minsheng.db.session import make_engine
+from minsheng.server import contexts  # noqa: F401  (imports every model)
 
 config = context.config
 target_metadata = Base.metadata

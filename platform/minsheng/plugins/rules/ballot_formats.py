@@ -1,4 +1,4 @@
-"""The two built-in ballot formats (DOMAIN.md, "Ballot formats").
+"""The two built-in ballot formats (platform/docs/domain.md, "Ballot formats").
 
 ``yes_no_abstain``: each candidate is marked yes, no or abstain (赞成 / 反对 / 弃权); a ballot is a
 mapping candidate id -> choice. ``approve_up_to_seats``: the deputy selects at most ``seats``

@@ -1,4 +1,4 @@
-"""The built-in registries: project categories and supervision methods (DOMAIN.md, stages 1 and 5)."""
+"""The built-in registries: project categories and supervision methods (platform/docs/domain.md, stages 1 and 5)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ _PARTICIPANTS = FieldDefinition("participants", "Participants", _NAMES, required
 _FINDINGS = FieldDefinition("findings", "Findings", _TEXT, required=True)
 _FOLLOW_UP = FieldDefinition("follow_up", "Problems to follow up", _TEXT)
 
-# All optional by default: which methods a region must use is its own choice (DOMAIN.md, stage 5).
+# All optional by default: which methods a region must use is its own choice (platform/docs/domain.md, stage 5).
 SUPERVISION_METHODS = (
     SupervisionMethod(
         "inspection",

@@ -1,6 +1,6 @@
 """The margin rule (差额比例): how many more candidates than seats a vote must have.
 
-DOMAIN.md, "Margin": with margin = candidates − seats, the default rule allows
+platform/docs/domain.md, "Margin": with margin = candidates − seats, the default rule allows
 ``max(1, ceil(lower × seats)) ≤ margin ≤ max(that lower bound, floor(upper × seats))`` with
 lower = 0.2 and upper = 0.5, and a region may also allow margin 0 (等额). Ratios are exact fractions:
 a float 0.2 × 10 is not exactly 2, and one candidate more or less is a legal question.
@@ -47,7 +47,8 @@ def margin_rule(
     upper_ratio: Fraction = DEFAULT_UPPER_RATIO,
     allow_no_margin: bool = False,
 ) -> MarginVerdict:
-    """Decide whether ``candidates`` candidates may be voted on for ``seats`` seats (DOMAIN.md: margin)."""
+    """Decide whether ``candidates`` candidates may be voted on for ``seats`` seats (platform/docs/domain.md:
+    margin)."""
     if seats < 1:
         return MarginVerdict(
             allowed=False,

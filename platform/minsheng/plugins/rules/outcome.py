@@ -1,9 +1,9 @@
 """The result of a voting round: who is chosen, whether a runoff is needed, whether the round is void.
 
-DOMAIN.md, "Result": a candidate is chosen with the approval of more than half of all deputies
+platform/docs/domain.md, "Result": a candidate is chosen with the approval of more than half of all deputies
 (全体代表过半数: of those entitled, not of those present; exactly half is not enough); chosen
 candidates are ranked by approvals and at most ``seats`` are taken; a tie at the cut-off is settled
-by a new vote among the tied candidates. DOMAIN.md, "Paper ballots": more ballots returned than
+by a new vote among the tied candidates. platform/docs/domain.md, "Paper ballots": more ballots returned than
 issued makes the round void.
 """
 
@@ -53,7 +53,7 @@ def _ranked(candidates: list[tuple[CandidateId, int]]) -> tuple[RankedCandidate,
 
 
 def outcome_rule(tally: Tally, seats: int, entitled: int) -> Outcome:
-    """Decide a round's outcome from per-candidate ``tally`` counts (DOMAIN.md: result)."""
+    """Decide a round's outcome from per-candidate ``tally`` counts (platform/docs/domain.md: result)."""
     if seats < 1:
         return Outcome("void", reason=Reason("a vote must fill at least one seat, not {seats}", {"seats": seats}))
     if entitled < 1:

@@ -1,6 +1,6 @@
 """The quorum rule (法定人数): at least two thirds of the deputies must be present.
 
-DOMAIN.md, "Quorum": 三分之二以上代表出席, and in Chinese law 以上 includes the number itself, so the
+platform/docs/domain.md, "Quorum": 三分之二以上代表出席, and in Chinese law 以上 includes the number itself, so the
 required number is ceil(2/3 × entitled), computed in integers: 30 entitled need 20, 31 need 21.
 """
 

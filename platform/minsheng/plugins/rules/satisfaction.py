@@ -1,6 +1,6 @@
 """The satisfaction rule (满意度测评) published by Zhenhai, the default.
 
-DOMAIN.md, "Satisfaction evaluation": "satisfied" when 满意 votes are more than half of all members;
+platform/docs/domain.md, "Satisfaction evaluation": "satisfied" when 满意 votes are more than half of all members;
 else "basically satisfied" when 满意 + 基本满意 are more than half; else "unsatisfied", and the
 government must rectify (整改) and be evaluated again. Half is of all members, not of those voting.
 """

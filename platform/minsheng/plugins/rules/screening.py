@@ -1,6 +1,6 @@
 """Screening against the negative list (负面清单) of what may never be a livelihood project.
 
-DOMAIN.md, "Screening": e.g. office buildings, office equipment. Matching is a plain substring test,
+platform/docs/domain.md, "Screening": e.g. office buildings, office equipment. Matching is a plain substring test,
 case-insensitive for Latin text, on the project's name, title and content: the list is short and
 written by staff, and a false refusal is shown with its term so staff can overrule it knowingly.
 """

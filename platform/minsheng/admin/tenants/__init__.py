@@ -1,0 +1,1 @@
+"""Tenant lifecycle for the platform operator: the tree, suspend and resume, export, delete and import, manifests."""

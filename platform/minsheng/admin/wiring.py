@@ -1,0 +1,31 @@
+"""Registration of the operator's console: the tenant tree and lifecycle, onboarding, manifests, members, invitations.
+
+What this context adds to the app; only the registration list (``minsheng.server.contexts``)
+imports this module."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from minsheng.admin import action_pages, invitation_pages, models, onboarding_pages, pages
+from minsheng.admin.controllers import InvitationsController, ManifestsController, TenantMembersController
+from minsheng.admin.tenants import jobs as tenant_jobs
+from minsheng.admin.tenants.controllers import TenantAdminController
+from minsheng.admin.tenants.lifecycle_controllers import TenantLifecycleController
+
+ROUTES: list[Any] = [
+    TenantAdminController,
+    TenantLifecycleController,
+    TenantMembersController,
+    ManifestsController,
+    InvitationsController,
+    *pages.ROUTES,
+    *action_pages.ROUTES,
+    *onboarding_pages.ROUTES,
+    *invitation_pages.ROUTES,
+]
+JOBS: list[Any] = [tenant_jobs.export]
+PERIODIC: list[Any] = []
+DOCUMENT_KINDS: list[Any] = []
+MODELS: list[ModuleType] = [models]

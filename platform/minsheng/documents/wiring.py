@@ -1,0 +1,18 @@
+"""Registration of documents: ordering one, following its job, downloading it.
+
+What this context adds to the app; only the registration list (``minsheng.server.contexts``)
+imports this module."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from minsheng.documents import jobs, models, pages
+from minsheng.documents.controllers import DocumentsController
+
+ROUTES: list[Any] = [DocumentsController, *pages.ROUTES]
+JOBS: list[Any] = [jobs.render]
+PERIODIC: list[Any] = []
+DOCUMENT_KINDS: list[Any] = []
+MODELS: list[ModuleType] = [models]

@@ -1,0 +1,114 @@
+"""What the staff's list pages share: page links, filters in the query string, dates, posted forms."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.response import Redirect
+
+from minsheng.errors import InvalidInput
+from minsheng.http.dependencies import SESSION_COOKIE
+from minsheng.i18n import DISPLAY_TIMEZONE
+
+# The roles that work with suggestions and the project pool (the people's congress office, its
+# presidium, the government's departments).
+STAFF_ROLES = ("tenant_admin", "presidium", "government")
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page of a list is: its number, size, the total and the other pages' links."""
+
+    page: int
+    per_page: int
+    total: int
+    filters: Mapping[str, str]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_item(self) -> int:
+        return 0 if self.total == 0 else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_item(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+    def link(self, page: int) -> str:
+        """The query string of another page with the same filters."""
+        return "?" + urlencode({**{k: v for k, v in self.filters.items() if v}, "page": page})
+
+    @property
+    def previous(self) -> str | None:
+        return self.link(self.page - 1) if self.page > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.link(self.page + 1) if self.page < self.pages else None
+
+
+def one_of(value: str | None, allowed: Iterable[str]) -> str | None:
+    """``value`` when it is one of ``allowed`` (a select's "all" option sends "": no filter)."""
+    return value if value and value in set(allowed) else None
+
+
+def text_filter(value: str | None, limit: int = 200) -> str | None:
+    """A trimmed search or place filter, None when blank."""
+    trimmed = (value or "").strip()[:limit]
+    return trimmed or None
+
+
+def day_start(day: date | None) -> datetime | None:
+    """The first instant of ``day`` in China, in UTC (for "received on or after")."""
+    if day is None:
+        return None
+    return datetime.combine(day, time.min, DISPLAY_TIMEZONE).astimezone(UTC)
+
+
+def day_end(day: date | None) -> datetime | None:
+    """The first instant after ``day`` in China, in UTC (for "received on or before", inclusive)."""
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=1), time.min, DISPLAY_TIMEZONE).astimezone(UTC)
+
+
+def parse_day(value: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` field of a filter form; None when blank; 422 when not a date."""
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InvalidInput("{value} is not a date (YYYY-MM-DD)", value=value[:20]) from exc
+
+
+def parse_ids(values: Iterable[str]) -> list[uuid.UUID]:
+    """The ids a form posted (checkboxes), in order, without repeats; 422 on anything else."""
+    ids: list[uuid.UUID] = []
+    for value in values:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError as exc:
+            raise InvalidInput("The form was not valid; reload the page and try again") from exc
+    return list(dict.fromkeys(ids))
+
+
+async def login_first(request: Request[Any, Any, Any]) -> Redirect | None:
+    """Before a staff page: without a session cookie, the login form (coming back here afterwards)."""
+    if request.cookies.get(SESSION_COOKIE):
+        return None
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(f"/login?{urlencode({'next': here})}", status_code=303)
+
+
+async def posted_form(request: Request[Any, Any, Any]) -> Any:
+    """The posted form as a multi-dict (``.get``, ``.getall``): the CSRF middleware has checked it."""
+    return await request.form()

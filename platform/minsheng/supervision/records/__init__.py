@@ -1,0 +1,1 @@
+"""Supervision records: what an inspection, a special deliberation or a follow-up review found."""
