@@ -139,11 +139,23 @@ def db_citus_isolate(slug: str, transfer_mode: str) -> None:
 
 @db.command("citus-rebalance")
 @TRANSFER_MODE
-def db_citus_rebalance(transfer_mode: str) -> None:
+@click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Stop waiting after so many seconds")
+def db_citus_rebalance(transfer_mode: str, timeout: float | None) -> None:
     """Spread the shard groups over every worker, e.g. after `SELECT citus_add_node(...)`; waits for it."""
     from minsheng.db import citus
 
-    moves = _on_coordinator(lambda conn: citus.rebalance(conn, transfer_mode))
+    async def wait(conn: Any) -> int:
+        async with asyncio.timeout(timeout):
+            return await citus.rebalance(conn, transfer_mode)
+
+    try:
+        moves = _on_coordinator(wait)
+    except TimeoutError as exc:
+        raise click.ClickException(
+            f"still moving after {timeout:.0f} s; the job goes on (see citus_rebalance_status())"
+        ) from exc
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"{moves} shard move(s) done" if moves else "balanced already: nothing to move")
 
 

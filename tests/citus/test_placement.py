@@ -190,7 +190,7 @@ async def test_a_big_county_moves_to_its_own_shard_and_the_cluster_grows_while_s
     load = Load(place)
     output: list[str] = []
     window = await load.during(
-        lambda: output.append(cli(settings, "citus-rebalance", "--transfer-mode", "block_writes"))
+        lambda: output.append(cli(settings, "citus-rebalance", "--transfer-mode", "block_writes", "--timeout", "300"))
     )
     assert_served(load, window)
     assert "shard move(s) done" in output[0]

@@ -18,6 +18,7 @@ tables, distributes every table, and adds them back: the same constraints, now e
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 
@@ -249,15 +250,32 @@ async def isolate_tenant(conn: AsyncConnection, tenant_id: uuid.UUID, transfer_m
 async def rebalance(conn: AsyncConnection, transfer_mode: str = "auto") -> int:
     """Spread the shard groups over every worker (after adding one); returns the number of moves.
 
-    Citus's background rebalancer moves one shard group at a time; this waits for it to finish.
+    Citus's background rebalancer moves one shard group at a time; this waits for it to finish (wrap it
+    in ``asyncio.timeout`` to stop waiting: the job goes on, ``citus_rebalance_status()`` shows it).
+    ``conn`` must be outside a transaction: the job starts only once its scheduling has committed.
+    A job whose tasks stay "runnable" has no executor: the coordinator lacks background worker slots
+    (``max_worker_processes``; each database with Citus takes one for its maintenance daemon).
     """
     if transfer_mode not in TRANSFER_MODES:
         raise ValueError(f"unknown transfer mode {transfer_mode!r}")
     planned = len((await conn.execute(text("SELECT * FROM get_rebalance_table_shards_plan()"))).all())
-    if planned:
+    if not planned:
+        return 0
+    job = (
         await conn.execute(
             text("SELECT citus_rebalance_start(shard_transfer_mode => CAST(:mode AS citus.shard_transfer_mode))"),
             {"mode": transfer_mode},
         )
-        await conn.execute(text("SELECT citus_rebalance_wait()"))
-    return planned
+    ).scalar()
+    while True:
+        state, details = (
+            await conn.execute(
+                text("SELECT state::text, details::text FROM citus_rebalance_status() WHERE job_id = :job"),
+                {"job": job},
+            )
+        ).one()
+        if state == "finished":
+            return planned
+        if state in ("failed", "cancelled", "failing", "cancelling"):
+            raise RuntimeError(f"the rebalance job {job} is {state}: {details}")
+        await asyncio.sleep(0.5)
