@@ -103,6 +103,7 @@ class Permission(enum.StrEnum):
     RECTIFICATIONS_REPORT = "rectifications.report"
     # what spans the cycle
     DOCUMENTS_ORDER = "documents.order"
+    DOCUMENT_TEMPLATES_EDIT = "documents.templates"
     OVERSIGHT_READ = "oversight.read"
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
@@ -168,7 +169,7 @@ _SCRUTINY = frozenset({P.TENANT_READ, P.BALLOTS_ENTER_PAPER, P.ROUNDS_EXPORT})
 
 #: The table: each role's permissions in a county (a township's presidium adds ``_BETWEEN_SESSIONS``).
 GRANTS: Mapping[str, frozenset[Permission]] = {
-    Role.TENANT_ADMIN: _OFFICE | {P.USERS_MANAGE, P.SETTINGS_MANAGE},
+    Role.TENANT_ADMIN: _OFFICE | {P.USERS_MANAGE, P.SETTINGS_MANAGE, P.DOCUMENT_TEMPLATES_EDIT},
     Role.CLERK: _OFFICE,
     Role.PRESIDIUM: frozenset(
         {
@@ -295,3 +296,12 @@ def roles_with(permission: Permission, level: str, extra: Iterable[RoleGrant] = 
     """The membership roles that hold ``permission`` in a tenant of ``level`` (for docs and messages)."""
     grants = list(extra)
     return [role for role in known_roles(grants) if permission in permissions_of([role], level, grants)]
+
+
+def role_labels(extra: Iterable[RoleGrant] = ()) -> dict[str, str]:
+    """Every role a membership may hold here with the message id that names it (a plugin's new role
+    by its own label, else by its code)."""
+    grants = list(extra)
+    labels = {role: ROLE_LABELS.get(role, role) for role in known_roles(grants)}
+    labels.update({grant.role: grant.label for grant in grants if grant.label and grant.role not in ROLE_LABELS})
+    return labels

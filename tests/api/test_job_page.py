@@ -26,5 +26,25 @@ async def test_an_export_job_page_shows_done_and_links_its_file(api: Api) -> Non
         file_url = page.text.split(link, 1)[1].split('"', 1)[0]
         download = await browser.get(link + file_url)
         assert download.status_code == 200 and b'"events"' in download.content
+    # A member who neither asked for the job nor keeps the office's records does not see it.
+    deputy = await api.client.get(f"/api/v1/t/prov/jobs/{job_id}", headers=await api.headers("deputy"))
+    assert deputy.status_code == 404
+    clerk = await api.client.get(f"/api/v1/t/prov/jobs/{job_id}", headers=await api.headers("clerk"))
+    assert clerk.status_code == 200 and clerk.json()["status"] == "done"
     async with api.browser() as stranger:
-        assert (await stranger.get(f"/t/prov/jobs/{job_id}")).status_code == 401
+        to_login = await stranger.get(f"/t/prov/jobs/{job_id}", headers={"Accept": "text/html"})
+        assert (to_login.status_code, to_login.headers["location"]) == (
+            303,
+            f"/login?next=%2Ft%2Fprov%2Fjobs%2F{job_id}",
+        )
+
+
+def test_every_registered_job_has_a_title_for_its_page() -> None:
+    from minsheng.i18n import translate
+    from minsheng.jobs.pages import JOB_TITLES
+    from minsheng.jobs.registry import registered_jobs
+    from minsheng.server import contexts
+
+    contexts.install()
+    assert set(registered_jobs()) <= set(JOB_TITLES), set(registered_jobs()) - set(JOB_TITLES)
+    assert all(translate(title, "zh_CN") != title for title in JOB_TITLES.values())

@@ -1,5 +1,6 @@
-"""a government officer files the work plan and reports progress with a photo on
-a phone; a citizen, without logging in, sees the progress and the photo on the public portal."""
+"""A government officer files the work plan with its milestones and reports progress with a photo on a
+phone, from the pages alone; a citizen, without logging in, sees the progress and the photo on the
+public portal."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ async def test_an_officer_reports_progress_with_a_photo_and_a_citizen_sees_it(
     live_server: LiveServer, phone_page: Any, browser: Any, tmp_path: Path
 ) -> None:
     base = live_server.url
-    tenant = await live_server.create_tenant("town-a", "province", name="甲镇")
+    await live_server.create_tenant("prov-a", "province", name="甲省")
+    await live_server.create_tenant("county-a", "county", "prov-a", name="甲县")
+    tenant = await live_server.create_tenant("town-a", "township", "county-a", name="甲镇")
     await live_server.add_member("town-a", "officer", ["government"])
     ref = TenantRef(uuid.UUID(tenant["id"]), "town-a")
     voted_at = datetime(2026, 1, 10, 2, 0, tzinfo=UTC)
@@ -47,13 +50,25 @@ async def test_an_officer_reports_progress_with_a_photo_and_a_citizen_sees_it(
     await phone_page.fill("#budget", "1200000")
     await phone_page.fill("#funding_source", "县级财政")
     await phone_page.fill("#deadline", "2026-11-30")
-    await phone_page.fill("#milestones", "2026-03-31 开工\n2026-10-31 竣工")
+    dues, titles = phone_page.locator("input[name=milestone_due]"), phone_page.locator("input[name=milestone_title]")
+    for row, (due, title) in enumerate((("2026-03-31", "开工"), ("2026-12-20", "竣工"))):
+        await dues.nth(row).fill(due)
+        await titles.nth(row).fill(title)
+    await phone_page.locator("#plan-form button[type=submit]").tap()
+    # A milestone after the deadline is refused beside its row; what was typed is still there.
+    await phone_page.locator("#plan-form .field__error").wait_for()
+    assert await phone_page.locator("#responsible_unit").input_value() == "镇教育办"
+    assert await titles.nth(1).input_value() == "竣工"
+    await dues.nth(1).fill("2026-10-31")
     await phone_page.locator("#plan-form button[type=submit]").tap()
     await phone_page.wait_for_url("**?done=plan")
+    assert "竣工" in await phone_page.locator("#milestone-list").inner_text()
+    width = await phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page fits the phone's width"
     await phone_page.fill("#percent_done", "40")
     await phone_page.fill("#spent", "480000")
     await phone_page.fill("#text", "主体结构完工，正在安装门窗")
-    await phone_page.set_input_files("#photo", str(photo))
+    await phone_page.set_input_files("#photos", str(photo))
     await phone_page.locator("#progress-form button[type=submit]").tap()
     await phone_page.wait_for_url("**?done=progress")
     assert "主体结构完工" in await phone_page.locator("#reports").inner_text()

@@ -81,3 +81,44 @@ async def test_the_round_form_shows_the_margin_rule_live_as_candidates_are_ticke
     await desktop_page.locator('#margin-verdict[data-allowed="true"]').wait_for()
     await desktop_page.locator("#round-form button[type=submit]").click()
     await desktop_page.wait_for_url(f"{live_server.url}/t/county-r/congress/sessions/**")
+
+
+async def test_a_tenant_admin_adds_a_user_and_resets_its_password_from_the_pages(
+    live_server: LiveServer, desktop_page: Any, browser: Any
+) -> None:
+    await live_server.create_tenant("county-o", "province", name="某省")
+    await live_server.create_tenant("county-oc", "county", "county-o", name="某县")
+    await live_server.add_member("county-oc", "office-admin", ["tenant_admin"])
+    await log_in(desktop_page, live_server.url, "office-admin")
+    await desktop_page.wait_for_url(f"{live_server.url}/t/county-oc/")
+    # From the home to the office's users, and a government officer added with an initial password.
+    await desktop_page.locator("#member-home [data-section=users]").click()
+    await desktop_page.wait_for_url(f"{live_server.url}/t/county-oc/office/users")
+    form = desktop_page.locator("#add-user")
+    await form.locator("input[name=username]").fill("gov-officer")
+    await form.locator("input[name=display_name]").fill("县政府办李四")
+    await form.locator("input[name=password]").fill(PASSWORD)
+    await form.locator("input[name=roles][value=government]").check()
+    await form.locator("button[type=submit]").click()
+    await desktop_page.wait_for_url(f"{live_server.url}/t/county-oc/office/users/gov-officer?done=added")
+    assert "人民政府" in await desktop_page.locator("#roles-form").inner_text()
+    # A one-time link to reset the password: shown once on the page.
+    await desktop_page.locator("#make-link").click()
+    link = (await desktop_page.locator("#password-link").inner_text()).strip()
+    assert link.startswith(f"{live_server.url}/password/")
+    # The officer opens it in a browser of their own and chooses a new password.
+    context = await browser.new_context()
+    holder = await context.new_page()
+    await holder.goto(link)
+    await holder.fill("input[name=password]", "Officer-New-Pass-9")
+    await holder.fill("input[name=password_again]", "Officer-New-Pass-9")
+    await holder.locator("form button[type=submit]").click()
+    await holder.locator("#password-saved").wait_for()
+    again = await holder.goto(link)
+    assert again is not None and again.status == 404, "the link works once"
+    await holder.goto(f"{live_server.url}/login")
+    await holder.fill("input[name=username]", "gov-officer")
+    await holder.fill("input[name=password]", "Officer-New-Pass-9")
+    await holder.locator("form button[type=submit]").last.click()
+    await holder.wait_for_url(f"{live_server.url}/t/county-oc/")
+    await context.close()

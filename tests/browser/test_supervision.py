@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +15,11 @@ from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.testing import PASSWORD, LiveServer
 
 pytestmark = pytest.mark.browser
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 async def _chosen_project(live_server: LiveServer, tenant_id: uuid.UUID, slug: str) -> uuid.UUID:
@@ -51,7 +58,10 @@ async def _chosen_project(live_server: LiveServer, tenant_id: uuid.UUID, slug: s
 
 
 async def test_a_deputy_rates_on_the_phone_and_sees_the_receipt(live_server: LiveServer, phone_page) -> None:
-    tenant = await live_server.create_tenant("town-s", "province", name="甲镇")
+    await live_server.create_tenant("prov-s", "province", name="甲省")
+    await live_server.create_tenant("county-s", "county", "prov-s", name="甲县")
+    # A township: its presidium (the clerk here holds both roles) opens and closes the evaluation.
+    tenant = await live_server.create_tenant("town-s", "township", "county-s", name="甲镇")
     await live_server.add_member("town-s", "clerk", ["tenant_admin", "presidium"])
     await live_server.add_member("town-s", "deputy", ["deputy"])
     clerk = await live_server.headers("clerk")
@@ -83,3 +93,43 @@ async def test_a_deputy_rates_on_the_phone_and_sees_the_receipt(live_server: Liv
     assert await phone_page.locator("input[name=rating]").count() == 0
     closed = await live_server.client.post(f"/api/v1/t/town-s/evaluations/{evaluation}/close", headers=clerk)
     assert closed.json()["receipts"] == [code] and closed.json()["counts"]["basically_satisfied"] == 1
+
+
+async def test_a_deputy_files_an_inspection_with_a_photo_on_the_phone(
+    live_server: LiveServer, phone_page: Any, tmp_path: Path
+) -> None:
+    await live_server.create_tenant("prov-r", "province", name="乙省")
+    await live_server.create_tenant("county-r", "county", "prov-r", name="乙县")
+    tenant = await live_server.create_tenant("town-r", "township", "county-r", name="乙镇")
+    await live_server.add_member("town-r", "deputy", ["deputy"])
+    project = await _chosen_project(live_server, uuid.UUID(tenant["id"]), "town-r")
+    photo = tmp_path / "clinic.png"
+    photo.write_bytes(PNG)
+
+    await phone_page.goto(f"{live_server.url}/login?next=/t/town-r/supervision/projects/{project}")
+    await phone_page.fill("input[name=username]", "deputy")
+    await phone_page.fill("input[name=password]", PASSWORD)
+    await phone_page.press("input[name=password]", "Enter")
+    await phone_page.wait_for_url(f"**/t/town-r/supervision/projects/{project}")
+    await phone_page.locator("#record-methods a[href$='method=inspection']").tap()
+    await phone_page.wait_for_url("**/records/new?method=inspection")
+    await phone_page.fill("[name='field.held_on']", "2026-06-01")
+    await phone_page.fill("[name='field.places']", "东村卫生室")
+    await phone_page.fill("[name='field.participants']", "张代表\n李代表")
+    await phone_page.locator("input[name=visit_place]").first.fill("东村卫生室")
+    await phone_page.locator("input[name=visit_notes]").first.fill("药品齐全，医生在岗")
+    await phone_page.set_input_files("#photos", str(photo))
+    await phone_page.locator("#record-form button[type=submit]").tap()
+    # The findings were left out: refused beside the field, everything typed is still there.
+    await phone_page.locator("#record-form .field__error").wait_for()
+    assert await phone_page.locator("input[name=visit_notes]").first.input_value() == "药品齐全，医生在岗"
+    await phone_page.fill("[name='field.findings']", "义诊按月开展")
+    await phone_page.set_input_files("#photos", str(photo))
+    await phone_page.locator("#record-form button[type=submit]").tap()
+    await phone_page.wait_for_url(f"**/supervision/projects/{project}?done=record")
+    records = phone_page.locator("#records")
+    assert "义诊按月开展" in await records.inner_text() and "东村卫生室" in await records.inner_text()
+    image = records.locator("img").first
+    await image.wait_for()
+    assert await image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert await phone_page.evaluate("document.documentElement.scrollWidth") <= 390

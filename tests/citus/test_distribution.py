@@ -22,6 +22,8 @@ from minsheng.testing import APP_ROLE
 
 pytestmark = pytest.mark.citus
 
+# The migration creating minsheng_distribute_tenant_table.
+PLACEMENT_REVISION = "0014"
 CONFDELTYPE = {"CASCADE": "c", "SET NULL": "n", "RESTRICT": "r", None: "a"}
 
 
@@ -169,7 +171,8 @@ async def test_a_later_migration_creating_a_tenant_table_applies_to_the_distribu
     config = _probe_config(owner, tmp_path)
     # Re-run the migration that placed the distribution function on the distributed schema first, then
     # a new one on top.
-    await asyncio.to_thread(command.downgrade, config, "0009")
+    before = ScriptDirectory.from_config(config).get_revision(PLACEMENT_REVISION).down_revision
+    await asyncio.to_thread(command.downgrade, config, str(before))
     await asyncio.to_thread(command.upgrade, config, "heads")
     try:
         async with cluster.connect(owner) as conn:

@@ -1,5 +1,5 @@
-"""The session's pages: staff desk, agenda, check-in, confirmations, roster import, the
-deputy's phone pages; permissions (404/403), the login redirect and escaping."""
+"""The session's pages: staff desk, agenda, check-in, confirmations, the deputy's phone pages;
+permissions (404/403), the login redirect and escaping. (The roster's pages: ``test_roster_pages``.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 import httpx
-from openpyxl import Workbook
 
 from minsheng.accounts import services as accounts
 from minsheng.http.dependencies import SESSION_COOKIE
@@ -239,37 +238,6 @@ async def test_an_approval_ballot_with_too_many_marks_is_refused_before_confirma
     too_many = await phone.post(url, data={"selected": [str(p) for p in projects], "_csrf_token": token})
     assert too_many.status_code == 422 and 'role="alert"' in too_many.text
     assert 'name="confirm"' not in too_many.text
-
-
-def roster_sheet(*rows: list[Any]) -> bytes:
-    from io import BytesIO
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["姓名", "用户名", "初始密码", "在任"])
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-async def test_the_roster_page_reports_each_wrong_row_and_imports_nothing(api: Api, hall) -> None:
-    clerk = await clerk_browser(hall)
-    url = f"/t/{hall.slug}/congress/roster"
-    token = await form_token(clerk, url)
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    bad = roster_sheet(["王伟", None, None, "是"], [XSS, None, None, "不知道"])
-    report = await clerk.post(f"{url}/import", files={"file": ("名单.xlsx", bad, xlsx)}, data={"_csrf_token": token})
-    assert report.status_code == 422
-    assert "<td>3</td><td>在任</td>" in report.text and XSS not in report.text
-    assert "王伟" not in report.text.split("</table>")[-1], "nothing was imported"
-    good = roster_sheet(["王伟", None, None, "是"], [XSS, None, None, "否"])
-    done = await clerk.post(f"{url}/import", files={"file": ("名单.xlsx", good, xlsx)}, data={"_csrf_token": token})
-    assert done.status_code == 200 and "&lt;script&gt;" in done.text and XSS not in done.text
-    exported = await clerk.get(f"{url}/export.xlsx")
-    assert exported.status_code == 200 and exported.content[:2] == b"PK"
 
 
 async def test_a_plugin_ranking_format_is_drawn_as_ranks_and_cast_in_rank_order(api: Api, hall) -> None:

@@ -18,8 +18,12 @@ from pypdf import PdfReader
 
 from minsheng.collection.models import Suggestion
 from minsheng.congress.models import CheckIn
+from minsheng.documents.kinds import get_kind
+from minsheng.documents.rendering import render_document
 from minsheng.projects.models import CandidateEntry, CandidateList, Project
-from minsheng.testing import Api
+from minsheng.tenancy.configuration import tenant_view
+from minsheng.tenancy.models import Tenant
+from minsheng.testing import Api, random_slug
 from minsheng.testing_tenant import TenantUnderTest
 
 VILLAGES = ["赵庄村", "大营村", "杨庄社区"]
@@ -28,12 +32,14 @@ PROJECTS = [
     ("课后延时服务", "教育局", 1_200_000),
     ("孤寡老人义诊", "卫健委", 300_000),
 ]
+CATEGORIES = {"道路提质改造": "roads_transport", "课后延时服务": "education", "孤寡老人义诊": "health"}
+SESSION_TITLE = "第十七届人民代表大会第三次会议"
 
 
 def pdf_text(content: bytes) -> str:
-    """Every page's text, pages separated by a form feed."""
+    """Every page's text, pages separated by a form feed; a line the layout wrapped is joined again."""
     assert content.startswith(b"%PDF-")
-    return "\f".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return "\f".join(page.extract_text().replace("\n", "") for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def pdf_pages(content: bytes) -> int:
@@ -43,7 +49,7 @@ def pdf_pages(content: bytes) -> int:
 def docx_text(content: bytes) -> str:
     """Paragraphs and table cells of a Word file, one per line."""
     document = Document(io.BytesIO(content))
-    lines = [p.text for p in document.paragraphs]
+    lines = [p.text.replace("\n", "") for p in document.paragraphs]  # a turned title reads as one line
     for table in document.tables:
         lines.extend(" | ".join(cell.text for cell in row.cells) for row in table.rows)
     return "\n".join(lines)
@@ -52,6 +58,15 @@ def docx_text(content: bytes) -> str:
 @dataclass
 class County(TenantUnderTest):
     projects: list[uuid.UUID] = field(default_factory=list)
+
+    @classmethod
+    async def open_township(cls, api: Api, **township: Any) -> County:
+        """A new township (slug ``town-…``) under a county and a province of its own."""
+        slug = random_slug("town")
+        await api.create_tenant(f"{slug}-p", "province", name="河南省")
+        await api.create_tenant(f"{slug}-c", "county", f"{slug}-p", name="宝丰县")
+        created = await api.create_tenant(slug, "township", f"{slug}-c", **township)
+        return cls(api=api, slug=slug, tenant_id=uuid.UUID(created["id"]))
 
     async def headers(self, role: str = "clerk") -> dict[str, str]:
         return await self.api.headers(f"{role}-{self.slug}")
@@ -66,7 +81,7 @@ class County(TenantUnderTest):
                         year=2026,
                         title=title,
                         content=title,
-                        category="education" if "课后" in title else "transport",
+                        category=CATEGORIES[title],
                         status="accepted",
                         responsible_unit=unit,
                         budget=Decimal(budget),
@@ -82,7 +97,7 @@ class County(TenantUnderTest):
                             code=f"S{n:05d}",
                             year=2026,
                             content=f"建议{n}",
-                            category="transport",
+                            category="roads_transport",
                             place=VILLAGES[n % 2],
                             channel=channels[n % 4],
                             status="merged",
@@ -96,12 +111,12 @@ class County(TenantUnderTest):
                     session.add(CandidateEntry(list_id=listing.id, project_id=project.id, position=position))
                 self.projects = [p.id for p in projects]
 
-    async def draft_round(self, ballot_format: str = "yes_no_abstain") -> str:
+    async def draft_round(self, ballot_format: str = "yes_no_abstain", session_title: str = SESSION_TITLE) -> str:
         """A session with every deputy checked in and a round on the three candidates for 2 seats."""
         client, headers = self.api.client, await self.headers()
         created = await client.post(
             f"{self.base}/sessions",
-            json={"title": "第十七届人民代表大会第三次会议", "date": "2026-01-10"},
+            json={"title": session_title, "date": "2026-01-10"},
             headers=headers,
         )
         assert created.status_code == 201, created.text
@@ -124,9 +139,9 @@ class County(TenantUnderTest):
         assert voting_round.status_code == 201, voting_round.text
         return str(voting_round.json()["id"])
 
-    async def decided_round(self) -> str:
+    async def decided_round(self, session_title: str = SESSION_TITLE) -> str:
         """A closed round: the first two candidates chosen (everyone yes), the third refused."""
-        round_id = await self.draft_round()
+        round_id = await self.draft_round(session_title=session_title)
         client, headers = self.api.client, await self.headers()
         assert (await client.post(f"{self.base}/rounds/{round_id}/open", headers=headers)).status_code == 200
         first, second, third = (str(p) for p in self.projects)
@@ -161,11 +176,32 @@ class County(TenantUnderTest):
         return download.content
 
 
-async def open_county(api: Api, *, plugins: list[str] | None = None, name: str = "宝丰县", deputies: int = 5) -> County:
+async def render(county: County, kind: str, subject: str | None, fmt: str, manager: Any = None) -> bytes:
+    """Render ``kind`` for ``county`` without the job (nothing stored): its bytes."""
+    with county.scope():
+        async with county.api.services.database.session() as session:
+            tenant = await session.get(Tenant, county.tenant_id)
+            assert tenant is not None
+            view = await tenant_view(session, tenant, manager)
+            found = get_kind(kind)
+            assert found is not None
+            subject_id = uuid.UUID(subject) if subject else None
+            rendered = await render_document(
+                session, view, found, subject_id, fmt, public_url="https://minsheng.example.cn", manager=manager
+            )
+            return rendered.content
+
+
+async def open_county(
+    api: Api, *, plugins: list[str] | None = None, name: str = "宝丰县", deputies: int = 5, level: str = "county"
+) -> County:
     settings = {"minsheng.defaults": {"places": VILLAGES}}
-    county = await County.open_county(
-        api, province={"name": "河南省"}, name=name, plugins=plugins or [], settings=settings
-    )
+    if level == "township":
+        county = await County.open_township(api, name=name, plugins=plugins or [], settings=settings)
+    else:
+        county = await County.open_county(
+            api, province={"name": "河南省"}, name=name, plugins=plugins or [], settings=settings
+        )
     await county.add_member(f"clerk-{county.slug}", ["tenant_admin", "presidium"])
     await county.seed_collection()
     if deputies:

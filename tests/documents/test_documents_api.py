@@ -19,6 +19,7 @@ async def test_qr_posters_print_one_page_per_village_with_its_preset_form(county
         assert village in page
         assert "宝丰县人民代表大会" in page and "意见建议征集" in page and "微信扫一扫" in page
         assert f"/t/{county.slug}/suggest?channel=qr_code&place={village}" in flat
+        assert "—" not in page  # a poster is a sheet: no page number
     # The address in the QR code opens the public form with the channel and the village preset.
     form = await county.api.client.get(f"/t/{county.slug}/suggest", params={"channel": "qr_code", "place": VILLAGES[0]})
     assert form.status_code == 200
@@ -45,14 +46,14 @@ async def test_round_documents_carry_the_vote(county: County) -> None:
     assert "赞成" in docx_text(await county.document("voting_method", round_id, "docx"))
 
     announcement = pdf_text(await county.document("result_announcement", round_id))
-    assert "主席团公告" in announcement and "主席团公告（第1号）" in announcement
-    assert "出席会议代表5名" in announcement
+    assert "第三次会议主席团公告（第1号）" in announcement
+    assert "实到代表5名" in announcement
     for title, _unit, _budget in PROJECTS:
         assert title in announcement
-    assert "未当选" in announcement
+    assert "孤寡老人义诊未确定为民生实事项目" in announcement
 
     resolution = docx_text(await county.document("resolution", round_id, "docx"))
-    assert "决议" in resolution and "宝丰县人民代表大会" in resolution
+    assert "宝丰县第十七届人民代表大会第三次会议关于2026年民生实事项目的决议" in resolution
     assert "1. 道路提质改造（责任单位：交通局）" in resolution
     assert "孤寡老人义诊" not in resolution
 

@@ -10,38 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import County, docx_text, open_county, pdf_pages, pdf_text
+from conftest import County, docx_text, open_county, pdf_pages, pdf_text, render
 from docx import Document
 from sqlalchemy import func, select
 
 from minsheng.audit.models import TenantAuditEvent
 from minsheng.documents import jobs as document_jobs
-from minsheng.documents.kinds import get_kind
 from minsheng.documents.models import GeneratedDocument
-from minsheng.documents.rendering import render_document
 from minsheng.jobs.registry import JobContext, PermanentFailure
 from minsheng.plugins import DocumentTemplate, hookimpl
 from minsheng.plugins.manager import build_plugin_manager, get_plugin_manager
-from minsheng.tenancy.configuration import tenant_view
-from minsheng.tenancy.models import Tenant
 from minsheng.testing import Api
 
 ROUND_KINDS = ("voting_method", "result_announcement", "resolution")
-
-
-async def _render(county: County, kind: str, subject: str | None, fmt: str, manager: Any = None) -> bytes:
-    with county.scope():
-        async with county.api.services.database.session() as session:
-            tenant = await session.get(Tenant, county.tenant_id)
-            assert tenant is not None
-            view = await tenant_view(session, tenant, manager)
-            found = get_kind(kind)
-            assert found is not None
-            subject_id = uuid.UUID(subject) if subject else None
-            rendered = await render_document(
-                session, view, found, subject_id, fmt, public_url="http://x", manager=manager
-            )
-            return rendered.content
 
 
 async def test_a_county_with_the_henan_plugin_gets_its_templates(api: Api) -> None:
@@ -72,12 +53,12 @@ async def test_the_neighbour_keeps_byte_identical_documents(api: Api) -> None:
     without_plugin = build_plugin_manager(load_entrypoints=False)  # as if henan were never installed
     for kind in ROUND_KINDS:
         for fmt in ("pdf", "docx"):
-            alone = await _render(neighbour, kind, round_id, fmt, without_plugin)
-            beside = await _render(neighbour, kind, round_id, fmt)  # henan installed, enabled next door
+            alone = await render(neighbour, kind, round_id, fmt, without_plugin)
+            beside = await render(neighbour, kind, round_id, fmt)  # henan installed, enabled next door
             assert alone == beside, (kind, fmt)
-    henan_text = pdf_text(await _render(baofeng, "resolution", await baofeng.decided_round(), "pdf"))
+    henan_text = pdf_text(await render(baofeng, "resolution", await baofeng.decided_round(), "pdf"))
     assert "面对面" in henan_text
-    assert "面对面" not in pdf_text(await _render(neighbour, "resolution", round_id, "pdf"))
+    assert "面对面" not in pdf_text(await render(neighbour, "resolution", round_id, "pdf"))
 
 
 async def test_zhejiang_prints_its_ranking_ballot_papers(api: Api) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from minsheng.collection.rules import china_day
+from minsheng.db.base import utcnow
 from minsheng.implementation.testing import record_decided_round
 from minsheng.tenancy.context import TenantRef
 from minsheng.testing import Api, random_slug
@@ -32,8 +34,21 @@ class Town(TenantUnderTest):
     county_id: uuid.UUID
 
     async def headers(self, who: str) -> dict[str, str]:
-        """``who``: officer (government), presidium, clerk (tenant_admin), deputy, county (county presidium)."""
+        """``who``: officer (government), presidium, clerk (tenant_admin), deputy, county (county presidium),
+        committee (the county's standing committee)."""
         return await self.api.headers(f"{who}-{self.slug}")
+
+    async def decide(self, adjustment_id: Any, decision: str, who: str = "presidium", **changes: Any) -> Any:
+        """Decide an adjustment at a meeting held today (the presidium decides in a township)."""
+        body = {
+            "decision": decision,
+            "meeting_name": "镇人大主席团第三次会议",
+            "meeting_date": china_day(utcnow()).isoformat(),
+            **changes,
+        }
+        return await self.api.client.post(
+            f"{self.base}/adjustments/{adjustment_id}/decision", json=body, headers=await self.headers(who)
+        )
 
     async def choose(self, titles: list[str], *, voted_at: datetime = VOTE_AT, losers: int = 1) -> list[uuid.UUID]:
         """Projects the congress chose in a closed, decided round (plus ``losers`` not chosen)."""
@@ -83,6 +98,7 @@ async def open_town(api: Api) -> Town:
     ):
         await town.add_member(f"{who}-{slug}", roles)
     await town.add_member(f"county-{slug}", ["presidium"], tenant_id=town.county_id)
+    await town.add_member(f"committee-{slug}", ["standing_committee"], tenant_id=town.county_id)
     return town
 
 

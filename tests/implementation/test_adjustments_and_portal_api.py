@@ -1,4 +1,5 @@
-"""Adjustments decided by the presidium, and the public portal that shows them (both backends)."""
+"""Adjustments decided by the presidium (a township's) at a meeting, and the public portal that shows them
+(both backends)."""
 
 from __future__ import annotations
 
@@ -30,28 +31,17 @@ async def test_a_terminated_project_leaves_the_statistics_but_stays_on_the_recor
     twice = await _propose(api, town, ended, kind="postpone", reason="x", new_deadline="2027-06-30")
     assert twice.status_code == 409
 
-    officer_decides = await api.client.post(
-        f"{town.base}/adjustments/{adjustment['id']}/decision",
-        json={"decision": "approved"},
-        headers=await town.headers("officer"),
-    )
-    assert officer_decides.status_code == 403
+    for who in ("officer", "clerk"):  # the government proposes, the office prepares: neither decides
+        assert (await town.decide(adjustment["id"], "approved", who=who)).status_code == 403
     with capture_channel("capture", accepts="user") as sent:
-        decided = await api.client.post(
-            f"{town.base}/adjustments/{adjustment['id']}/decision",
-            json={"decision": "approved", "notes": "同意终止"},
-            headers=await town.headers("presidium"),
-        )
+        decided = await town.decide(adjustment["id"], "approved", notes="同意终止")
         await api.services.dispatcher.drain()
     assert decided.status_code == 200, decided.text
     assert decided.json()["status"] == "approved"
-    assert "道路提质" in decided.json()["notice"]
+    assert decided.json()["meeting_name"] == "镇人大主席团第三次会议"
+    assert "道路提质" in decided.json()["notice"] and "镇人大主席团第三次会议" in decided.json()["notice"]
     assert len(sent) == 1  # the government was told, once
-    again = await api.client.post(
-        f"{town.base}/adjustments/{adjustment['id']}/decision",
-        json={"decision": "rejected"},
-        headers=await town.headers("clerk"),
-    )
+    again = await town.decide(adjustment["id"], "rejected")
     assert again.status_code == 409
 
     listing = (await api.client.get(f"{town.base}/implementation", headers=await town.headers("deputy"))).json()
@@ -95,17 +85,9 @@ async def test_a_postponement_moves_the_deadline_and_a_rejection_changes_nothing
     early = await _propose(api, town, project, kind="postpone", reason="雨季", new_deadline="2026-10-01")
     assert early.status_code == 422
     rejected = (await _propose(api, town, project, kind="amend", reason="增加内容", proposal="增加操场")).json()
-    await api.client.post(
-        f"{town.base}/adjustments/{rejected['id']}/decision",
-        json={"decision": "rejected"},
-        headers=await town.headers("presidium"),
-    )
+    assert (await town.decide(rejected["id"], "rejected")).status_code == 200
     postponed = (await _propose(api, town, project, kind="postpone", reason="雨季", new_deadline="2027-03-31")).json()
-    approved = await api.client.post(
-        f"{town.base}/adjustments/{postponed['id']}/decision",
-        json={"decision": "approved"},
-        headers=await town.headers("clerk"),
-    )
+    approved = await town.decide(postponed["id"], "approved")
     assert approved.status_code == 200
     listing = (await api.client.get(f"{town.base}/implementation", headers=await town.headers("deputy"))).json()
     assert listing["items"][0]["deadline"] == "2027-03-31"

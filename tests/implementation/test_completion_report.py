@@ -24,11 +24,7 @@ async def test_the_completion_report_lists_the_projects_with_plan_progress_and_d
         json={"kind": "terminate", "reason": "线路规划取消"},
         headers=await town.headers("officer"),
     )
-    await api.client.post(
-        f"{town.base}/adjustments/{proposal.json()['id']}/decision",
-        json={"decision": "approved"},
-        headers=await town.headers("presidium"),
-    )
+    assert (await town.decide(proposal.json()["id"], "approved")).status_code == 200
 
     meeting = await api.client.post(
         f"{town.base}/quarterly-meetings",
@@ -39,7 +35,7 @@ async def test_the_completion_report_lists_the_projects_with_plan_progress_and_d
             "attendees": ["镇长"],
             "conclusions": "加快门窗安装",
         },
-        headers=await town.headers("officer"),
+        headers=await town.headers("presidium"),
     )
     assert meeting.status_code == 201
     with town.scope():

@@ -146,8 +146,8 @@ async def test_the_reminder_is_sent_once_not_once_per_job_retry(
     real = implementation_jobs.check_deadlines
     attempts: list[int] = []
 
-    async def fails_first(session: Any, tenant: Any, now: Any) -> Any:
-        raised = await real(session, tenant, now)
+    async def fails_first(session: Any, tenant: Any, now: Any, *, hooks: Any) -> Any:
+        raised = await real(session, tenant, now, hooks=hooks)
         attempts.append(len(raised))
         if len(attempts) == 1:
             raise ConnectionError("the database went away after the alert was written")

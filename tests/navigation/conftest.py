@@ -1,4 +1,5 @@
-"""The navigation tests' county: one member per role and a little of every stage (``county.py``)."""
+"""The navigation tests' county (and township): one member per role and a little of every stage
+(``county.py``)."""
 
 from __future__ import annotations
 
@@ -11,3 +12,8 @@ from minsheng.testing import Api
 @pytest.fixture
 async def county(api: Api) -> County:
     return await open_county(api)
+
+
+@pytest.fixture
+async def county_and_town(api: Api) -> County:
+    return await open_county(api, with_town=True)

@@ -77,8 +77,11 @@ async def test_a_round_is_created_from_the_page_and_the_margin_rule_refuses_on_i
         assert (await deputy.get(f"{t}/new-round")).status_code == 403
 
 
-async def test_the_presidium_assigns_groups_sees_required_methods_and_adopts_the_plan(api: Api, county: County) -> None:
+async def test_the_office_assigns_groups_sees_required_methods_and_the_committee_adopts_the_plan(
+    api: Api, county: County
+) -> None:
     t = f"/t/{county.slug}/supervision/plan/edit"
+    plans_url = f"/t/{county.slug}/supervision/plans"
     chosen, second, not_chosen = county.projects[0], county.projects[1], county.projects[3]
     async with county.browser("tenant_admin") as browser:
         page = await browser.get(f"{t}?year={YEAR}", headers=EN)
@@ -86,38 +89,47 @@ async def test_the_presidium_assigns_groups_sees_required_methods_and_adopts_the
         assert "第一组" in page.text  # the group assigned through the API
         assert f'data-assign="{second}"' in page.text and f'data-assign="{chosen}"' not in page.text
         assert "Required methods:" in page.text
-        plan_id = re.search(r'name="plan_id" value="([^"]+)"', page.text)
+        assert 'id="plan-adopt"' not in page.text  # the office prepares; the standing committee adopts
+        plan_id = re.search(r'action="/t/[^/]+/supervision/plans/([0-9a-f-]{36})/groups"', page.text)
         assert plan_id
-        base = [("year", YEAR), ("plan_id", plan_id.group(1))]
+        groups = f"{plans_url}/{plan_id.group(1)}/groups"
 
-        refused = await post_form(
-            browser, f"{t}?year={YEAR}", t, [*base, ("action", "assign"), ("project_id", not_chosen)]
-        )
+        refused = await post_form(browser, f"{t}?year={YEAR}", groups, [("project_id", not_chosen)])
         assert refused.status_code == 409
         assert "was not chosen by a vote" in refused.text
 
-        nobody = await post_form(browser, f"{t}?year={YEAR}", t, [*base, ("action", "assign"), ("project_id", second)])
+        nobody = await post_form(browser, f"{t}?year={YEAR}", groups, [("project_id", second), ("name", "第二组")])
         assert nobody.status_code == 422
         assert "A supervision group needs a presidium member or at least one deputy" in nobody.text
+        assert 'value="第二组"' in nobody.text  # what was typed stays
 
         assigned = await post_form(
             browser,
             f"{t}?year={YEAR}",
-            t,
-            [*base, ("action", "assign"), ("project_id", second), ("name", "第二组"),
-             ("leader", county.user("presidium")), ("methods", "inspection")],
-        )  # fmt: skip
+            groups,
+            [
+                ("project_id", second),
+                ("name", "第二组"),
+                ("leader", county.user("presidium")),
+                ("methods", "inspection"),
+            ],
+        )
         assert assigned.status_code == 303, assigned.text
-        adopted = await post_form(browser, f"{t}?year={YEAR}", t, [*base, ("action", "adopt")])
-        assert adopted.status_code == 303, adopted.text
-        after = await browser.get(f"{t}?year={YEAR}", headers=EN)
-        assert "第二组" in after.text and "Adopted" in after.text and "data-assign" not in after.text
+        adopt = f"{plans_url}/{plan_id.group(1)}/adopt"
+        assert (await post_form(browser, f"{t}?year={YEAR}", adopt, [])).status_code == 403
 
         fresh = await post_form(
-            browser, f"{t}?year={YEAR + 1}", t, [("year", YEAR + 1), ("action", "create"), ("title", "明年的计划")]
+            browser, f"{t}?year={YEAR + 1}", plans_url, [("year", YEAR + 1), ("title", "明年的计划")]
         )
         assert fresh.status_code == 303
         assert "明年的计划" in (await browser.get(f"{t}?year={YEAR + 1}")).text
+    committee = api.browser()
+    assert (await api.page_login(committee, county.user("standing_committee"))).status_code == 303
+    adopted = await post_form(committee, f"{t}?year={YEAR}", adopt, [])
+    assert adopted.status_code == 303, adopted.text
+    after = await committee.get(f"{t}?year={YEAR}", headers=EN)
+    assert "第二组" in after.text and "Adopted" in after.text and "data-assign" not in after.text
+    await committee.aclose()
     plans = await api.client.get(
         f"/api/v1/t/{county.slug}/supervision/plans", headers=await api.headers(county.user("presidium"))
     )

@@ -15,7 +15,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from minsheng.implementation.models import ProgressReport, WorkPlan
-from minsheng.supervision.models import SatisfactionEvaluation
+from minsheng.supervision.models import Rectification, SatisfactionEvaluation, SpecialInquiry, SupervisionRecord
 
 
 def place_names(summary: dict[str, Any]) -> list[str]:
@@ -95,11 +95,14 @@ async def test_the_excel_export_has_the_same_figures(province: Any) -> None:
     assert rows[-1][0] == "合计" and rows[-1][5] == 2  # chosen
 
 
-async def test_deputies_do_not_get_the_dashboard(province: Any) -> None:
+async def test_deputies_and_the_government_do_not_get_the_dashboard(province: Any) -> None:
     api = province.api
     await api.add_member("county-a", "deputy-a", ["deputy"])
-    response = await api.client.get("/api/v1/t/county-a/oversight", headers=await api.headers("deputy-a"))
-    assert response.status_code == 403
+    await api.add_member("county-a", "government-a", ["government"])
+    await api.add_member("county-a", "presidium-a", ["presidium"])
+    for who, status in (("deputy-a", 403), ("government-a", 403), ("presidium-a", 200)):
+        response = await api.client.get("/api/v1/t/county-a/oversight", headers=await api.headers(who))
+        assert response.status_code == status, who
 
 
 async def test_completion_overdue_plans_and_satisfaction_roll_up(province: Any) -> None:
@@ -165,3 +168,66 @@ async def test_the_daily_rebuild_is_written_once_a_day_and_rebuilds_every_tenant
         assert job is not None and job.status.value == "done" and job.result == {"tenants": 6}
     city = (await api.client.get("/api/v1/t/city/oversight", headers=province.staff["city"])).json()
     assert city["totals"]["chosen"] == 2
+
+
+async def test_supervision_coverage_counts_inquiries_inspections_and_reviews_alike(province: Any) -> None:
+    """Town A's road is only inquired about, town B's clinic only reviewed: both are supervised."""
+    road, clinic = uuid.UUID(province.projects["road"]), uuid.UUID(province.projects["clinic"])
+    await province.in_tenant(
+        "town-a", SpecialInquiry(project_id=road, title="专题询问", held_on=date(2026, 6, 1), created_by="t")
+    )
+    await province.in_tenant(
+        "town-b",
+        SupervisionRecord(project_id=clinic, method="follow_up_review", fields={}, recorded_by="t"),
+        SupervisionRecord(project_id=clinic, method="inspection", fields={}, recorded_by="t"),
+    )
+    await province.settle()
+    api, staff = province.api, province.staff
+    city = (await api.client.get("/api/v1/t/city/oversight", headers=staff["city"])).json()
+    figures = {p["tenant"]["slug"]: p["figures"] for p in city["by_place"]}
+    assert (figures["county-a"]["supervised"], figures["county-a"]["inquiries"]) == (1, 1)
+    assert (figures["county-b"]["supervised"], figures["county-b"]["reviews"], figures["county-b"]["inspections"]) == (
+        1,
+        1,
+        1,
+    )
+    assert city["totals"]["supervision_coverage"] == 1.0
+    async with api.browser() as browser:
+        assert (await api.page_login(browser, "city-staff")).status_code == 303
+        page = await browser.get("/t/city/oversight", headers={"accept": "text/html"})
+    assert 'id="supervision-coverage">100.0%' in page.text
+
+
+async def test_an_unsatisfied_outcome_stays_counted_after_rectification_and_a_satisfied_re_evaluation(
+    province: Any,
+) -> None:
+    road = uuid.UUID(province.projects["road"])
+    first = SatisfactionEvaluation(
+        id=uuid.uuid4(), project_id=road, title="满意度测评", status="closed", outcome="unsatisfied",
+        created_by="t", closed_at=datetime(2026, 6, 1, tzinfo=UTC),
+    )  # fmt: skip
+    again = SatisfactionEvaluation(
+        id=uuid.uuid4(), project_id=road, title="满意度测评", status="closed", outcome="satisfied",
+        reevaluation_of=first.id, created_by="t", closed_at=datetime(2026, 9, 1, tzinfo=UTC),
+    )  # fmt: skip
+    await province.in_tenant("town-a", first)
+    await province.in_tenant("town-a", again)
+    await province.in_tenant(
+        "town-a",
+        Rectification(
+            evaluation_id=first.id, project_id=road, reevaluation_id=again.id, deadline=date(2026, 8, 30),
+            status="reported", report="路面已重新铺设", reported_by="t",
+        ),
+    )  # fmt: skip
+    await province.settle()
+    api, staff = province.api, province.staff
+    county = (await api.client.get("/api/v1/t/county-a/oversight", headers=staff["county-a"])).json()
+    totals = county["totals"]
+    # The latest outcome is satisfied; the history behind it is still there.
+    assert (totals["satisfied"], totals["unsatisfied"]) == (1, 0)
+    assert (totals["rated_unsatisfied"], totals["rectified"], totals["reevaluated"]) == (1, 1, 1)
+    book = load_workbook(BytesIO((await api.client.get(
+        "/api/v1/t/county-a/oversight/export.xlsx", headers=staff["county-a"])).content))  # fmt: skip
+    header, *_rest, total = list(book["按地区"].iter_rows(values_only=True))
+    assert total[header.index("曾被测评不满意")] == 1 and total[header.index("已报告整改")] == 1
+    assert total[header.index("资金（万元）")] == 30.0

@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 
 import pytest
 
+from minsheng.accounts import services as accounts
+from minsheng.accounts.models import Membership
 from minsheng.congress.models import CongressSession, VotingRound
 from minsheng.projects.models import Project
 from minsheng.testing import Api
@@ -21,15 +23,28 @@ from minsheng.testing_tenant import TenantUnderTest
 
 @dataclass
 class Office(TenantUnderTest):
-    """One tenant's supervision: ``clerk`` (tenant_admin, presidium), ``officer`` (government)."""
+    """One county's supervision, each role as the law gives it (platform/docs/roles.md): ``clerk`` (the
+    congress office: prepares and records), ``committee`` (the standing committee: decides, runs
+    evaluations, closes commitments), ``officer`` (the government)."""
 
     deputy_extra_headers: ClassVar[dict[str, str]] = {"Accept-Language": "en"}
 
     async def clerk(self) -> dict[str, str]:
         return {**await self.api.headers(f"clerk-{self.slug}"), "Accept-Language": "en"}
 
+    async def committee(self) -> dict[str, str]:
+        return {**await self.api.headers(f"committee-{self.slug}"), "Accept-Language": "en"}
+
     async def officer(self) -> dict[str, str]:
         return {**await self.api.headers(f"officer-{self.slug}"), "Accept-Language": "en"}
+
+    async def add_person(self, username: str, roles: list[str]) -> None:
+        """A member with ``roles`` who logs in through the login form (the test password)."""
+        await self.api.make_user(username)
+        async with self.api.services.database.session() as session:
+            user = await accounts.find_user(session, username)
+            assert user is not None
+            session.add(Membership(tenant_id=self.tenant_id, user_id=user.id, roles=roles))
 
     async def add_projects(self, count: int, *, chosen: bool = True, year: int = 2026) -> list[uuid.UUID]:
         """Screened-in projects; ``chosen``: a closed voting round chose them all."""
@@ -87,19 +102,23 @@ class Office(TenantUnderTest):
 
     async def open_evaluation(self, project_id: uuid.UUID, **body: Any) -> str:
         response = await self.api.client.post(
-            f"{self.base}/projects/{project_id}/evaluations", json=body, headers=await self.clerk()
+            f"{self.base}/projects/{project_id}/evaluations", json=body, headers=await self.committee()
         )
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
 
     async def close(self, evaluation_id: str) -> Any:
-        return await self.api.client.post(f"{self.base}/evaluations/{evaluation_id}/close", headers=await self.clerk())
+        return await self.api.client.post(
+            f"{self.base}/evaluations/{evaluation_id}/close", headers=await self.committee()
+        )
 
 
 async def open_office(api: Api, deputies: int = 0, **tenant: Any) -> Office:
-    """A new county (under a province of its own) with its clerk, a government officer and deputies."""
+    """A new county (under a province of its own) with its clerk, standing committee member, a government
+    officer and deputies."""
     office = await Office.open_county(api, **tenant)
-    await office.add_member(f"clerk-{office.slug}", ["tenant_admin", "presidium"])
+    await office.add_member(f"clerk-{office.slug}", ["tenant_admin"])
+    await office.add_member(f"committee-{office.slug}", ["standing_committee"])
     await office.add_member(f"officer-{office.slug}", ["government"])
     if deputies:
         await office.add_deputies(deputies)

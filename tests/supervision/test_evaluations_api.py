@@ -52,7 +52,7 @@ async def test_with_29_members_15_satisfied_is_satisfied_14_and_1_basically_is_b
     assert listed["items"][0]["reevaluation_id"] == body["reevaluation_id"]
     # The project cannot get another evaluation while the re-evaluation waits; the presidium opens it.
     refused = await api.client.post(
-        f"{office.base}/projects/{third}/evaluations", json={}, headers=await office.clerk()
+        f"{office.base}/projects/{third}/evaluations", json={}, headers=await office.committee()
     )
     assert refused.status_code == 409
     reported = await api.client.post(
@@ -61,8 +61,12 @@ async def test_with_29_members_15_satisfied_is_satisfied_14_and_1_basically_is_b
         headers=await office.officer(),
     )
     assert reported.status_code == 200 and reported.json()["status"] == "reported"
-    opened = await api.client.post(
+    by_clerk = await api.client.post(
         f"{office.base}/evaluations/{body['reevaluation_id']}/open", headers=await office.clerk()
+    )
+    assert by_clerk.status_code == 403  # the office prepares; the standing committee runs evaluations
+    opened = await api.client.post(
+        f"{office.base}/evaluations/{body['reevaluation_id']}/open", headers=await office.committee()
     )
     assert opened.status_code == 200 and opened.json()["status"] == "open" and opened.json()["members"] == 29
     assert (await office.rate(body["reevaluation_id"], 0, "satisfied")).status_code == 201
@@ -98,20 +102,22 @@ async def test_receipts_are_listed_and_the_close_is_in_the_audit_chain(api: Api,
 async def test_who_may_rate_and_when(api: Api, make_office: Any) -> None:
     office = await make_office(deputies=2)
     project, not_chosen = await office.add_projects(1) + await office.add_projects(1, chosen=False)
-    refused = await api.client.post(f"{office.base}/projects/{not_chosen}/evaluations", headers=await office.clerk())
+    refused = await api.client.post(
+        f"{office.base}/projects/{not_chosen}/evaluations", headers=await office.committee()
+    )
     assert refused.status_code == 409
     assert "was not chosen by a vote" in refused.json()["detail"]
     as_deputy = await api.client.post(f"{office.base}/projects/{project}/evaluations", headers=office.deputy_headers[0])
     assert as_deputy.status_code == 403
     public = await api.client.post(
-        f"{office.base}/projects/{project}/evaluations", json={"public": True}, headers=await office.clerk()
+        f"{office.base}/projects/{project}/evaluations", json={"public": True}, headers=await office.committee()
     )
     assert public.status_code == 422
     assert public.json()["detail"] == "This tenant does not hold online public evaluations"
 
     evaluation = await office.open_evaluation(project)
     assert (
-        await api.client.post(f"{office.base}/projects/{project}/evaluations", headers=await office.clerk())
+        await api.client.post(f"{office.base}/projects/{project}/evaluations", headers=await office.committee())
     ).status_code == 409
     clerk_rates = await api.client.post(
         f"{office.base}/evaluations/{evaluation}/ratings", json={"rating": "satisfied"}, headers=await office.clerk()

@@ -65,7 +65,7 @@ async def test_the_record_lists_questions_answers_and_commitments_with_their_sta
     closed = await api.client.post(
         f"{office.base}/commitments/{commitments[0]}/close",
         json={"evidence_text": "七月起每月义诊"},
-        headers=await office.officer(),
+        headers=await office.committee(),
     )
     assert closed.status_code == 200
 

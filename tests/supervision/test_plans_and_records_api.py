@@ -33,7 +33,9 @@ async def test_a_plan_assigns_a_presidium_member_or_deputies_to_each_chosen_proj
     )
     assert duplicate.status_code == 409
     groups = f"{office.base}/supervision/plans/{plan}/groups"
-    empty_adopt = await api.client.post(f"{office.base}/supervision/plans/{plan}/adopt", headers=await office.clerk())
+    empty_adopt = await api.client.post(
+        f"{office.base}/supervision/plans/{plan}/adopt", headers=await office.committee()
+    )
     assert empty_adopt.status_code == 409
 
     by_member = await api.client.post(
@@ -60,10 +62,13 @@ async def test_a_plan_assigns_a_presidium_member_or_deputies_to_each_chosen_proj
     as_deputy = await api.client.post(groups, json={"project_id": str(first)}, headers=office.deputy_headers[0])
     assert as_deputy.status_code == 403
 
-    adopted = await api.client.post(f"{office.base}/supervision/plans/{plan}/adopt", headers=await office.clerk())
+    # The office prepared the plan; only the standing committee adopts it.
+    by_clerk = await api.client.post(f"{office.base}/supervision/plans/{plan}/adopt", headers=await office.clerk())
+    assert by_clerk.status_code == 403
+    adopted = await api.client.post(f"{office.base}/supervision/plans/{plan}/adopt", headers=await office.committee())
     assert adopted.status_code == 200, adopted.text
     body = adopted.json()
-    assert body["status"] == "adopted" and body["adopted_by"] == f"clerk-{office.slug}"
+    assert body["status"] == "adopted" and body["adopted_by"] == f"committee-{office.slug}"
     assert [(g["project_title"], g["leader"], g["methods"]) for g in body["groups"]] == [
         ("项目0", f"zhuxi-{office.slug}", ["inspection", "special_inquiry"]),
         ("项目1", None, []),

@@ -93,6 +93,36 @@ def test_a_commitment_closes_only_with_evidence(text: str | None, file_given: bo
     assert (rules.closing_evidence_problem(text, file_given) is None) is closes
 
 
+@pytest.mark.parametrize(
+    ("text", "file_given", "accepted"),
+    [(None, False, False), (" ", False, False), ("已办结", False, True), (None, True, True)],
+)
+def test_evidence_is_a_description_or_a_file(text: str | None, file_given: bool, accepted: bool) -> None:
+    assert (rules.evidence_problem(text, file_given) is None) is accepted
+
+
+COMMITMENT, OTHER_COMMITMENT, PROJECT, OTHER_PROJECT = "c1", "c2", "p1", "p2"
+
+
+@pytest.mark.parametrize(
+    ("uses", "refusal"),
+    [
+        ([], None),  # a new file
+        ([rules.FileUse(commitment_id=COMMITMENT)], None),  # already this commitment's evidence
+        ([rules.FileUse(project_id=PROJECT)], None),  # a photo of this project's progress or inspection
+        ([rules.FileUse(commitment_id=OTHER_COMMITMENT)], "The file {filename} is the evidence of another commitment"),
+        ([rules.FileUse(project_id=OTHER_PROJECT)], "The file {filename} is about another project"),
+        (
+            [rules.FileUse(project_id=PROJECT), rules.FileUse(commitment_id=OTHER_COMMITMENT)],
+            "The file {filename} is the evidence of another commitment",
+        ),
+    ],
+)
+def test_evidence_must_be_about_its_own_commitment(uses: list[rules.FileUse], refusal: str | None) -> None:
+    found = rules.evidence_file_problem(COMMITMENT, PROJECT, uses)
+    assert (found.message if found else None) == refusal
+
+
 def test_the_rectification_deadline() -> None:
     assert rules.rectification_deadline(date(2026, 11, 28)) == date(2027, 2, 26)
     assert rules.rectification_deadline(date(2026, 12, 31), 1) == date(2027, 1, 1)

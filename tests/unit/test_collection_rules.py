@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from minsheng import clock
 from minsheng.collection import rules
 from minsheng.collection.rules import CoverageRow, SuggestionDraft
 from minsheng.plugins.registries import FieldDefinition
@@ -68,48 +69,13 @@ def test_the_collection_year_is_china_s() -> None:
     assert rules.collection_year(datetime(2025, 12, 31, 15, 59, tzinfo=UTC)) == 2025
 
 
-@pytest.mark.parametrize(
-    ("a", "b", "expected"),
-    [
-        ("修路", "修路", 1.0),
-        ("修路！", "修 路", 1.0),  # punctuation and spaces do not count
-        ("ＡＢ", "ab", 1.0),  # full width and case do not count
-        ("修路", "路灯", 0.0),
-        ("", "修路", 0.0),
-        ("!!!", "修路", 0.0),
-        ("修", "修", 1.0),  # a single character is its own gram
-    ],
-)
-def test_similarity_boundaries(a: str, b: str, expected: float) -> None:
-    assert rules.similarity(a, b) == expected
-
-
-def test_similarity_is_symmetric_and_between_zero_and_one() -> None:
-    a, b = "村里的道路坑坑洼洼需要修", "希望修一下村里的道路"
-    assert rules.similarity(a, b) == rules.similarity(b, a)
-    assert 0 < rules.similarity(a, b) < 1
-
-
-def test_most_similar_ranks_and_cuts() -> None:
-    others = [
-        (1, "学校门口装红绿灯"),
-        (2, "村里道路坑洼需要修缮"),
-        (3, "村里的道路需要修"),
-        (4, "完全无关的内容"),
-    ]
-    matches = rules.most_similar("村里的道路需要修一修", others, limit=2)
-    assert [m.key for m in matches] == [3, 2]
-    assert matches[0].score >= matches[1].score
-    assert rules.most_similar("", others) == []
-
-
 def test_coverage_counts_and_silent_places() -> None:
     rows = [
         CoverageRow("东村", "online", "education", datetime(2026, 3, 1, 2, tzinfo=UTC)),
         CoverageRow("东村", "qr_code", None, datetime(2026, 3, 1, 17, tzinfo=UTC)),  # 2 March in China
         CoverageRow(None, "letter", "health", datetime(2026, 3, 2, 1, tzinfo=UTC)),
     ]
-    counts = rules.coverage(rows, ["东村", "西村", " ", "南村"])
+    counts = rules.coverage(rows, ["东村", "西村", " ", "南村"], clock.zone())
     assert counts.total == 3
     assert counts.by_place == [("东村", 2), ("", 1)]
     assert dict(counts.by_channel) == {"online": 1, "qr_code": 1, "letter": 1}
@@ -121,6 +87,9 @@ def test_coverage_counts_and_silent_places() -> None:
         ("letter", date(2026, 3, 2), 1),
         ("qr_code", date(2026, 3, 2), 1),
     ]
+    # In Xinjiang time (UTC+6) the 17:00 UTC suggestion is still on 1 March.
+    xinjiang = rules.coverage(rows, [], clock.zone("Asia/Urumqi"))
+    assert xinjiang.by_day == [(date(2026, 3, 1), 2), (date(2026, 3, 2), 1)]
 
 
 def test_extra_fields_are_checked_against_their_schemas() -> None:

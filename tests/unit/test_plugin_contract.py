@@ -1,5 +1,6 @@
 """A closed plugin contract: region plugins import nothing of the platform but ``minsheng.plugins`` (and
-their tests the testing kit, ``minsheng.testing`` and ``minsheng.testing_tenant``), and the guide's hook table says exactly what ``hookspecs.py`` does.
+their tests the testing kit, ``minsheng.testing`` and ``minsheng.testing_tenant``), and the guide's hook
+table says exactly what ``hookspecs.py`` does.
 
 The import rule is also an import-linter contract over the installed plugin packages (``pyproject.toml``);
 both checks are proved here to catch a planted violation.

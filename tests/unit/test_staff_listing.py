@@ -1,4 +1,4 @@
-"""The list pages' pure parts: page links keep the filters, day bounds are days in China, form values."""
+"""The list pages' pure parts: page links keep the filters, day bounds are days in the tenant's zone, form values."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from minsheng import clock
 from minsheng.errors import InvalidInput
 from minsheng.http.listing import Pager, day_end, day_start, one_of, parse_day, parse_ids, text_filter
 
@@ -29,10 +30,12 @@ def test_pages_and_their_links(
     assert (pager.previous, pager.next) == (previous, following)
 
 
-def test_a_day_filter_covers_the_whole_day_in_china() -> None:
-    assert day_start(date(2026, 3, 2)) == datetime(2026, 3, 1, 16, tzinfo=UTC)
-    assert day_end(date(2026, 3, 2)) == datetime(2026, 3, 2, 16, tzinfo=UTC)
-    assert day_start(None) is None and day_end(None) is None
+def test_a_day_filter_covers_the_whole_day_in_the_tenant_s_zone() -> None:
+    beijing, xinjiang = clock.zone(), clock.zone("Asia/Urumqi")
+    assert day_start(date(2026, 3, 2), beijing) == datetime(2026, 3, 1, 16, tzinfo=UTC)
+    assert day_end(date(2026, 3, 2), beijing) == datetime(2026, 3, 2, 16, tzinfo=UTC)
+    assert day_start(date(2026, 3, 2), xinjiang) == datetime(2026, 3, 1, 18, tzinfo=UTC)
+    assert day_start(None, beijing) is None and day_end(None, beijing) is None
     assert parse_day(" 2026-03-02 ") == date(2026, 3, 2)
     assert parse_day("") is None
     with pytest.raises(InvalidInput):

@@ -8,13 +8,21 @@ from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import services as accounts
-from minsheng.accounts.schemas import Me, MembershipView, NewTenantUser, TenantUser, TokenRequest, TokenResponse
+from minsheng.accounts.schemas import (
+    Me,
+    MembershipView,
+    NewTenantUser,
+    PasswordChange,
+    TenantUser,
+    TokenRequest,
+    TokenResponse,
+)
 from minsheng.audit import services as audit
 from minsheng.http.dependencies import provide_platform_admin, provide_user, services
 from minsheng.http.openapi import problems
 from minsheng.tenancy import services as tenancy
-from minsheng.tenancy.context import TenantRef, tenant_scope
-from minsheng.tenancy.isolation import rebind_tenant
+from minsheng.tenancy.audit_trail import record_in
+from minsheng.tenancy.configuration import membership_roles
 from minsheng.tenancy.models import Tenant
 
 
@@ -65,6 +73,12 @@ class MeController(Controller):
             memberships=sorted(views, key=lambda v: v.tenant),
         )
 
+    @post("/password", status_code=204, responses=problems(422))
+    async def change_password(self, user: accounts.Principal, data: PasswordChange, db_session: AsyncSession) -> None:
+        """Change the caller's own password (the current one proves it); its other logins end."""
+        await accounts.change_own_password(db_session, user, data.current_password, data.new_password)
+        await audit.record_platform(db_session, "user.password_changed", actor=user.username, subject=user.username)
+
 
 class TenantUsersController(Controller):
     path = "/api/v1/admin/tenants/{slug:str}/users"
@@ -77,20 +91,20 @@ class TenantUsersController(Controller):
     ) -> TenantUser:
         """Create a user with roles in the tenant, or give an existing user roles there (same password)."""
         tenant = await tenancy.get_by_slug(db_session, slug)
-        roles = accounts.parse_roles(list(data.roles))
+        known = await membership_roles(db_session, tenant)
+        roles = accounts.parse_roles(list(data.roles), known)
         user = await accounts.find_user(db_session, data.username)
         if user is None:
             user = await accounts.create_user(db_session, data.username, data.password, display_name=data.display_name)
-        elif not accounts.verify_password_of(user, data.password):
+        elif not await accounts.verify_password_of(user, data.password):
             raise accounts.existing_user_conflict(data.username)
-        await accounts.grant_membership(db_session, tenant.id, user, roles)
-        with tenant_scope(TenantRef(tenant.id, tenant.slug)):
-            await rebind_tenant(db_session)
-            await audit.record(
-                db_session,
-                "membership.granted",
-                actor=operator.username,
-                subject=user.username,
-                payload={"roles": roles},
-            )
+        await accounts.grant_membership(db_session, tenant.id, user, roles, known)
+        await record_in(
+            db_session,
+            tenant,
+            "membership.granted",
+            actor=operator.username,
+            subject=user.username,
+            payload={"roles": roles},
+        )
         return TenantUser(id=user.id, username=user.username, display_name=user.display_name, roles=roles)

@@ -11,13 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from minsheng.db.base import Base, JsonColumn, Timestamped, UtcDateTime, new_id
 
+# The roles a membership holds are the permission table's (``minsheng.permissions``); named here too
+# because memberships store them.
+from minsheng.permissions import Role
 
-class Role(enum.StrEnum):
-    TENANT_ADMIN = "tenant_admin"
-    PRESIDIUM = "presidium"
-    DEPUTY = "deputy"
-    TELLER = "teller"
-    GOVERNMENT = "government"
+__all__ = ["AuthSession", "LoginThrottle", "Membership", "PasswordLink", "Role", "User"]
 
 
 class User(Timestamped, Base):
@@ -78,3 +76,35 @@ class LoginThrottle(Base):
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class LinkPurpose(enum.StrEnum):
+    """Why a one-time password link was issued."""
+
+    RESET = "reset"  # an office administrator reset a forgotten password
+    ACTIVATION = "activation"  # an account made from the roster, waiting for its owner's password
+
+
+class PasswordLink(Timestamped, Base):
+    """A one-time link that lets a user set a new password: valid until ``expires_at``, used once.
+
+    A platform table like ``invitations``: the person opening the link has no session and no tenant in
+    context. Only a digest of the token is stored. ``tenant_id`` is the office that issued it (its
+    audit chain records the link's use); ``batch`` groups the links of one roster import.
+    """
+
+    __tablename__ = "password_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    tenant_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("tenants.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False)
+    batch: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False)

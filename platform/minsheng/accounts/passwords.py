@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import string
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -13,12 +17,35 @@ _hasher = PasswordHasher()
 
 MIN_LENGTH = 10
 
+#: The stored hash of an account that has no password yet (no password matches it): its owner chooses
+#: one through a one-time link (``minsheng.accounts.links``).
+NO_PASSWORD = "!"  # noqa: S105
+
 # A constant hash to verify against when the user does not exist, so timing does not reveal it.
 _DUMMY_HASH = _hasher.hash("minsheng-no-such-user")
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+async def hash_passwords(
+    passwords: Sequence[str], *, batch: int = 8, on_batch: Callable[[int], Awaitable[None]] | None = None
+) -> list[str]:
+    """The hashes of ``passwords``, in order, computed off the event loop in a pool of threads.
+
+    Argon2 releases the interpreter lock, so the threads hash in parallel on as many cores as there are
+    (up to four). ``on_batch(done)`` is awaited after every ``batch`` hashes, to report progress.
+    """
+    loop = asyncio.get_running_loop()
+    hashes: list[str] = []
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="argon2") as pool:
+        for start in range(0, len(passwords), batch):
+            chunk = passwords[start : start + batch]
+            hashes += await asyncio.gather(*(loop.run_in_executor(pool, hash_password, p) for p in chunk))
+            if on_batch is not None:
+                await on_batch(len(hashes))
+    return hashes
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
-RoleName = Literal["tenant_admin", "presidium", "deputy", "teller", "government"]
+#: A role of the permission table (``tenant_admin``, ``clerk``, ``presidium``, ``standing_committee``,
+#: ``government``, ``deputy``, ``chief_scrutineer``, ``scrutineer``, ``teller``) or one a tenant's
+#: plugin adds; checked against the tenant's roles.
+RoleName = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class TokenRequest(msgspec.Struct):
@@ -25,7 +28,7 @@ class NewTenantUser(msgspec.Struct):
     username: Annotated[str, msgspec.Meta(min_length=3, max_length=64)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
     display_name: Annotated[str, msgspec.Meta(max_length=100)] = ""
-    roles: Annotated[list[RoleName], msgspec.Meta(max_length=5)] = []
+    roles: Annotated[list[RoleName], msgspec.Meta(max_length=12)] = []
 
 
 class TenantUser(msgspec.Struct):
@@ -48,3 +51,8 @@ class Me(msgspec.Struct):
     display_name: str
     platform_admin: bool
     memberships: list[MembershipView]
+
+
+class PasswordChange(msgspec.Struct):
+    current_password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+    new_password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]

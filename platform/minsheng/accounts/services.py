@@ -7,6 +7,7 @@ import hashlib
 import math
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.models import AuthSession, LoginThrottle, Membership, Role, User
-from minsheng.accounts.passwords import check_password_policy, hash_password, verify_password
+from minsheng.accounts.passwords import NO_PASSWORD, check_password_policy, hash_password, verify_password
 from minsheng.db.base import utcnow
 from minsheng.errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
 from minsheng.settings import Settings
@@ -55,20 +56,27 @@ def validate_username(username: str) -> str:
 async def create_user(
     session: AsyncSession,
     username: str,
-    password: str,
+    password: str | None,
     *,
     display_name: str = "",
     platform_admin: bool = False,
 ) -> User:
-    """Create a user after the password policy accepts the password; 409 when the name is taken."""
+    """Create a user after the password policy accepts the password; 409 when the name is taken.
+
+    ``password=None``: the account has no password until its owner sets one through a one-time link.
+    """
     username = validate_username(username)
-    check_password_policy(password, username)
+    password_hash = NO_PASSWORD
+    if password is not None:
+        check_password_policy(password, username)
+        # Argon2 is slow on purpose: off the event loop.
+        password_hash = await asyncio.to_thread(hash_password, password)
     user = User(
         username=username,
         display_name=display_name or username,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         is_platform_admin=platform_admin,
-        password_changed_at=utcnow(),
+        password_changed_at=utcnow() if password is not None else None,
     )
     try:
         async with session.begin_nested():
@@ -183,23 +191,29 @@ async def close_session(session: AsyncSession, session_id: str) -> None:
     await session.execute(delete(AuthSession).where(AuthSession.id == session_id))
 
 
-def parse_roles(roles: list[str]) -> list[str]:
-    """Validate role names against the known roles (order kept, duplicates dropped)."""
-    known = {r.value for r in Role}
-    unknown = [r for r in roles if r not in known]
+def parse_roles(roles: Iterable[str], known: Iterable[str] | None = None) -> list[str]:
+    """Validate role names against ``known`` (default: the permission table's roles; a tenant passes
+    its plugins' roles too), order kept, duplicates dropped."""
+    allowed = set(known) if known is not None else {r.value for r in Role}
+    roles = list(roles)
+    unknown = [r for r in roles if r not in allowed]
     if unknown:
         raise InvalidInput("Unknown role {role}", role=unknown[0])
     return list(dict.fromkeys(roles))
 
 
-async def grant_membership(session: AsyncSession, tenant_id: uuid.UUID, user: User, roles: list[str]) -> Membership:
-    """Give ``user`` these roles in the tenant (replacing earlier roles there)."""
+async def grant_membership(
+    session: AsyncSession, tenant_id: uuid.UUID, user: User, roles: list[str], known: Iterable[str] | None = None
+) -> Membership:
+    """Give ``user`` these roles in the tenant (replacing earlier roles there); ``known`` as in
+    :func:`parse_roles`."""
+    roles = parse_roles(roles, known)
     membership = await session.get(Membership, (tenant_id, user.id))
     if membership is None:
-        membership = Membership(tenant_id=tenant_id, user_id=user.id, roles=parse_roles(roles))
+        membership = Membership(tenant_id=tenant_id, user_id=user.id, roles=roles)
         session.add(membership)
     else:
-        membership.roles = parse_roles(roles)
+        membership.roles = roles
     await session.flush()
     return membership
 
@@ -214,9 +228,45 @@ async def memberships_of(session: AsyncSession, user_id: uuid.UUID) -> list[Memb
     return list((await session.execute(select(Membership).where(Membership.user_id == user_id))).scalars())
 
 
-def verify_password_of(user: User, password: str) -> bool:
-    """True when ``password`` is the user's current password."""
-    return verify_password(user.password_hash, password)
+async def verify_password_of(user: User, password: str) -> bool:
+    """True when ``password`` is the user's current password (argon2, off the event loop)."""
+    return await asyncio.to_thread(verify_password, user.password_hash, password)
+
+
+async def revoke_sessions(session: AsyncSession, user_id: uuid.UUID, *, keep: str | None = None) -> None:
+    """End every login of the user at once (API tokens and page sessions), except ``keep``."""
+    statement = delete(AuthSession).where(AuthSession.user_id == user_id)
+    if keep is not None:
+        statement = statement.where(AuthSession.id != keep)
+    await session.execute(statement)
+
+
+async def set_password(session: AsyncSession, user: User, password: str, *, keep_session: str | None = None) -> None:
+    """Give ``user`` a new password the policy accepts; every other login of the user ends."""
+    check_password_policy(password, user.username)
+    user.password_hash = await asyncio.to_thread(hash_password, password)
+    user.password_changed_at = utcnow()
+    await revoke_sessions(session, user.id, keep=keep_session)
+    await session.flush()
+
+
+async def change_own_password(session: AsyncSession, principal: Principal, current: str, new: str) -> User:
+    """The signed-in user changes its password, proving the current one; its other logins end."""
+    user = await session.get(User, principal.user_id)
+    if user is None or not await verify_password_of(user, current):
+        raise InvalidInput("The current password is wrong")
+    if current == new:
+        raise InvalidInput("The new password must differ from the current one")
+    await set_password(session, user, new, keep_session=principal.session_id)
+    return user
+
+
+async def set_active(session: AsyncSession, user: User, active: bool) -> None:
+    """Enable or disable an account; disabling ends its logins at once."""
+    user.is_active = active
+    if not active:
+        await revoke_sessions(session, user.id)
+    await session.flush()
 
 
 def existing_user_conflict(username: str) -> Conflict:

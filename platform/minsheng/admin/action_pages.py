@@ -26,6 +26,7 @@ from minsheng.jobs.models import Job, JobStatus
 from minsheng.jobs.outbox import enqueue
 from minsheng.storage.keys import content_disposition
 from minsheng.tenancy import services as tenancy
+from minsheng.tenancy.configuration import membership_roles
 from minsheng.tenancy.models import TenantStatus
 from minsheng.web.templating import request_locale
 
@@ -73,24 +74,46 @@ async def tenant_action(
                 db_session, store, slug, confirm=str(form.get("confirm") or ""), actor=gate.username
             )
             return Redirect("/admin/tenants?done=deleted", status_code=303)
-        if action == "invitations":
-            tenant = await tenancy.get_by_slug(db_session, slug)
-            hours = str(form.get("valid_hours") or "168")
-            _row, token = await invitations.invite(
-                db_session,
-                tenant,
-                [str(r) for r in form.getall("roles", [])],
-                actor=gate.username,
-                display_name=str(form.get("display_name") or ""),
-                username=str(form.get("username") or "").strip() or None,
-                valid_hours=int(hours) if hours.isdigit() else 0,
-            )
-            link = f"{request.base_url}".rstrip("/") + invitations.invitation_path(token)
-            await db_session.flush()
-            return await detail_page(request, state, db_session, gate, slug, created_link=link)
     except DomainError as exc:
         return await _refused(request, state, db_session, gate, slug, exc)
     raise NotFound("Not found")
+
+
+@post("/admin/tenants/{slug:str}/invitations", include_in_schema=False, status_code=200)
+async def tenant_invite(
+    request: Request[Any, Any, Any],
+    slug: str,
+    state: State,
+    db_session: AsyncSession,
+    principal: Principal | None,
+) -> Response[Any]:
+    """Invite a person to the tenant with roles; the page shows the link once.
+
+    A route of its own: the path's last segment is also the start of the revoke route's, so the
+    router would never hand it to ``tenant_action``.
+    """
+    gate = operator_or_redirect(request, principal)
+    if not isinstance(gate, Principal):
+        return gate
+    form = await request.form()
+    try:
+        tenant = await tenancy.get_by_slug(db_session, slug)
+        hours = str(form.get("valid_hours") or "168")
+        _row, token = await invitations.invite(
+            db_session,
+            tenant,
+            [str(r) for r in form.getall("roles", [])],
+            known_roles=await membership_roles(db_session, tenant),
+            actor=gate.username,
+            display_name=str(form.get("display_name") or ""),
+            username=str(form.get("username") or "").strip() or None,
+            valid_hours=int(hours) if hours.isdigit() else 0,
+        )
+    except DomainError as exc:
+        return await _refused(request, state, db_session, gate, slug, exc)
+    link = f"{request.base_url}".rstrip("/") + invitations.invitation_path(token)
+    await db_session.flush()
+    return await detail_page(request, state, db_session, gate, slug, created_link=link)
 
 
 @post("/admin/tenants/{slug:str}/members/{username:str}", include_in_schema=False, status_code=303)
@@ -109,7 +132,8 @@ async def member_roles(
     roles = [str(r) for r in (await request.form()).getall("roles", [])]
     try:
         tenant = await tenancy.get_by_slug(db_session, slug)
-        await members.set_roles(db_session, tenant, username, roles, actor=gate.username)
+        known = await membership_roles(db_session, tenant)
+        await members.set_roles(db_session, tenant, username, roles, actor=gate.username, known_roles=known)
     except DomainError as exc:
         return await _refused(request, state, db_session, gate, slug, exc)
     return _back(slug, "roles")
@@ -192,6 +216,7 @@ async def export_download(
 
 ROUTES: list[Any] = [
     tenant_action,
+    tenant_invite,
     member_roles,
     member_remove,
     invitation_revoke,

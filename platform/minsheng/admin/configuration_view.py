@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.manager import MinshengPluginManager
 from minsheng.tenancy.configuration import ancestry, tenant_view
 from minsheng.tenancy.models import Tenant
+from minsheng.tenancy.places import PLACES
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,14 @@ def provenance(
         if level.plugins is not None:
             plugins_source = level.slug
     settings = []
+    own = chain[-1] if chain else None
     for plugin in enabled:
         for key, value in sorted(effective.get(plugin, {}).items()):
+            if (plugin, key) == (DEFAULTS_PLUGIN, PLACES) and own is not None:
+                # A tenant's places are its own, never an ancestor's (``tenancy.places``).
+                listed = (own.settings.get(plugin) or {}).get(key)
+                settings.append(EffectiveSetting(plugin, key, thaw(listed or []), own.slug if listed else None))
+                continue
             setters = [level.slug for level in chain if key in (level.settings.get(plugin) or {})]
             source = setters[-1] if setters else None
             overrides = setters[-2] if len(setters) > 1 else None

@@ -30,6 +30,7 @@ from minsheng.http.dependencies import provide_platform_admin
 from minsheng.http.openapi import problems
 from minsheng.http.pagination import Page, PageParam, PerPageParam
 from minsheng.tenancy import services as tenancy
+from minsheng.tenancy.configuration import membership_roles
 
 
 def invitation_view(row: Invitation, slug: str) -> InvitationView:
@@ -76,6 +77,7 @@ class TenantMembersController(Controller):
             db_session,
             tenant,
             list(data.roles),
+            known_roles=await membership_roles(db_session, tenant),
             actor=operator.username,
             display_name=data.display_name,
             username=data.username,
@@ -126,7 +128,10 @@ class TenantMembersController(Controller):
     ) -> MemberView:
         """Replace a member's roles in the tenant."""
         tenant = await tenancy.get_by_slug(db_session, slug)
-        member = await members.set_roles(db_session, tenant, username, list(data.roles), actor=operator.username)
+        known = await membership_roles(db_session, tenant)
+        member = await members.set_roles(
+            db_session, tenant, username, list(data.roles), actor=operator.username, known_roles=known
+        )
         return member_view(member)
 
     @delete("/members/{username:str}", status_code=204)

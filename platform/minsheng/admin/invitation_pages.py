@@ -8,9 +8,11 @@ from litestar import Request, get, post
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.accounts.links import NO_REFERRER
 from minsheng.admin import invitations
 from minsheng.errors import DomainError, InvalidInput
 from minsheng.i18n import translate
+from minsheng.permissions import ROLE_LABELS
 from minsheng.web.templating import render, request_locale
 
 
@@ -19,7 +21,8 @@ async def invitation_form(request: Request[Any, Any, Any], token: str, db_sessio
     """The acceptance form (404 page when the invitation is unknown, expired or used)."""
     row, tenant = await invitations.find_usable(db_session, token)
     values = {"username": row.username or "", "display_name": row.display_name}
-    return render(request, "admin/invitation.html", invitation=row, tenant=tenant, values=values, error=None)
+    context: dict[str, Any] = {"invitation": row, "tenant": tenant, "values": values, "role_labels": ROLE_LABELS}
+    return render(request, "admin/invitation.html", headers=NO_REFERRER, error=None, **context)
 
 
 @post("/invitations/{token:str}", include_in_schema=False, status_code=200)
@@ -46,6 +49,7 @@ async def invitation_accept(request: Request[Any, Any, Any], token: str, db_sess
             tenant=tenant,
             values=values,
             error=message,
+            role_labels=ROLE_LABELS,
         )
     return render(
         request, "admin/invitation_done.html", status_code=201, tenant=tenant, username=user.username, roles=roles

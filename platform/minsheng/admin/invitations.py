@@ -1,4 +1,5 @@
-"""Invitations: the operator invites a person to a tenant with roles; the person sets a password.
+"""Invitations: the operator or the office's administrator invites a person with roles; the person sets
+a password.
 
 The token is shown once (in the link); only its SHA-256 digest is stored. An invitation expires
 (default seven days), is used once, and every step is audited in the tenant's chain.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -17,12 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.accounts import services as accounts
 from minsheng.accounts.models import User
 from minsheng.admin.models import Invitation
-from minsheng.audit import services as audit
 from minsheng.db.base import utcnow
 from minsheng.errors import Conflict, InvalidInput, NotFound
-from minsheng.tenancy.context import TenantRef, current_tenant, tenant_scope
-from minsheng.tenancy.isolation import rebind_tenant
+from minsheng.tenancy.audit_trail import record_in
 from minsheng.tenancy.models import Tenant, TenantStatus
+from minsheng.tenancy.snapshot import TenantLike
 
 DEFAULT_VALID_HOURS = 7 * 24
 MAX_VALID_HOURS = 30 * 24
@@ -45,27 +46,20 @@ def is_usable(invitation: Invitation, now: datetime) -> bool:
     return invitation.accepted_at is None and now < expires
 
 
-async def _audit(session: AsyncSession, tenant: Tenant, action: str, actor: str, subject: str, payload: dict) -> None:
-    previous = current_tenant()
-    with tenant_scope(TenantRef(tenant.id, tenant.slug)):
-        await rebind_tenant(session)
-        await audit.record(session, action, actor=actor, subject=subject, payload=payload)
-    with tenant_scope(previous):
-        await rebind_tenant(session)
-
-
 async def invite(
     session: AsyncSession,
-    tenant: Tenant,
+    tenant: TenantLike,
     roles: list[str],
     *,
     actor: str,
     display_name: str = "",
     username: str | None = None,
     valid_hours: int = DEFAULT_VALID_HOURS,
+    known_roles: Iterable[str] | None = None,
 ) -> tuple[Invitation, str]:
-    """Create an invitation to ``tenant`` with ``roles``; returns it and its token (shown once)."""
-    roles = accounts.parse_roles(roles)
+    """Create an invitation to ``tenant`` with ``roles`` (of ``known_roles``: the tenant's, its plugins'
+    included); returns it and its token (shown once)."""
+    roles = accounts.parse_roles(roles, known_roles)
     if not roles:
         raise InvalidInput("Choose at least one role")
     if not 1 <= valid_hours <= MAX_VALID_HOURS:
@@ -85,7 +79,7 @@ async def invite(
     session.add(invitation)
     await session.flush()
     payload = {"roles": roles, "expires_at": invitation.expires_at.isoformat(), "username": username}
-    await _audit(session, tenant, "invitation.created", actor, str(invitation.id), payload)
+    await record_in(session, tenant, "invitation.created", actor=actor, subject=str(invitation.id), payload=payload)
     return invitation, token
 
 
@@ -115,20 +109,28 @@ async def accept(
         user = await accounts.create_user(
             session, username, password, display_name=display_name or invitation.display_name
         )
-    elif not accounts.verify_password_of(user, password):
+    elif not await accounts.verify_password_of(user, password):
         raise accounts.existing_user_conflict(username)
     existing = await accounts.roles_in(session, user.id, tenant.id) or []
     roles = list(dict.fromkeys([*existing, *invitation.roles]))
-    await accounts.grant_membership(session, tenant.id, user, roles)
+    # The roles were checked when the invitation was made (a plugin's role included).
+    await accounts.grant_membership(session, tenant.id, user, roles, known=roles)
     invitation.accepted_at = utcnow()
     invitation.accepted_by = user.username
     await session.flush()
-    await _audit(session, tenant, "invitation.accepted", user.username, str(invitation.id), {"roles": roles})
+    await record_in(
+        session,
+        tenant,
+        "invitation.accepted",
+        actor=user.username,
+        subject=str(invitation.id),
+        payload={"roles": roles},
+    )
     return user, tenant, roles
 
 
 async def list_invitations(
-    session: AsyncSession, tenant: Tenant, *, page: int, per_page: int
+    session: AsyncSession, tenant: TenantLike, *, page: int, per_page: int
 ) -> tuple[list[Invitation], int]:
     """The tenant's invitations, newest first."""
     where = Invitation.tenant_id == tenant.id
@@ -143,7 +145,7 @@ async def list_invitations(
     return list(rows), int(total)
 
 
-async def revoke(session: AsyncSession, tenant: Tenant, invitation_id: uuid.UUID, *, actor: str) -> None:
+async def revoke(session: AsyncSession, tenant: TenantLike, invitation_id: uuid.UUID, *, actor: str) -> None:
     """Make an unused invitation unusable at once (it expires now)."""
     invitation = await session.get(Invitation, invitation_id)
     if invitation is None or invitation.tenant_id != tenant.id:
@@ -152,4 +154,4 @@ async def revoke(session: AsyncSession, tenant: Tenant, invitation_id: uuid.UUID
         raise Conflict("This invitation has already been used")
     invitation.expires_at = utcnow()
     await session.flush()
-    await _audit(session, tenant, "invitation.revoked", actor, str(invitation.id), {})
+    await record_in(session, tenant, "invitation.revoked", actor=actor, subject=str(invitation.id), payload={})

@@ -1,8 +1,10 @@
-"""Users and roles of one tenant, for the operator: list, change roles, remove."""
+"""Users and roles of one tenant, for the operator and the office's administrator: list, change roles,
+remove."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, or_, select
@@ -10,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import services as accounts
 from minsheng.accounts.models import Membership, User
-from minsheng.admin.invitations import _audit
 from minsheng.errors import InvalidInput, NotFound
-from minsheng.tenancy.models import Tenant
+from minsheng.tenancy.audit_trail import record_in
 from minsheng.tenancy.snapshot import TenantLike
 
 
@@ -40,23 +41,45 @@ async def list_members(
     return members, int(total)
 
 
-async def set_roles(session: AsyncSession, tenant: Tenant, username: str, roles: list[str], *, actor: str) -> Member:
-    """Replace a member's roles in the tenant (at least one role; remove the member otherwise)."""
+async def member_account(session: AsyncSession, tenant: TenantLike, username: str) -> tuple[User, list[str]]:
+    """A member's account and roles in the tenant; 404 for anyone else (no probing of other tenants)."""
     user = await accounts.find_user(session, username)
-    if user is None or await accounts.roles_in(session, user.id, tenant.id) is None:
-        raise NotFound("Not found")
-    roles = accounts.parse_roles(roles)
+    roles = await accounts.roles_in(session, user.id, tenant.id) if user is not None else None
+    if user is None or roles is None:
+        raise NotFound("No user {username} in this congress", username=username)
+    return user, roles
+
+
+async def set_roles(
+    session: AsyncSession,
+    tenant: TenantLike,
+    username: str,
+    roles: list[str],
+    *,
+    actor: str,
+    known_roles: Iterable[str] | None = None,
+) -> Member:
+    """Replace a member's roles in the tenant (at least one role; remove the member otherwise)."""
+    user, before = await member_account(session, tenant, username)
+    roles = accounts.parse_roles(roles, known_roles)
     if not roles:
         raise InvalidInput("Choose at least one role")
-    await accounts.grant_membership(session, tenant.id, user, roles)
-    await _audit(session, tenant, "membership.changed", actor, user.username, {"roles": roles})
+    await accounts.grant_membership(session, tenant.id, user, roles, known_roles)
+    await record_in(
+        session,
+        tenant,
+        "membership.changed",
+        actor=actor,
+        subject=user.username,
+        payload={"roles": roles, "before": before},
+    )
     return Member(user.id, user.username, user.display_name, roles, user.is_active)
 
 
-async def remove(session: AsyncSession, tenant: Tenant, username: str, *, actor: str) -> None:
+async def remove(session: AsyncSession, tenant: TenantLike, username: str, *, actor: str) -> None:
     """Take a user's roles in the tenant away (the account itself stays)."""
-    user = await accounts.find_user(session, username)
-    if user is None or await accounts.roles_in(session, user.id, tenant.id) is None:
-        raise NotFound("Not found")
+    user, before = await member_account(session, tenant, username)
     await session.execute(delete(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == user.id))
-    await _audit(session, tenant, "membership.revoked", actor, user.username, {})
+    await record_in(
+        session, tenant, "membership.revoked", actor=actor, subject=user.username, payload={"before": before}
+    )

@@ -18,8 +18,9 @@ from minsheng.admin.console import CONSOLE_PER_PAGE, console_page, operator_or_r
 from minsheng.admin.tenants.plugin_usage import installed_plugins
 from minsheng.db.listing import page_of
 from minsheng.http.dependencies import services
+from minsheng.permissions import known_roles, role_labels
 from minsheng.tenancy import services as tenancy
-from minsheng.tenancy.configuration import ancestry
+from minsheng.tenancy.configuration import ancestry, tenant_hooks
 from minsheng.tenancy.models import Tenant, TenantLevel
 
 LEVELS = [level.value for level in TenantLevel]
@@ -138,6 +139,7 @@ async def detail_page(
     people, people_total = await members.list_members(db_session, tenant, page=1, per_page=CONSOLE_PER_PAGE)
     invited, _ = await invitations.list_invitations(db_session, tenant, page=1, per_page=20)
     children = (await child_counts(db_session, [tenant.id])).get(tenant.id, 0)
+    grants = (await tenant_hooks(db_session, tenant, manager)).role_grants()
     response = console_page(
         request,
         "admin/tenant_detail.html",
@@ -150,7 +152,8 @@ async def detail_page(
         members_total=people_total,
         invitations=invited,
         children=children,
-        roles=("tenant_admin", "presidium", "deputy", "teller", "government"),
+        roles=known_roles(grants),
+        role_labels=role_labels(grants),
         **extra,
     )
     response.status_code = status_code

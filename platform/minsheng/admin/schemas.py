@@ -12,7 +12,7 @@ from minsheng.accounts.schemas import RoleName
 
 
 class NewInvitation(msgspec.Struct):
-    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=5)]
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=12)]
     display_name: Annotated[str, msgspec.Meta(max_length=100)] = ""
     username: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     valid_hours: Annotated[int, msgspec.Meta(ge=1, le=720)] = 168
@@ -69,7 +69,7 @@ class MemberView(msgspec.Struct):
 
 
 class RolesChange(msgspec.Struct):
-    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=5)]
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=12)]
 
 
 class ManifestText(msgspec.Struct):

@@ -1,4 +1,5 @@
-"""Registration of the operator's console: the tenant tree and lifecycle, onboarding, manifests, members, invitations.
+"""Registration of the operator's console (the tenant tree and lifecycle, onboarding, manifests, members,
+invitations) and of each office's own pages and API (its users, invitations, places, settings).
 
 What this context adds to the app; only the registration list (``minsheng.server.contexts``)
 imports this module."""
@@ -10,6 +11,9 @@ from typing import Any
 
 from minsheng.admin import action_pages, invitation_pages, models, onboarding_pages, pages
 from minsheng.admin.controllers import InvitationsController, ManifestsController, TenantMembersController
+from minsheng.admin.office import configuration_pages as office_configuration_pages
+from minsheng.admin.office import controllers as office_api
+from minsheng.admin.office import user_pages as office_user_pages
 from minsheng.admin.tenants import jobs as tenant_jobs
 from minsheng.admin.tenants.controllers import TenantAdminController
 from minsheng.admin.tenants.lifecycle_controllers import TenantLifecycleController
@@ -24,6 +28,9 @@ ROUTES: list[Any] = [
     *action_pages.ROUTES,
     *onboarding_pages.ROUTES,
     *invitation_pages.ROUTES,
+    *office_api.ROUTES,
+    *office_user_pages.ROUTES,
+    *office_configuration_pages.ROUTES,
 ]
 JOBS: list[Any] = [tenant_jobs.export]
 PERIODIC: list[Any] = []

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.di import Provide
 from litestar.params import QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +15,10 @@ from minsheng.audit.models import TenantAuditEvent
 from minsheng.audit.services import event_as_dict
 from minsheng.audit.verify import result_for
 from minsheng.db.listing import page_of
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
 from minsheng.http.pagination import Page, PageParam, PerPageParam
+from minsheng.http.scope import TenantScope, requires
 from minsheng.jobs.outbox import enqueue
+from minsheng.permissions import Permission
 
 
 class AuditEventView(msgspec.Struct):
@@ -49,29 +49,28 @@ class JobAccepted(msgspec.Struct):
 class AuditController(Controller):
     path = "/api/v1/t/{slug:str}/audit"
     tags = ["audit"]
-    dependencies = {"access": Provide(provide_tenant_access)}
 
+    @requires(Permission.AUDIT_READ)
     @get("/")
     async def events(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         page: Annotated[int, PageParam] = 1,
         per_page: Annotated[int, PerPageParam] = 20,
         action: Annotated[str | None, QueryParameter(name="action", max_length=100)] = None,
     ) -> Page[AuditEventView]:
         """The tenant's audit events, newest first, filtered by action."""
-        access.require("tenant_admin", "presidium")
         query = select(TenantAuditEvent)
         if action:
             query = query.where(TenantAuditEvent.action == action)
         rows, total = await page_of(db_session, query, TenantAuditEvent.seq.desc(), page=page, per_page=per_page)
         return Page(items=[AuditEventView(**event_as_dict(e)) for e in rows], total=total)
 
+    @requires(Permission.AUDIT_READ)
     @get("/verify")
-    async def verify(self, access: TenantAccess, db_session: AsyncSession) -> ChainCheck:
+    async def verify(self, access: TenantScope, db_session: AsyncSession) -> ChainCheck:
         """Recompute the tenant's chain now; names the first broken link."""
-        access.require("tenant_admin", "presidium")
         rows = await db_session.execute(select(TenantAuditEvent).order_by(TenantAuditEvent.seq))
         result = result_for([event_as_dict(e) for e in rows.scalars()])
         return ChainCheck(
@@ -82,9 +81,10 @@ class AuditController(Controller):
             reason=result.broken.reason if result.broken else None,
         )
 
+    @requires(Permission.AUDIT_READ)
     @post("/exports", status_code=202)
-    async def export(self, access: TenantAccess, db_session: AsyncSession) -> JobAccepted:
+    async def export(self, access: TenantScope, db_session: AsyncSession) -> JobAccepted:
         """Start an export of the chain; poll ``/jobs/{job_id}`` for its file."""
-        user = access.require("tenant_admin", "presidium")
+        user = access.user
         job = enqueue(db_session, "audit.export", {"requested_by": user.username}, tenant_id=access.tenant.id)
         return JobAccepted(job_id=job.id, status=job.status.value)

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.collection import rules
+from minsheng import clock
+from minsheng.collection import hints, rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
 from minsheng.collection.schemas import (
@@ -25,6 +25,7 @@ from minsheng.collection.schemas import (
     DayCount,
     Decline,
     NewSuggestion,
+    SimilarProject,
     SimilarSuggestion,
     StatusName,
     SuggestionBatch,
@@ -33,16 +34,13 @@ from minsheng.collection.schemas import (
     SuggestionView,
     TrackingCode,
 )
-from minsheng.http.dependencies import TenantAccess, provide_public_tenant, provide_tenant_access, services
+from minsheng.http.dependencies import services
 from minsheng.http.openapi import problems
 from minsheng.http.pagination import Page, PageParam, PerPageParam, YearFilter
+from minsheng.http.scope import TenantScope, public, requires
+from minsheng.permissions import Permission
 from minsheng.projects import services as projects
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.tenancy.models import Tenant
-
-STAFF = ("tenant_admin", "presidium", "government")
-PUBLIC = {"tenant": Provide(provide_public_tenant)}
-MEMBERS = {"access": Provide(provide_tenant_access)}
+from minsheng.tenancy.places import own_places
 
 
 def suggestion_view(row: Suggestion) -> SuggestionView:
@@ -81,10 +79,11 @@ class SuggestionsController(Controller):
     path = "/api/v1/t/{slug:str}/suggestions"
     tags = ["collection"]
 
-    @post("/", status_code=201, dependencies=PUBLIC, responses=problems(429))
+    @public
+    @post("/", status_code=201, responses=problems(429))
     async def submit(
         self,
-        tenant: Tenant,
+        access: TenantScope,
         data: NewSuggestion,
         request: Request[Any, Any, Any],
         state: State,
@@ -93,15 +92,15 @@ class SuggestionsController(Controller):
         """A citizen's suggestion (no login); answers its tracking code. 429 when sent too often."""
         svc = services(state)
         await collection.check_submission_rate(svc.rate_limiter, svc.settings, client_address(request))
-        categories = list((await tenant_hooks(db_session, tenant)).project_categories())
         draft = rules.SuggestionDraft(data.content, data.category, data.place, data.contact_name, data.contact_phone)
-        row = await collection.submit(db_session, draft, collection.Origin(Channel(data.channel)), categories)
+        row = await collection.submit(db_session, draft, collection.Origin(Channel(data.channel)), access.hooks)
         return TrackingCode(code=row.code)
 
-    @post("/with-photos", status_code=201, dependencies=PUBLIC, responses=problems(429))
+    @public
+    @post("/with-photos", status_code=201, responses=problems(429))
     async def submit_with_photos(
         self,
-        tenant: Tenant,
+        access: TenantScope,
         data: Annotated[SuggestionForm, Body(media_type=RequestEncodingType.MULTI_PART)],
         request: Request[Any, Any, Any],
         state: State,
@@ -113,7 +112,6 @@ class SuggestionsController(Controller):
         """
         svc = services(state)
         await collection.check_submission_rate(svc.rate_limiter, svc.settings, client_address(request))
-        categories = list((await tenant_hooks(db_session, tenant)).project_categories())
         channel = data.channel if data.channel in ("online", "qr_code") else Channel.ONLINE.value
         draft = rules.SuggestionDraft(
             data.content[:4000],
@@ -133,23 +131,25 @@ class SuggestionsController(Controller):
             svc.store,
             draft,
             collection.Origin(Channel(channel)),
-            categories,
+            access.hooks,
             photos,
             max_bytes=svc.settings.max_upload_bytes,
         )
         return TrackingCode(code=row.code)
 
-    @get("/{code:str}", dependencies=PUBLIC)
+    @public
+    @get("/{code:str}")
     async def track(
-        self, tenant: Tenant, db_session: AsyncSession, code: str = Parameter(max_length=64)
+        self, access: TenantScope, db_session: AsyncSession, code: str = Parameter(max_length=64)
     ) -> SuggestionStatusView:
         """What became of a suggestion (no login): received, merged into a project, or declined with a reason."""
         return await status_view(db_session, await collection.find_by_code(db_session, code))
 
-    @get("/", dependencies=MEMBERS)
+    @requires(Permission.SUGGESTIONS_READ)
+    @get("/")
     async def inbox(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         page: Annotated[int, PageParam] = 1,
         per_page: Annotated[int, PerPageParam] = 20,
@@ -162,62 +162,80 @@ class SuggestionsController(Controller):
         until: Annotated[datetime | None, QueryParameter(name="until", description="Received before")] = None,
     ) -> Page[SuggestionView]:
         """The staff inbox with filters and search over the content, newest first."""
-        access.require(*STAFF)
         where = collection.InboxFilter(status, channel, place, category, q, since, until)
         rows, total = await collection.inbox(db_session, where, page=page, per_page=per_page)
         return Page(items=[suggestion_view(r) for r in rows], total=total)
 
-    @post("/batch", status_code=201, dependencies=MEMBERS)
-    async def enter_batch(self, access: TenantAccess, data: SuggestionBatch, db_session: AsyncSession) -> BatchResult:
+    @requires(Permission.SUGGESTIONS_ENTER)
+    @post("/batch", status_code=201)
+    async def enter_batch(self, access: TenantScope, data: SuggestionBatch, db_session: AsyncSession) -> BatchResult:
         """Suggestions gathered on paper, typed in by staff; 422 with one entry per wrong row, nothing stored."""
-        user = access.require(*STAFF)
-        categories = list(access.hooks.project_categories())
+        user = access.user
         drafts = [
             rules.SuggestionDraft(s.content, s.category, s.place, s.contact_name, s.contact_phone)
             for s in data.suggestions
         ]
         origin = collection.Origin(Channel(data.channel), (data.meeting or "").strip() or None, user.username)
-        rows = await collection.enter_batch(db_session, drafts, origin, categories)
+        rows = await collection.enter_batch(db_session, drafts, origin, access.hooks)
         return BatchResult(items=[suggestion_view(r) for r in rows], total=len(rows))
 
-    @post("/{suggestion_id:uuid}/decline", status_code=200, dependencies=MEMBERS, responses=problems(409))
+    @requires(Permission.SUGGESTIONS_HANDLE)
+    @post("/{suggestion_id:uuid}/decline", status_code=200, responses=problems(409))
     async def decline(
-        self, access: TenantAccess, suggestion_id: uuid.UUID, data: Decline, db_session: AsyncSession
+        self, access: TenantScope, suggestion_id: uuid.UUID, data: Decline, db_session: AsyncSession
     ) -> SuggestionView:
         """Decline a suggestion with the reason its author will see; 409 once merged or declined."""
-        user = access.require(*STAFF)
+        user = access.user
         return suggestion_view(await collection.decline(db_session, suggestion_id, data.reason, actor=user.username))
 
-    @get("/{suggestion_id:uuid}/similar", dependencies=MEMBERS)
+    @requires(Permission.SUGGESTIONS_READ)
+    @get("/{suggestion_id:uuid}/similar")
     async def similar(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         suggestion_id: uuid.UUID,
         db_session: AsyncSession,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=20)] = 5,
     ) -> list[SimilarSuggestion]:
         """Duplicate hints: the suggestions of the same year most like this one, best first."""
-        access.require(*STAFF)
         matches = await collection.similar(db_session, suggestion_id, limit=limit)
         return [SimilarSuggestion(score=score, suggestion=suggestion_view(row)) for row, score in matches]
+
+    @requires(Permission.SUGGESTIONS_READ)
+    @get("/{suggestion_id:uuid}/similar-projects")
+    async def similar_projects(
+        self,
+        access: TenantScope,
+        suggestion_id: uuid.UUID,
+        db_session: AsyncSession,
+        limit: Annotated[int, QueryParameter(name="limit", ge=1, le=20)] = 3,
+    ) -> list[SimilarProject]:
+        """The projects of the suggestion's year (not refused) it may belong to, best first: the same
+        hints as between suggestions, over each project's title and content."""
+        suggestion = await collection.get(db_session, suggestion_id)
+        found = await hints.likely_projects(db_session, suggestion, limit=limit)
+        return [
+            SimilarProject(score=score, project_id=row.id, title=row.title, status=row.status) for row, score in found
+        ]
 
 
 class CoverageController(Controller):
     path = "/api/v1/t/{slug:str}/coverage"
     tags = ["collection"]
 
-    @get("/", dependencies=MEMBERS)
+    @requires(Permission.SUGGESTIONS_READ)
+    @get("/")
     async def coverage(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         year: YearFilter = None,
     ) -> CoverageView:
         """Suggestions per place, channel, category and day, and the known places with none yet."""
-        access.require(*STAFF)
-        year = year or rules.collection_year()
         hooks = access.hooks
-        counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
+        tz = clock.zone_of(hooks.tenant)
+        year = year or rules.collection_year(tz=tz)
+        counts = await collection.coverage(db_session, year, own_places(access.tenant), tz=tz)
         return CoverageView(
             year=year,
             total=counts.total,

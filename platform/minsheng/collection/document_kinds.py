@@ -1,7 +1,8 @@
 """Documents of collection: QR posters for every village and the collection report.
 
 Both read the collection year's suggestions through the collection and projects services; neither
-prints "today", so the same data renders the same bytes.
+prints "today", so the same data renders the same bytes. Both are signed by the body that collects
+between sessions: a county's 人大常委会, a township's 人大主席团 (``wording.issuing_bodies``).
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, Suggestion
 from minsheng.documents.kinds import DocumentKind
-from minsheng.documents.wording import chinese_date, ten_thousand_yuan
+from minsheng.documents.wording import chinese_date, issuing_bodies, ten_thousand_yuan
 from minsheng.errors import InvalidInput, NotFound
-from minsheng.plugins.configuration import DEFAULTS_PLUGIN
+from minsheng.permissions import Permission
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.plugins.tenant import TenantView
 from minsheng.projects.models import CandidateList
+from minsheng.tenancy.models import Tenant
+from minsheng.tenancy.places import own_places
 
 TEMPLATES = Path(__file__).resolve().parent / "document_templates"
 
@@ -41,16 +45,16 @@ CHANNEL_NAMES = {
 UNKNOWN = "未注明"
 
 
-def configured_places(tenant: TenantView) -> list[str]:
-    """The villages and communities in the tenant's settings (``minsheng.defaults``: ``places``)."""
-    places = tenant.settings(DEFAULTS_PLUGIN).get("places") or ()
-    return [str(p).strip() for p in places if str(p).strip()] if isinstance(places, list | tuple) else []
+async def configured_places(session: AsyncSession, tenant: TenantView) -> list[str]:
+    """The tenant's own villages and communities (``tenancy.places``: never a higher level's)."""
+    row = await session.get(Tenant, tenant.id)
+    return own_places(row) if row is not None else []
 
 
 async def known_places(session: AsyncSession, tenant: TenantView) -> list[str]:
     """Configured places in their order, then any other place a suggestion named, sorted."""
     named = await session.execute(select(Suggestion.place).distinct().where(Suggestion.place.is_not(None)))
-    places = configured_places(tenant)
+    places = await configured_places(session, tenant)
     extra = sorted({p.strip() for p in named.scalars() if p and p.strip()} - set(places))
     return [*places, *extra]
 
@@ -67,6 +71,7 @@ async def qr_posters_context(session: AsyncSession, tenant: TenantView, subject_
         raise InvalidInput("No villages or communities are known yet: list them in the tenant's settings (places)")
     return {
         "year": rules.collection_year(),
+        "issuer": issuing_bodies(tenant.name, tenant.level).standing,
         "sheets": [
             {
                 "place": place,
@@ -116,12 +121,15 @@ async def collection_report_context(
 ) -> dict[str, Any]:
     """征集情况说明: counts by channel, village and category, the period, and the candidate list."""
     year = await _report_year(session)
-    counts = await collection.coverage(session, year, configured_places(tenant))
+    counts = await collection.coverage(
+        session, year, await configured_places(session, tenant), tz=clock.zone_of(tenant)
+    )
     categories = {code: c.name for code, c in get_plugin_manager().hooks_for(tenant).project_categories().items()}
     days = [day for day, _ in counts.by_day]
     by_channel = _named(counts.by_channel, CHANNEL_NAMES)
     return {
         "year": year,
+        "issuer": issuing_bodies(tenant.name, tenant.level).standing,
         "collection": {
             "opened_on": chinese_date(days[0]) if days else "",
             "closed_on": chinese_date(days[-1]) if days else "",
@@ -147,6 +155,7 @@ KINDS.append(
         build_context=qr_posters_context,
         template_dir=TEMPLATES,
         default_template="qr_posters.html.j2",
+        permission=Permission.SUGGESTIONS_HANDLE,
     )
 )
 KINDS.append(
@@ -157,5 +166,6 @@ KINDS.append(
         build_context=collection_report_context,
         template_dir=TEMPLATES,
         default_template="collection_report.md.j2",
+        permission=Permission.SUGGESTIONS_HANDLE,
     )
 )

@@ -6,7 +6,6 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import State, UploadFile
-from litestar.di import Provide
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,14 +13,12 @@ from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel
 from minsheng.errors import DomainError, InvalidFields, TooManyRequests
-from minsheng.http.dependencies import provide_public_tenant, services
+from minsheng.http.dependencies import services
+from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope, public
 from minsheng.i18n import msgid
 from minsheng.projects import services as projects
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.tenancy.models import Tenant
-from minsheng.web.templating import render
 
-PUBLIC = {"tenant": Provide(provide_public_tenant)}
 PUBLIC_CHANNELS = (Channel.ONLINE.value, Channel.QR_CODE.value)
 STATUS_WORDS = (msgid("received"), msgid("merged"), msgid("declined"))
 
@@ -30,22 +27,21 @@ def _client(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _form(
+def _form(
     request: Request[Any, Any, Any],
-    tenant: Tenant,
-    db_session: AsyncSession,
+    access: TenantScope,
     values: dict[str, str],
     *,
     status_code: int = 200,
     error: DomainError | None = None,
 ) -> Template:
-    categories = list((await tenant_hooks(db_session, tenant)).project_categories().values())
+    categories = list(access.hooks.project_categories().values())
     field_errors = {p.key: p.reason for p in error.problems} if isinstance(error, InvalidFields) else {}
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "collection/suggest.html",
         status_code=status_code,
-        tenant=tenant,
         categories=categories,
         values=values,
         error=error,
@@ -56,11 +52,11 @@ async def _form(
     )
 
 
-@get("/t/{slug:str}/suggest", include_in_schema=False, dependencies=PUBLIC)
+@public
+@get("/t/{slug:str}/suggest", include_in_schema=False)
 async def suggest_form(
     request: Request[Any, Any, Any],
-    tenant: Tenant,
-    db_session: AsyncSession,
+    access: TenantScope,
     channel: str | None = None,
     place: str | None = None,
 ) -> Template:
@@ -69,7 +65,7 @@ async def suggest_form(
         "channel": channel if channel in PUBLIC_CHANNELS else Channel.ONLINE.value,
         "place": (place or "")[:100],
     }
-    return await _form(request, tenant, db_session, values)
+    return _form(request, access, values)
 
 
 async def posted_photos(form: Any) -> list[collection.Photo]:
@@ -81,10 +77,11 @@ async def posted_photos(form: Any) -> list[collection.Photo]:
     return photos
 
 
-@post("/t/{slug:str}/suggest", include_in_schema=False, dependencies=PUBLIC, status_code=200)
+@public
+@post("/t/{slug:str}/suggest", include_in_schema=False, status_code=200)
 async def suggest(
     request: Request[Any, Any, Any],
-    tenant: Tenant,
+    access: TenantScope,
     state: State,
     db_session: AsyncSession,
 ) -> Template:
@@ -99,7 +96,6 @@ async def suggest(
     svc = services(state)
     try:
         await collection.check_submission_rate(svc.rate_limiter, svc.settings, _client(request))
-        categories = list((await tenant_hooks(db_session, tenant)).project_categories())
         draft = rules.SuggestionDraft(
             values["content"],
             values["category"],
@@ -114,26 +110,27 @@ async def suggest(
                 svc.store,
                 draft,
                 collection.Origin(Channel(channel)),
-                categories,
+                access.hooks,
                 await posted_photos(data),
                 max_bytes=svc.settings.max_upload_bytes,
             )
     except DomainError as error:
-        response = await _form(request, tenant, db_session, values, status_code=error.status_code, error=error)
+        response = _form(request, access, values, status_code=error.status_code, error=error)
         if isinstance(error, TooManyRequests):
             response.headers["Retry-After"] = str(error.retry_after)
         return response
-    return render(request, "collection/submitted.html", status_code=201, tenant=tenant, code=row.code)
+    return render_tenant_page(request, access, "collection/submitted.html", status_code=201, code=row.code)
 
 
-@get("/t/{slug:str}/suggestions/{code:str}", include_in_schema=False, dependencies=PUBLIC)
+@public
+@get("/t/{slug:str}/suggestions/{code:str}", include_in_schema=False)
 async def suggestion_status(
-    request: Request[Any, Any, Any], tenant: Tenant, code: str, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, code: str, db_session: AsyncSession
 ) -> Template:
     """What became of a suggestion: received, merged into a project, or declined with the reason."""
     row = await collection.find_by_code(db_session, code)
     title = await projects.title_of(db_session, row.project_id) if row.project_id else None
-    return render(request, "collection/status.html", tenant=tenant, suggestion=row, project_title=title)
+    return render_tenant_page(request, access, "collection/status.html", suggestion=row, project_title=title)
 
 
 ROUTES: list[Any] = [suggest_form, suggest, suggestion_status]

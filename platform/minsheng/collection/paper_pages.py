@@ -12,17 +12,20 @@ from litestar import Request, get, post
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.collection import rules
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel
-from minsheng.collection.staff_pages import CHANNELS, MEMBERS, PAPER_CHANNELS
+from minsheng.collection.staff_pages import CHANNELS, PAPER_CHANNELS
 from minsheng.errors import InvalidFields
-from minsheng.http.dependencies import TenantAccess
-from minsheng.http.listing import STAFF_ROLES, login_first, posted_form
+from minsheng.http.listing import posted_form
 from minsheng.http.pages import render_tenant_page
 from minsheng.http.pagination import YearFilter
+from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import translate
-from minsheng.web.templating import render, request_locale
+from minsheng.permissions import Permission
+from minsheng.tenancy.places import own_places
+from minsheng.web.templating import request_locale
 
 ROWS = 8  # empty rows of the entry form; blank rows are ignored
 ROW_FIELDS = ("content", "place", "category", "contact_name", "contact_phone")
@@ -33,10 +36,9 @@ def _blank_rows(count: int = ROWS) -> list[dict[str, str]]:
     return [dict.fromkeys(ROW_FIELDS, "") for _ in range(count)]
 
 
-async def _entry_form(
+def _entry_form(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
-    db_session: AsyncSession,
+    access: TenantScope,
     *,
     channel: str,
     meeting: str,
@@ -61,19 +63,18 @@ async def _entry_form(
     )
 
 
-@get("/t/{slug:str}/staff/paper", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
-async def paper_form(request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession) -> Template:
+@requires(Permission.SUGGESTIONS_ENTER)
+@get("/t/{slug:str}/staff/paper", include_in_schema=False)
+async def paper_form(request: Request[Any, Any, Any], access: TenantScope) -> Template:
     """The entry form for paper suggestions: one channel and meeting, several rows."""
-    access.require(*STAFF_ROLES)
-    return await _entry_form(
-        request, access, db_session, channel=Channel.LIAISON_STATION.value, meeting="", rows=_blank_rows()
-    )
+    return _entry_form(request, access, channel=Channel.LIAISON_STATION.value, meeting="", rows=_blank_rows())
 
 
-@post("/t/{slug:str}/staff/paper", include_in_schema=False, dependencies=MEMBERS, status_code=201)
-async def paper_entry(request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession) -> Template:
+@requires(Permission.SUGGESTIONS_ENTER)
+@post("/t/{slug:str}/staff/paper", include_in_schema=False, status_code=201)
+async def paper_entry(request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession) -> Template:
     """Store the filled rows (all or none); shows their tracking codes to write on the paper."""
-    user = access.require(*STAFF_ROLES)
+    user = access.user
     form = await posted_form(request)
     channel = str(form.get("channel") or "")
     channel = channel if channel in PAPER_CHANNELS else Channel.OTHER.value
@@ -88,21 +89,19 @@ async def paper_entry(request: Request[Any, Any, Any], access: TenantAccess, db_
         )
         for i in filled
     ]
-    hooks = access.hooks
     try:
         if not drafts:
             raise InvalidFields("Fill in at least one suggestion", problems=[])
         origin = collection.Origin(Channel(channel), meeting or None, user.username)
-        stored = await collection.enter_batch(db_session, drafts, origin, list(hooks.project_categories()))
+        stored = await collection.enter_batch(db_session, drafts, origin, access.hooks)
     except InvalidFields as error:
         row_errors: dict[int, list[Any]] = {}
         for problem in error.problems:
             if problem.row is not None:
                 row_errors.setdefault(filled[problem.row], []).append(problem.reason)
-        return await _entry_form(
+        return _entry_form(
             request,
             access,
-            db_session,
             channel=channel,
             meeting=meeting,
             rows=rows,
@@ -110,29 +109,29 @@ async def paper_entry(request: Request[Any, Any, Any], access: TenantAccess, db_
             error=error,
             row_errors=row_errors,
         )
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/paper_done.html",
         status_code=201,
-        tenant=access.tenant,
-        user=user,
         stored=stored,
         meeting=meeting,
     )
 
 
-@get("/t/{slug:str}/staff/coverage", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
+@requires(Permission.SUGGESTIONS_READ)
+@get("/t/{slug:str}/staff/coverage", include_in_schema=False)
 async def coverage_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     year: YearFilter = None,
 ) -> Template:
     """Suggestions per village and per channel over time (ECharts), villages not heard highlighted."""
-    user = access.require(*STAFF_ROLES)
-    year = year or rules.collection_year()
     hooks = access.hooks
-    counts = await collection.coverage(db_session, year, collection.configured_places(hooks))
+    tz = clock.zone_of(hooks.tenant)
+    year = year or rules.collection_year(tz=tz)
+    counts = await collection.coverage(db_session, year, own_places(access.tenant), tz=tz)
     days = sorted({day for _channel, day, _n in counts.by_channel_day})
     per_channel = {channel: [0] * len(days) for channel in CHANNELS if channel in dict(counts.by_channel)}
     position = {day: index for index, day in enumerate(days)}
@@ -147,11 +146,10 @@ async def coverage_page(
         "channels": [translate(channel, locale) for channel in per_channel],
         "series": list(per_channel.values()),
     }
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/coverage.html",
-        tenant=access.tenant,
-        user=user,
         year=year,
         coverage=counts,
         chart=chart,

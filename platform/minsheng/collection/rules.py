@@ -1,4 +1,5 @@
-"""Pure rules of collection: what a valid suggestion is, tracking codes, duplicate hints, coverage.
+"""Pure rules of collection: what a valid suggestion is, tracking codes, coverage (duplicate hints:
+``similarity``).
 
 No I/O here: the services call these with plain values, and ``tests/unit/test_collection_rules.py``
 checks them without a database.
@@ -8,12 +9,13 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from minsheng import clock
 from minsheng.errors import FieldProblem
 from minsheng.notifications.rules import is_valid_phone
 from minsheng.plugins.verdicts import Reason
@@ -23,8 +25,6 @@ CONTENT_MAX = 2000
 # No 0/O and 1/I: a code is read aloud on the phone and copied by hand from a receipt.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10  # 32**10 = 2**50 codes: not guessable within any rate limit
-# China keeps one offset all year (no daylight saving), so a fixed zone needs no tz database.
-CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 def new_tracking_code() -> str:
@@ -37,16 +37,16 @@ def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code).upper()
 
 
-def collection_year(now: datetime | None = None) -> int:
-    """The collection year of a suggestion made at ``now``: the calendar year in China."""
-    return (now or datetime.now(UTC)).astimezone(CHINA_TIME).year
+def collection_year(now: datetime | None = None, tz: ZoneInfo | None = None) -> int:
+    """The collection year of a suggestion made at ``now``: the calendar year in the tenant's zone
+    ``tz`` (Beijing time when not given)."""
+    return clock.current_year(tz or clock.zone(), now)
 
 
 def china_day(moment: datetime) -> date:
-    """The day in China of an aware ``moment`` (naive values are taken as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CHINA_TIME).date()
+    """The day of ``moment`` in Beijing time. Where the tenant is known, use
+    ``clock.local_day(moment, clock.zone_of(hooks.tenant))``: its zone may differ."""
+    return clock.local_day(moment, clock.zone())
 
 
 @dataclass(frozen=True)
@@ -108,63 +108,6 @@ def suggestion_problems(draft: SuggestionDraft, categories: Iterable[str]) -> li
     return problems
 
 
-# --- duplicate hints -------------------------------------------------------------------------------
-
-_NOT_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
-
-
-def normalise_text(text: str) -> str:
-    """Text reduced to what carries meaning: NFKC (full-width to half-width), lower case, no
-    punctuation or spaces, so that "修路！" and "修 路" read the same."""
-    return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-def bigrams(text: str) -> frozenset[str]:
-    """The character bigrams of normalised ``text`` (a one-character text is its own single gram).
-
-    Chinese has no spaces between words; overlapping character pairs capture most two-character
-    words (修路, 路灯) without a dictionary.
-    """
-    norm = normalise_text(text)
-    if len(norm) < 2:
-        return frozenset({norm}) if norm else frozenset()
-    return frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
-
-
-def similarity(a: str, b: str) -> float:
-    """Jaccard similarity of the two texts' bigram sets, from 0 (nothing shared) to 1 (same grams)."""
-    grams_a, grams_b = bigrams(a), bigrams(b)
-    if not grams_a or not grams_b:
-        return 0.0
-    return len(grams_a & grams_b) / len(grams_a | grams_b)
-
-
-@dataclass(frozen=True)
-class Match:
-    key: object
-    score: float
-
-
-def most_similar(
-    text: str, others: Iterable[tuple[object, str]], *, limit: int = 5, threshold: float = 0.2
-) -> list[Match]:
-    """The ``limit`` texts of ``others`` (key, text) most similar to ``text``, best first, each at
-    least ``threshold`` similar; ties keep the order of ``others``."""
-    grams = bigrams(text)
-    scored: list[Match] = []
-    if not grams:
-        return scored
-    for key, other in others:
-        other_grams = bigrams(other)
-        if not other_grams:
-            continue
-        score = len(grams & other_grams) / len(grams | other_grams)
-        if score >= threshold:
-            scored.append(Match(key, round(score, 4)))
-    scored.sort(key=lambda match: -match.score)
-    return scored[:limit]
-
-
 # --- coverage --------------------------------------------------------------------------------------
 
 
@@ -192,16 +135,19 @@ def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
 
 
-def coverage(rows: Sequence[CoverageRow], known_places: Iterable[str]) -> Coverage:
-    """Counts per place, channel, category and day (in China), and the known places with none.
+def coverage(rows: Sequence[CoverageRow], known_places: Iterable[str], tz: ZoneInfo) -> Coverage:
+    """Counts per place, channel, category and day (in the tenant's zone ``tz``), and the known places
+    with none.
 
     Suggestions without a place or category count under "" so that the totals add up.
     """
     places: Counter[str] = Counter(row.place or "" for row in rows)
     channels: Counter[str] = Counter(row.channel for row in rows)
     categories: Counter[str] = Counter(row.category or "" for row in rows)
-    days: Counter[date] = Counter(china_day(row.created_at) for row in rows)
-    channel_days: Counter[tuple[str, date]] = Counter((row.channel, china_day(row.created_at)) for row in rows)
+    days: Counter[date] = Counter(clock.local_day(row.created_at, tz) for row in rows)
+    channel_days: Counter[tuple[str, date]] = Counter(
+        (row.channel, clock.local_day(row.created_at, tz)) for row in rows
+    )
     silent = sorted({p.strip() for p in known_places if p.strip()} - set(places))
     return Coverage(
         total=len(rows),

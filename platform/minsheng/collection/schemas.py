@@ -104,6 +104,13 @@ class SimilarSuggestion(msgspec.Struct):
     suggestion: SuggestionView
 
 
+class SimilarProject(msgspec.Struct):
+    score: float
+    project_id: uuid.UUID
+    title: str
+    status: str
+
+
 class Count(msgspec.Struct):
     key: str
     count: int

@@ -6,25 +6,27 @@ Each runs in the caller's transaction (one per request). Projects link suggestio
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.audit import services as audit
-from minsheng.collection import rules
+from minsheng.collection import rules, similarity
 from minsheng.collection.models import Channel, Suggestion, SuggestionStatus
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound, TooManyRequests
 from minsheng.files import services as files
 from minsheng.http.ratelimit import RateLimiter, suggestion_limits
-from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
 from minsheng.settings import Settings
@@ -57,13 +59,15 @@ async def check_submission_rate(limiter: RateLimiter, settings: Settings, client
         )
 
 
-async def _insert_with_code(session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin) -> Suggestion:
+async def _insert_with_code(
+    session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, year: int
+) -> Suggestion:
     # A collision of two random 50-bit codes is very unlikely but possible: the unique constraint
     # decides, and the insert is retried with a new code inside a savepoint.
     for attempt in range(CODE_ATTEMPTS):
         suggestion = Suggestion(
             code=rules.new_tracking_code(),
-            year=rules.collection_year(),
+            year=year,
             content=draft.content,
             category=draft.category,
             place=draft.place,
@@ -86,16 +90,19 @@ async def _insert_with_code(session: AsyncSession, draft: rules.SuggestionDraft,
     raise AssertionError("unreachable")
 
 
-async def submit(
-    session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, categories: Sequence[str]
-) -> Suggestion:
+def _year(hooks: TenantHooks) -> int:
+    """The collection year of a suggestion received now: the calendar year in the tenant's zone."""
+    return rules.collection_year(tz=clock.zone_of(hooks.tenant))
+
+
+async def submit(session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, hooks: TenantHooks) -> Suggestion:
     """Store one suggestion with a new tracking code; 422 naming every wrong field (platform/docs/domain.md:
-    collection)."""
+    collection). Its category must be one of the tenant's (``hooks``)."""
     cleaned = rules.clean_draft(draft)
-    problems = rules.suggestion_problems(cleaned, categories)
+    problems = rules.suggestion_problems(cleaned, list(hooks.project_categories()))
     if problems:
         raise InvalidFields(problems[0].reason.message, problems=problems, **problems[0].reason.params)
-    return await _insert_with_code(session, cleaned, origin)
+    return await _insert_with_code(session, cleaned, origin, _year(hooks))
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,7 @@ async def submit_with_photos(
     store: ObjectStore,
     draft: rules.SuggestionDraft,
     origin: Origin,
-    categories: Sequence[str],
+    hooks: TenantHooks,
     photos: Sequence[Photo],
     *,
     max_bytes: int,
@@ -132,7 +139,7 @@ async def submit_with_photos(
         except UploadRefused as exc:
             reason = Reason(exc.reason, exc.params)
             raise InvalidFields(reason.message, problems=[FieldProblem("photos", reason)], **reason.params) from exc
-    suggestion = await submit(session, draft, origin, categories)
+    suggestion = await submit(session, draft, origin, hooks)
     stored = [
         await files.save_upload(
             session,
@@ -152,9 +159,10 @@ async def submit_with_photos(
 
 
 async def enter_batch(
-    session: AsyncSession, drafts: Sequence[rules.SuggestionDraft], origin: Origin, categories: Sequence[str]
+    session: AsyncSession, drafts: Sequence[rules.SuggestionDraft], origin: Origin, hooks: TenantHooks
 ) -> list[Suggestion]:
     """Store suggestions gathered on paper: every row is checked first and none is stored if any is wrong."""
+    categories = list(hooks.project_categories())
     cleaned = [rules.clean_draft(draft) for draft in drafts]
     problems = [
         FieldProblem(problem.key, problem.reason, row=index)
@@ -166,7 +174,8 @@ async def enter_batch(
         raise InvalidFields(
             "{rows} of {total} rows are not valid; nothing was saved", problems=problems, rows=rows, total=len(drafts)
         )
-    stored = [await _insert_with_code(session, draft, origin) for draft in cleaned]
+    year = _year(hooks)
+    stored = [await _insert_with_code(session, draft, origin, year) for draft in cleaned]
     await audit.record(
         session,
         "suggestions.entered",
@@ -309,7 +318,8 @@ async def supporters(session: AsyncSession, project_ids: Sequence[uuid.UUID]) ->
 
 
 async def similar(session: AsyncSession, suggestion_id: uuid.UUID, *, limit: int = 5) -> list[tuple[Suggestion, float]]:
-    """Duplicate hints: the suggestions of the same year most like this one (bigram Jaccard)."""
+    """Duplicate hints: the suggestions of the tenant's same year most like this one, best first
+    (``similarity``: topics and characters weighed by how rare they are that year)."""
     suggestion = await get(session, suggestion_id)
     others = (
         await session.execute(
@@ -317,20 +327,20 @@ async def similar(session: AsyncSession, suggestion_id: uuid.UUID, *, limit: int
         )
     ).scalars()
     by_id = {other.id: other for other in others}
-    matches = rules.most_similar(suggestion.content, ((k, v.content) for k, v in by_id.items()), limit=limit)
+    pairs = [(key, row.content) for key, row in by_id.items()]
+    # Scoring a year's suggestions is CPU work: off the event loop.
+    matches = await asyncio.to_thread(similarity.most_similar, suggestion.content, pairs, limit=limit)
     return [(by_id[match.key], match.score) for match in matches if isinstance(match.key, uuid.UUID)]
 
 
-def configured_places(hooks: TenantHooks) -> list[str]:
-    """The villages and communities configured for the tenant (``places`` of the defaults plugin)."""
-    configured = hooks.tenant.settings(DEFAULTS_PLUGIN).get("places", ())
-    return [str(p) for p in configured] if isinstance(configured, list | tuple) else []
+async def coverage(
+    session: AsyncSession, year: int, configured_places: Sequence[str], *, tz: ZoneInfo
+) -> rules.Coverage:
+    """Suggestions of ``year`` per place, channel, category and day (in the tenant's zone ``tz``), and
+    the known places with none.
 
-
-async def coverage(session: AsyncSession, year: int, configured_places: Sequence[str]) -> rules.Coverage:
-    """Suggestions of ``year`` per place, channel, category and day, and the known places with none.
-
-    Known places: those configured for the tenant plus every place any suggestion ever named.
+    Known places: the tenant's own places (``tenancy.places.own_places``: never a higher level's) plus
+    every place any suggestion ever named.
     """
     rows = await session.execute(
         select(Suggestion.place, Suggestion.channel, Suggestion.category, Suggestion.created_at).where(
@@ -339,4 +349,4 @@ async def coverage(session: AsyncSession, year: int, configured_places: Sequence
     )
     seen = await session.execute(select(Suggestion.place).where(Suggestion.place.is_not(None)).distinct())
     known = [*configured_places, *(place for place in seen.scalars() if place)]
-    return rules.coverage([rules.CoverageRow(*row) for row in rows.tuples()], known)
+    return rules.coverage([rules.CoverageRow(*row) for row in rows.tuples()], known, tz)

@@ -11,34 +11,33 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.di import Provide
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
+from minsheng.collection import hints
 from minsheng.collection import services as collection
 from minsheng.collection.models import Channel, SuggestionStatus
 from minsheng.errors import InvalidInput, NotFound
 from minsheng.files import services as files
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
 from minsheng.http.listing import (
-    STAFF_ROLES,
     Pager,
     day_end,
     day_start,
-    login_first,
     one_of,
     parse_day,
     parse_ids,
     posted_form,
     text_filter,
 )
+from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import msgid
+from minsheng.permissions import Permission
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.projects import services as projects
-from minsheng.web.templating import render
 
-MEMBERS = {"access": Provide(provide_tenant_access)}
 PER_PAGE = 20
 CHANNELS = tuple(c.value for c in Channel)
 STATUSES = tuple(s.value for s in SuggestionStatus)
@@ -81,17 +80,18 @@ async def _attachments(db_session: AsyncSession, file_ids: list[str]) -> list[An
     return found
 
 
-@get("/t/{slug:str}/staff", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
-async def staff_home(access: TenantAccess) -> Redirect:
+@requires(Permission.SUGGESTIONS_READ)
+@get("/t/{slug:str}/staff", include_in_schema=False)
+async def staff_home(access: TenantScope) -> Redirect:
     """The staff's start: the inbox."""
-    access.require(*STAFF_ROLES)
     return Redirect(f"{staff_base(access.tenant.slug)}/suggestions", status_code=303)
 
 
-@get("/t/{slug:str}/staff/suggestions", include_in_schema=False, dependencies=MEMBERS, before_request=login_first)
+@requires(Permission.SUGGESTIONS_READ)
+@get("/t/{slug:str}/staff/suggestions", include_in_schema=False)
 async def inbox_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     page: Annotated[int, QueryParameter(name="page", ge=1, le=100_000)] = 1,
     status: str | None = None,
@@ -103,9 +103,9 @@ async def inbox_page(
     until: str | None = None,
 ) -> Template:
     """The inbox: filters (status, channel, place, category, dates), search, pages; select and merge."""
-    user = access.require(*STAFF_ROLES)
     hooks = access.hooks
     categories = _categories(hooks)
+    tz = clock.zone_of(hooks.tenant)
     first, last = parse_day(since), parse_day(until)
     where = collection.InboxFilter(
         status=one_of(status, STATUSES),
@@ -113,8 +113,8 @@ async def inbox_page(
         place=text_filter(place, 100),
         category=one_of(category, [c.code for c in categories]),
         q=text_filter(q),
-        since=day_start(first),
-        until=day_end(last),
+        since=day_start(first, tz),
+        until=day_end(last, tz),
     )
     rows, total = await collection.inbox(db_session, where, page=page, per_page=PER_PAGE)
     filters = {
@@ -126,11 +126,10 @@ async def inbox_page(
         "since": first.isoformat() if first else "",
         "until": last.isoformat() if last else "",
     }
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/inbox.html",
-        tenant=access.tenant,
-        user=user,
         suggestions=rows,
         pager=Pager(page, PER_PAGE, total, filters),
         filters=filters,
@@ -142,28 +141,23 @@ async def inbox_page(
     )
 
 
-@get(
-    "/t/{slug:str}/staff/suggestions/{suggestion_id:uuid}",
-    include_in_schema=False,
-    dependencies=MEMBERS,
-    before_request=login_first,
-)
+@requires(Permission.SUGGESTIONS_READ)
+@get("/t/{slug:str}/staff/suggestions/{suggestion_id:uuid}", include_in_schema=False)
 async def suggestion_page(
-    request: Request[Any, Any, Any], access: TenantAccess, suggestion_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, suggestion_id: uuid.UUID, db_session: AsyncSession
 ) -> Template:
     """One suggestion beside the most similar ones (duplicate hints), with decline and merge forms."""
-    user = access.require(*STAFF_ROLES)
     suggestion = await collection.get(db_session, suggestion_id)
     hooks = access.hooks
     project_title = await projects.title_of(db_session, suggestion.project_id) if suggestion.project_id else None
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/suggestion.html",
-        tenant=access.tenant,
-        user=user,
         suggestion=suggestion,
         project_title=project_title,
         similar=await collection.similar(db_session, suggestion_id, limit=5),
+        likely=await hints.likely_projects(db_session, suggestion) if suggestion.status == "received" else [],
         attachments=await _attachments(db_session, suggestion.attachments or []),
         category_names={c.code: c.name for c in _categories(hooks)},
         categories=_categories(hooks),
@@ -171,30 +165,35 @@ async def suggestion_page(
     )
 
 
-@post("/t/{slug:str}/staff/suggestions/{suggestion_id:uuid}/decline", include_in_schema=False, dependencies=MEMBERS)
+@requires(Permission.SUGGESTIONS_HANDLE)
+@post("/t/{slug:str}/staff/suggestions/{suggestion_id:uuid}/decline", include_in_schema=False)
 async def decline_action(
-    request: Request[Any, Any, Any], access: TenantAccess, suggestion_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, suggestion_id: uuid.UUID, db_session: AsyncSession
 ) -> Redirect:
     """Decline with the reason the author will read (as ``POST /suggestions/{id}/decline``)."""
-    user = access.require(*STAFF_ROLES)
+    user = access.user
     form = await posted_form(request)
     await collection.decline(db_session, suggestion_id, str(form.get("reason") or "")[:1000], actor=user.username)
     return Redirect(f"{staff_base(access.tenant.slug)}/suggestions/{suggestion_id}", status_code=303)
 
 
-@post("/t/{slug:str}/staff/suggestions/merge", include_in_schema=False, dependencies=MEMBERS)
-async def merge_action(request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession) -> Redirect:
+@requires(Permission.SUGGESTIONS_HANDLE)
+@post("/t/{slug:str}/staff/suggestions/merge", include_in_schema=False)
+async def merge_action(request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession) -> Redirect:
     """Merge the selected suggestions into an existing project or a new one (``POST /projects`` with
-    ``suggestion_ids``, or ``POST /projects/{id}/suggestions``); then show the project."""
-    user = access.require(*STAFF_ROLES)
+    ``suggestion_ids``, or ``POST /projects/{id}/suggestions``); then show the project. A new project
+    also needs the permission to draft one."""
+    user = access.user
     form = await posted_form(request)
     ids = parse_ids(form.getall("suggestion_ids", []))
     if not ids:
         raise InvalidInput("Select at least one suggestion to merge")
-    target = str(form.get("project_id") or "")
+    # A "merge into this project" button of the hints names its project; else the form's choice.
+    target = str(form.get("into_project") or form.get("project_id") or "")
     if target:
         project = await projects.merge(db_session, parse_ids([target])[0], ids, actor=user.username)
     else:
+        access.require(Permission.PROJECTS_DRAFT)
         hooks = access.hooks
         title = str(form.get("title") or "").strip()[:200]
         content = str(form.get("content") or "").strip()[:10000]

@@ -1,7 +1,11 @@
-"""Documents of the vote: 票决办法, the ballot papers, 主席团公告 and 决议, each from one voting round.
+"""Documents of the vote: 票决办法, the ballot papers, the tally sheet (计票单), 主席团公告 and 决议,
+each from one voting round.
 
 The data comes from the congress and projects services; dates are the session's and the round's
-own (the day it closed, in China), never "today", so a round always renders the same bytes.
+own (the day it closed, in China), never "today", so a round always renders the same bytes. The
+session is named once with its tenant (``session.name``: "鲁山县第十七届人民代表大会第三次会议", never
+"鲁山县鲁山县…"), and each paper names who issues it: the session's presidium (主席团) for the 票决办法
+and the 公告, the session itself for the 决议, the scrutineers and tellers for the tally sheet.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.collection.rules import china_day
 from minsheng.congress.hall import sessions
-from minsheng.congress.models import CongressSession, VotingRound
+from minsheng.congress.models import CongressSession, RoundStatus, VotingRound
+from minsheng.congress.roster import services as roster
 from minsheng.congress.voting import rounds
 from minsheng.documents.kinds import DocumentKind
-from minsheng.documents.wording import chinese_date, in_chinese, ten_thousand_yuan
+from minsheng.documents.wording import chinese_date, in_chinese, majority_of, session_name, ten_thousand_yuan
 from minsheng.errors import Conflict, InvalidInput
+from minsheng.permissions import Permission
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.plugins.tenant import TenantView
 from minsheng.projects import services as projects
@@ -71,14 +77,20 @@ async def round_context(session: AsyncSession, tenant: TenantView, subject_id: u
     ballot_format = await rounds.ballot_format(session, voting_round.ballot_format)
     candidates = await _candidates(session, tenant, voting_round.id)
     layout = ballot_format.paper_layout
+    # Fixed when the round opened; before that, the deputies on the roster now (全体代表).
+    entitled = voting_round.entitled if voting_round.entitled is not None else await roster.entitled_count(session)
+    name = session_name(tenant.name, congress.title)
     return {
         "year": congress.date.year,
-        "session": {"title": congress.title, "date": chinese_date(congress.date)},
+        "session": {"title": congress.title, "name": name, "date": chinese_date(congress.date)},
+        "presidium": f"{name}主席团",
         "round": {
             "title": voting_round.title,
             "method": voting_round.method,
             "number": await _ordinal(session, voting_round),
         },
+        "entitled": entitled,
+        "majority": majority_of(entitled),
         "seats": voting_round.seats,
         "margin": len(candidates) - voting_round.seats,
         "candidates": candidates,
@@ -94,7 +106,9 @@ async def voting_method_context(
     session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None
 ) -> dict[str, Any]:
     """票决办法: seats, candidates and margin, ballot format, how the result is fixed and published."""
-    return await round_context(session, tenant, subject_id)
+    context = await round_context(session, tenant, subject_id)
+    context["issuer"] = context["presidium"]
+    return context
 
 
 async def ballot_paper_context(
@@ -111,11 +125,12 @@ async def ballot_paper_context(
     return context
 
 
-async def _decided(session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None) -> dict[str, Any]:
+async def _closed(session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None) -> dict[str, Any]:
+    """A closed round's figures: attendance, ballots, and per candidate its votes and outcome."""
     context = await round_context(session, tenant, subject_id)
     voting_round = await rounds.get_round(session, _round_id(subject_id))
-    if voting_round.outcome != "decided" or voting_round.result is None or voting_round.closed_at is None:
-        raise Conflict("The result announcement and the resolution need a round that has closed with a decided result")
+    if voting_round.status != RoundStatus.CLOSED.value or voting_round.result is None or voting_round.closed_at is None:
+        raise Conflict("The tally sheet needs a voting round that has closed")
     by_id = {c["id"]: c for c in context["candidates"]}
     result = voting_round.result
     rows = [
@@ -140,10 +155,39 @@ async def _decided(session: AsyncSession, tenant: TenantView, subject_id: uuid.U
         },
         "candidates": rows,
         "chain_head": result.get("chain_head", ""),
+        "status": voting_round.outcome,
     }
+    context["entitled"] = result["entitled"]
+    context["majority"] = majority_of(int(result["entitled"]))
     context["chosen"] = sorted((row for row in rows if row["chosen"]), key=lambda row: row["rank"] or 0)
-    context["announced_on"] = context["adopted_on"] = chinese_date(decided_on)
+    context["not_chosen"] = [row for row in rows if not row["chosen"]]
+    context["announced_on"] = context["adopted_on"] = context["closed_on"] = chinese_date(decided_on)
     context["document_date"] = decided_on.isoformat()
+    return context
+
+
+async def _decided(session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None) -> dict[str, Any]:
+    voting_round = await rounds.get_round(session, _round_id(subject_id))
+    if voting_round.outcome != "decided":
+        raise Conflict("The result announcement and the resolution need a round that has closed with a decided result")
+    return await _closed(session, tenant, subject_id)
+
+
+#: How the tally sheet names a round's outcome.
+OUTCOME_WORDS = {
+    "decided": "票决有效，结果已产生",
+    "runoff_required": "需就票数相等的项目再次投票",
+    "void": "票决无效，应当重新投票",
+}
+
+
+async def tally_sheet_context(
+    session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None
+) -> dict[str, Any]:
+    """计票单: a closed round's figures for the chief scrutineer, scrutineers and tellers to sign."""
+    context = await _closed(session, tenant, subject_id)
+    context["outcome"] = OUTCOME_WORDS.get(str(context["result"]["status"]), str(context["result"]["status"]))
+    context["signatures"] = ["总监票人", "监票人", "计票人"]
     return context
 
 
@@ -152,17 +196,14 @@ async def result_announcement_context(
 ) -> dict[str, Any]:
     """主席团公告: attendance, ballots, and per candidate its votes and whether it was chosen."""
     context = await _decided(session, tenant, subject_id)
-    context["letterhead"] = {
-        "issuer": f"{tenant.name}{context['session']['title']}主席团",
-        "number": f"主席团公告（第{context['round']['number']}号）",
-    }
+    context["issuer"] = context["presidium"]
     return context
 
 
 async def resolution_context(session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None) -> dict[str, Any]:
-    """决议: the chosen projects, which bind the government."""
+    """决议: the chosen projects, which bind the government; adopted by the session itself."""
     context = await _decided(session, tenant, subject_id)
-    context["letterhead"] = {"issuer": f"{tenant.name}人民代表大会", "number": None}
+    context["issuer"] = context["session"]["name"]
     return context
 
 
@@ -188,6 +229,7 @@ KINDS: list[DocumentKind] = []
 for code, label, formats, builder, template in (
     ("voting_method", "票决办法", ("pdf", "docx"), voting_method_context, "voting_method.md.j2"),
     ("ballot_paper", "表决票", ("pdf",), ballot_paper_context, "ballot_paper.html.j2"),
+    ("tally_sheet", "计票单", ("pdf", "docx"), tally_sheet_context, "tally_sheet.md.j2"),
     ("result_announcement", "主席团公告", ("pdf", "docx"), result_announcement_context, "result_announcement.md.j2"),
     ("resolution", "决议", ("pdf", "docx"), resolution_context, "resolution.md.j2"),
 ):
@@ -200,6 +242,7 @@ for code, label, formats, builder, template in (
             template_dir=TEMPLATES,
             default_template=template,
             subject_required=True,
+            permission=Permission.ROUNDS_PREPARE,
             list_subjects=round_subjects,
         )
     )

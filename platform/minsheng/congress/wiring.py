@@ -13,6 +13,7 @@ from minsheng.congress.hall import agenda_models, screen_pages
 from minsheng.congress.hall import pages as hall_pages
 from minsheng.congress.hall.controllers import SessionsController
 from minsheng.congress.hall.web_controllers import AgendaController, ScreenController
+from minsheng.congress.roster import jobs as roster_jobs
 from minsheng.congress.roster import pages as roster_pages
 from minsheng.congress.roster.controllers import RosterController, RosterWorkbookController
 from minsheng.congress.voting import phone_pages, round_pages, teller_pages
@@ -32,7 +33,7 @@ ROUTES: list[Any] = [
     *phone_pages.ROUTES,
     *teller_pages.ROUTES,
 ]
-JOBS: list[Any] = []
+JOBS: list[Any] = [roster_jobs.import_roster]
 PERIODIC: list[Any] = []
 DOCUMENT_KINDS: list[Any] = list(document_kinds.KINDS)
 MODELS: list[ModuleType] = [models, agenda_models]

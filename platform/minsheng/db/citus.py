@@ -46,6 +46,7 @@ COORDINATOR_TABLES: dict[str, str] = {
     "jobs": "the outbox: polled across tenants by the relay, written beside each change",
     "auth_sessions": "looked up by session id on every request, before a tenant is known",
     "login_throttles": "keyed by user name, written on every failed login",
+    "password_links": "one-time links to set a password, looked up by token before a tenant is known",
     "platform_audit_events": "the platform's own hash chain: one sequence, written by operators",
     "alembic_version": "the schema's revision, read by migrations only",
 }

@@ -59,7 +59,7 @@ def voter(user: User) -> Principal:
 
 async def collect(session: AsyncSession, year: Year) -> dict[str, list[uuid.UUID]]:
     """~30 suggestions: online and by QR code from citizens, the rest entered from meetings and letters."""
-    categories = list((await current_tenant_hooks(session)).project_categories())
+    hooks = await current_tenant_hooks(session)
     by_project: dict[str, list[uuid.UUID]] = defaultdict(list)
     declined: list[tuple[Suggestion, str]] = []
     paper: dict[str, list[script.DemoSuggestion]] = defaultdict(list)
@@ -67,11 +67,11 @@ async def collect(session: AsyncSession, year: Year) -> dict[str, list[uuid.UUID
         if item.channel not in PUBLIC_CHANNELS:
             paper[item.channel].append(item)
             continue
-        row = await collection.submit(session, _draft(item), collection.Origin(Channel(item.channel)), categories)
+        row = await collection.submit(session, _draft(item), collection.Origin(Channel(item.channel)), hooks)
         _sort(row, item, by_project, declined)
     for channel, items in paper.items():
         origin = collection.Origin(Channel(channel), meeting=script.MEETINGS[channel], entered_by=script.ADMIN)
-        rows = await collection.enter_batch(session, [_draft(i) for i in items], origin, categories)
+        rows = await collection.enter_batch(session, [_draft(i) for i in items], origin, hooks)
         for row, item in zip(rows, items, strict=True):
             _sort(row, item, by_project, declined)
     await session.flush()

@@ -24,6 +24,7 @@ from minsheng.supervision.evaluations import services as evaluations
 from minsheng.supervision.inquiries import services as inquiries
 from minsheng.supervision.plans import services as supervision
 from minsheng.supervision.records import services as records
+from minsheng.tenancy.configuration import current_tenant_hooks
 
 OVERDUE = "lights"
 
@@ -77,6 +78,7 @@ async def supervise(session: AsyncSession, year: Year) -> None:
     """The supervision plan (one group per project), an inspection, and a special inquiry on the
     overdue project whose answer promises a fix."""
     today = china_day(utcnow())
+    hooks = await current_tenant_hooks(session)
     plan = await supervision.create_plan(
         session, year=year.projects[year.chosen[0]].year, title="赵庄镇民生实事项目代表监督计划", actor=script.PRESIDIUM
     )
@@ -91,6 +93,7 @@ async def supervise(session: AsyncSession, year: Year) -> None:
             deputies=deputies[number * 3 : number * 3 + 3],
             methods=["quarterly_meeting", "follow_up_review"],
             actor=script.PRESIDIUM,
+            hooks=hooks,
         )
     await supervision.adopt_plan(session, plan.id, actor=script.PRESIDIUM)
     road = year.projects["road"]
@@ -107,6 +110,7 @@ async def supervise(session: AsyncSession, year: Year) -> None:
         visits=[records.Visit(place="示例东庄村", visited_on=today, notes="现场查看路面和排水沟")],
         photo_ids=[],
         actor=script.PRESIDIUM,
+        hooks=hooks,
     )
     lights = year.projects[OVERDUE]
     inquiry = await inquiries.create_inquiry(
@@ -137,10 +141,11 @@ async def supervise(session: AsyncSession, year: Year) -> None:
 async def evaluate(session: AsyncSession, year: Year) -> None:
     """The deputies' secret satisfaction evaluation of the finished canteen, closed with its outcome."""
     canteen = year.projects["canteen"]
+    hooks = await current_tenant_hooks(session)
     evaluation = await evaluations.open_evaluation(
-        session, canteen.id, title="镇中心小学食堂改造满意度测评", public=False, actor=script.PRESIDIUM
+        session, canteen.id, title="镇中心小学食堂改造满意度测评", public=False, actor=script.PRESIDIUM, hooks=hooks
     )
     choices = [rating for rating, count in script.RATINGS.items() for _ in range(count)]
     for principal, rating in zip(year.voters, choices, strict=False):
         await evaluations.rate(session, evaluation.id, principal, rating)
-    await evaluations.close_evaluation(session, evaluation.id, actor=script.PRESIDIUM)
+    await evaluations.close_evaluation(session, evaluation.id, actor=script.PRESIDIUM, hooks=hooks)

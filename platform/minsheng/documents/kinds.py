@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng.permissions import Permission
 from minsheng.plugins.registries import DocumentTemplate
 from minsheng.plugins.tenant import TenantView
 
 FORMATS = ("pdf", "docx")
-STAFF = ("tenant_admin", "presidium")
 
 #: ``(session, tenant, subject_id) -> context``: the plain data a template is rendered with.
 ContextBuilder = Callable[[AsyncSession, TenantView, uuid.UUID | None], Awaitable[dict[str, Any]]]
@@ -34,7 +34,9 @@ class DocumentKind:
 
     ``formats`` lists what it can be rendered to, the first being the default; ``build_context``
     must be deterministic (no "today"), so the same data always renders the same bytes.
-    ``list_subjects`` (optional) names the subjects a staff page offers, newest first.
+    ``list_subjects`` (optional) names the subjects a staff page offers, newest first. ``permission``
+    is what the caller needs, besides ``documents.order``, to order and read this kind (the body that
+    issues it, see ``platform/docs/roles.md``).
     """
 
     code: str
@@ -44,7 +46,7 @@ class DocumentKind:
     template_dir: Path
     default_template: str
     subject_required: bool = False
-    roles: tuple[str, ...] = STAFF
+    permission: Permission = Permission.DOCUMENTS_ORDER
     list_subjects: SubjectLister | None = None
 
     def __post_init__(self) -> None:

@@ -1,10 +1,11 @@
-"""Generated documents: which kind, for which subject, in which format, and the stored file."""
+"""Generated documents (which kind, for which subject, in which format, the stored file) and the
+office's own versions of its templates."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKeyConstraint, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minsheng.db.base import Base, TenantScoped, Timestamped, new_id
@@ -33,4 +34,28 @@ class GeneratedDocument(TenantScoped, Timestamped, Base):
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     template: Mapped[str] = mapped_column(String(300), nullable=False)
     job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class TemplateVersion(TenantScoped, Timestamped, Base):
+    """One version of the office's own template of a kind (its wording of a 公告, a 决议 ...).
+
+    Versions are numbered per kind and never change: publishing, restoring an earlier version or
+    going back to the default each add one. The latest decides what renders the kind for this
+    tenant: its ``source`` (Jinja2 over Markdown or HTML, ``syntax``), or with no ``source`` the
+    template the tenant's plugins give. ``number`` is unique per kind, so two offices' clerks
+    publishing at once cannot both become version n.
+    """
+
+    __tablename__ = "document_template_versions"
+    __table_args__ = (UniqueConstraint("tenant_id", "kind", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(50), nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    syntax: Mapped[str] = mapped_column(String(16), nullable=False)  # markdown | html
+    source: Mapped[str | None] = mapped_column(Text)  # None: back to the plugins' template
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)  # of the source in force
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -6,53 +6,77 @@ The same use cases as the JSON API (``documents/controllers.py``): the form post
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Request, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.documents import services as documents
-from minsheng.errors import Forbidden, InvalidInput
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.errors import InvalidInput
+from minsheng.http.dependencies import services
 from minsheng.http.listing import posted_form
-from minsheng.web.templating import render
+from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 
-MEMBERS = {"access": Provide(provide_tenant_access)}
 RECENT = 50
+#: The kinds that print the platform's address for citizens to scan.
+PRINTS_PUBLIC_ADDRESS = ("qr_posters",)
+_LOCAL_NAMES = ("localhost", "localhost.localdomain")
 
 
-@get("/t/{slug:str}/staff/documents", include_in_schema=False, dependencies=MEMBERS)
-async def documents_page(request: Request[Any, Any, Any], access: TenantAccess, db_session: AsyncSession) -> Template:
-    """The kinds the caller may order (with their subjects and formats) and the latest documents."""
-    user = access.require(*documents.READERS)
-    kinds = documents.kinds_for(access.roles, platform_admin=user.is_platform_admin)
+def unreachable_public_url(url: str | None) -> bool:
+    """Whether citizens' phones could not open ``url`` (``MINSHENG_PUBLIC_URL``): unset, or an address
+    of the server itself (loopback), so every QR code printed with it leads nowhere."""
+    host = urlsplit(url or "").hostname
+    if not host:
+        return True
+    if host in _LOCAL_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+@requires(Permission.DOCUMENTS_ORDER)
+@get("/t/{slug:str}/staff/documents", include_in_schema=False)
+async def documents_page(
+    request: Request[Any, Any, Any], access: TenantScope, state: State, db_session: AsyncSession
+) -> Template:
+    """The kinds the caller may order (with their subjects and formats) and the latest documents; a
+    warning before printing posters whose QR codes would lead nowhere."""
+    kinds = documents.kinds_for(access.permissions)
     subjects = {k.code: await k.list_subjects(db_session) for k in kinds if k.list_subjects is not None}
     rows, total = await documents.list_documents(
         db_session, kinds=[k.code for k in kinds], subject_id=None, fmt=None, page=1, per_page=RECENT
     )
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "staff/documents.html",
-        tenant=access.tenant,
-        user=user,
         kinds=kinds,
         subjects=subjects,
         documents=rows,
         total=total,
         labels={k.code: k.label for k in kinds},
+        public_url=services(state).settings.public_url,
+        address_warning=unreachable_public_url(services(state).settings.public_url),
+        prints_address=PRINTS_PUBLIC_ADDRESS,
     )
 
 
-@post("/t/{slug:str}/staff/documents", include_in_schema=False, dependencies=MEMBERS)
+@requires(Permission.DOCUMENTS_ORDER)
+@post("/t/{slug:str}/staff/documents", include_in_schema=False)
 async def order_action(
-    request: Request[Any, Any, Any], access: TenantAccess, state: State, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, state: State, db_session: AsyncSession
 ) -> Redirect:
     """Order a document (as ``POST /documents``) and go to its job, which links the file when done."""
-    user = access.require(*documents.READERS)
     form = await posted_form(request)
     subject = str(form.get("subject_id") or "").strip()
     try:
@@ -60,13 +84,12 @@ async def order_action(
     except ValueError as exc:
         raise InvalidInput("Choose what the document is about from the list") from exc
     request_ = documents.check_request(str(form.get("kind") or ""), subject_id, str(form.get("format") or "") or None)
-    if not user.is_platform_admin and not access.roles.intersection(request_.kind.roles):
-        raise Forbidden("You do not have the role needed for this action")
+    access.require(request_.kind.permission)
     job = await documents.request_document(
         db_session,
         access.hooks.tenant,
         request_,
-        actor=user.username,
+        actor=access.user.username,
         public_url=services(state).settings.public_url,
     )
     return Redirect(f"/t/{access.tenant.slug}/jobs/{job.id}", status_code=303)

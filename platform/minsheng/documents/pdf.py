@@ -1,4 +1,5 @@
-"""HTML pages into an A4 PDF with WeasyPrint and the CJK font, byte for byte the same every time.
+"""HTML pages into an A4 PDF in the official layout (``layout.py``) with WeasyPrint and the CJK fonts,
+byte for byte the same every time.
 
 Determinism matters (a county's documents must not change because a neighbour installed a
 plugin): the PDF's file identifier is derived from its content, it carries no creation date, and
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from minsheng.documents import layout
 from minsheng.documents.template_resolution import environment
 from minsheng.web.build_assets import font_face_css
 
@@ -29,13 +32,35 @@ logging.getLogger("weasyprint").setLevel(logging.WARNING)
 os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")  # 2000-01-01T00:00:00Z
 
 
-def frame_html(pages: Sequence[Mapping[str, Any]], *, title: str, letterhead: Mapping[str, Any] | None) -> str:
-    """The whole document: each page (``body`` HTML, optional ``label``) in the official frame."""
+def frame_css() -> str:
+    """The stylesheet of the official page, its numbers taken from ``layout``."""
+    return (
+        environment(FRAME_DIR)
+        .get_template("frame.css.j2")
+        .render(
+            L=layout,
+            # Rounded down: 22 lines must fit the 225 mm exactly, not overflow it by a rounding.
+            pitch=math.floor(layout.LINE_PITCH_PT * 100) / 100,
+            title_pitch=round(layout.LINE_PITCH_PT * 1.25, 3),
+            # A hair under the exact difference, so that rounding never pushes the 28th character over.
+            spacing=round(layout.CHARACTER_PITCH_PT - layout.SIZE_3 - 0.01, 3),
+            indent=round(2 * layout.CHARACTER_PITCH_PT, 3),
+        )
+    )
+
+
+def frame_html(
+    pages: Sequence[Mapping[str, Any]], *, title: str, letterhead: Mapping[str, Any] | None, numbered: bool = True
+) -> str:
+    """The whole document: each page (``body`` HTML, optional ``label``) in the official frame, its
+    pages numbered unless they are sheets (``numbered`` False: posters, ballot papers)."""
     env = environment(FRAME_DIR)
-    css = (FRAME_DIR / "frame.css").read_text(encoding="utf-8")
+    css = frame_css()
     return env.get_template("frame.html.j2").render(
         title=title,
         letterhead=letterhead,
+        numbered=numbered,
+        letterhead_size=layout.letterhead_size(str(letterhead["issuer"])) if letterhead else None,
         pages=[{"body": Markup(page["body"]), "label": page.get("label")} for page in pages],  # noqa: S704
         css=Markup(css),  # noqa: S704
         font_face=Markup(font_face_css()),  # noqa: S704

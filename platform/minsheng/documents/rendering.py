@@ -19,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.documents.docx import docxtpl_to_docx, markdown_to_docx
 from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.markdown import to_html
+from minsheng.documents.office_templates import office_template_of
 from minsheng.documents.pdf import frame_html, html_to_pdf
-from minsheng.documents.template_resolution import ResolvedTemplate, environment, resolve_template
+from minsheng.documents.template_resolution import ResolvedTemplate, resolve_template
+from minsheng.documents.wording import issuing_bodies
 from minsheng.plugins.manager import MinshengPluginManager
 from minsheng.plugins.tenant import TenantView
 
@@ -47,19 +49,20 @@ class Rendered:
 async def document_context(
     session: AsyncSession, tenant: TenantView, kind: DocumentKind, subject_id: uuid.UUID | None, *, public_url: str
 ) -> dict[str, Any]:
-    """The kind's data plus what every template may use: ``tenant``, ``kind_label``, ``public_url``."""
+    """The kind's data plus what every template may use: ``tenant``, ``kind_label``, ``public_url`` and
+    ``bodies`` (the tenant's congress, standing body and government, as they sign: ``wording``)."""
     data = await kind.build_context(session, tenant, subject_id)
     return {
         "tenant": {"name": tenant.name, "slug": tenant.slug, "level": tenant.level},
         "kind_label": kind.label,
         "public_url": public_url.rstrip("/"),
+        "bodies": issuing_bodies(tenant.name, tenant.level).as_context(),
         **data,
     }
 
 
 def _pages(template: ResolvedTemplate, context: dict[str, Any]) -> list[dict[str, Any]]:
-    env = environment(template.root, template.is_markdown)
-    compiled = env.get_template(template.name)
+    compiled = template.compiled()
     pages = []
     for sheet in context.get("sheets") or [{}]:
         text = compiled.render({**context, **sheet})
@@ -81,9 +84,19 @@ def render_bytes(template: ResolvedTemplate, context: dict[str, Any], fmt: str) 
             letterhead=letterhead,
             document_date=context.get("document_date"),
         )
-    bodies = [{"body": to_html(p["text"]) if template.is_markdown else p["text"], "label": p["label"]} for p in pages]
     with _render_lock:
-        return html_to_pdf(frame_html(bodies, title=title, letterhead=letterhead))
+        return html_to_pdf(_framed(template, pages, context))
+
+
+def _framed(template: ResolvedTemplate, pages: list[dict[str, Any]], context: dict[str, Any]) -> str:
+    bodies = [{"body": to_html(p["text"]) if template.is_markdown else p["text"], "label": p["label"]} for p in pages]
+    numbered = not context.get("sheets")  # one sheet per village or deputy: nothing to number
+    return frame_html(bodies, title=template.label, letterhead=context.get("letterhead"), numbered=numbered)
+
+
+def render_html(template: ResolvedTemplate, context: dict[str, Any]) -> str:
+    """The document as the HTML the PDF is laid out from (a preview; synchronous: call it in a thread)."""
+    return _framed(template, _pages(template, context), context)
 
 
 async def render_document(
@@ -100,7 +113,7 @@ async def render_document(
 
     ``manager`` defaults to the process's plugin manager (tests pass one with other plugins).
     """
-    template = resolve_template(tenant, kind, fmt, manager)
+    template = resolve_template(tenant, kind, fmt, manager, office=await office_template_of(session, kind))
     context = await document_context(session, tenant, kind, subject_id, public_url=public_url)
     content = await asyncio.to_thread(render_bytes, template, context, fmt)
     return Rendered(

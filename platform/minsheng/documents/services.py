@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,24 +14,27 @@ from minsheng.audit import services as audit
 from minsheng.db.listing import page_of
 from minsheng.documents.kinds import DocumentKind, all_kinds, get_kind
 from minsheng.documents.models import GeneratedDocument
+from minsheng.documents.office_templates import office_template_of
 from minsheng.documents.rendering import document_context, render_document
 from minsheng.documents.template_resolution import TemplateMissing, resolve_template
 from minsheng.errors import InvalidInput
 from minsheng.files import services as files
 from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
+from minsheng.permissions import Permission
 from minsheng.plugins.tenant import TenantView
 from minsheng.storage import ObjectStore
 
 RENDER_JOB = "documents.render"
 
-#: Who may see documents at all; each kind then says who may order it (and see it).
-READERS = ("tenant_admin", "presidium", "government")
 
-
-def kinds_for(roles: frozenset[str], *, platform_admin: bool = False) -> list[DocumentKind]:
-    """The kinds members with ``roles`` may order and read (a platform operator: all of them)."""
-    return [kind for kind in all_kinds() if platform_admin or roles.intersection(kind.roles)]
+def kinds_for(permissions: Iterable[Permission]) -> list[DocumentKind]:
+    """The kinds a caller holding ``permissions`` may order and read: ``documents.order`` lets it see
+    documents at all, and each kind names the permission of the body that issues it."""
+    held = frozenset(permissions)
+    if Permission.DOCUMENTS_ORDER not in held:
+        return []
+    return [kind for kind in all_kinds() if kind.permission in held]
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ async def request_document(
     """Check that the document can be made now (its subject exists, a template renders it), then
     enqueue its rendering in this transaction. The data is read again when the job runs."""
     try:
-        resolve_template(tenant, request.kind, request.fmt)
+        resolve_template(tenant, request.kind, request.fmt, office=await office_template_of(session, request.kind))
     except TemplateMissing as exc:
         raise InvalidInput(
             "No template of this tenant makes the {label} as {format}", label=request.kind.label, format=request.fmt

@@ -8,6 +8,12 @@ plugin declares ``TEMPLATE_PACKAGE`` and ``TEMPLATE_FOLDER`` (as ``plugins/henan
 template lives in its kind's ``template_dir``.
 
 A DOCX-only override is contributed under the key ``"<kind>.docx"`` with a docxtpl ``.docx`` file.
+
+Above every plugin stands the office's own version of a kind's template (``template_editing``),
+for its tenant only: a Markdown one renders the PDF and the DOCX, an HTML one the PDF. Its source
+was typed in a page, so it is rendered in Jinja2's immutable sandbox over that one template: it
+reads the document's data and the platform's filters, and nothing else (no file, no other
+template, no attribute that reaches Python's internals).
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ from typing import cast
 
 import jinja2
 import segno
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from minsheng.documents.kinds import DocumentKind
-from minsheng.documents.wording import chinese_date
+from minsheng.documents.wording import chinese_date, chinese_numeral, clause, sentence
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.errors import PluginError
 from minsheng.plugins.manager import MinshengPluginManager, get_plugin_manager
@@ -33,6 +40,8 @@ from minsheng.plugins.registries import DocumentTemplate
 from minsheng.plugins.tenant import TenantView
 
 HOOK = "minsheng_document_templates"
+#: Who gave a template the office edited (``GeneratedDocument.template`` reads ``office:<name>``).
+OFFICE = "office"
 MARKDOWN = (".md.j2", ".md")
 HTML = (".html.j2", ".html")
 DOCX_SUFFIX = ".docx"
@@ -47,6 +56,8 @@ class ResolvedTemplate:
     plugin: str
     root: Path
     label: str = ""
+    #: The source of the office's own version (``root`` then means nothing): rendered in the sandbox.
+    source: str | None = None
 
     @property
     def is_markdown(self) -> bool:
@@ -59,6 +70,20 @@ class ResolvedTemplate:
     @property
     def is_docx(self) -> bool:
         return self.name.endswith(DOCX_SUFFIX)
+
+    def read_text(self) -> str:
+        """The template's source, as an editor shows it (a docxtpl file has none)."""
+        if self.source is not None:
+            return self.source
+        if self.is_docx:
+            raise ValueError(f"template {self.name!r} is a Word file")
+        return self.read_bytes().decode("utf-8")
+
+    def compiled(self) -> jinja2.Template:
+        """The Jinja2 template: the office's in the sandbox, a plugin's from its folder."""
+        if self.source is not None:
+            return sandboxed_environment(self.is_markdown).from_string(self.source)
+        return environment(self.root, self.is_markdown).get_template(self.name)
 
     def read_bytes(self) -> bytes:
         """The template file itself (a docxtpl ``.docx``)."""
@@ -109,10 +134,24 @@ def _fits(name: str, fmt: str, *, docx_key: bool) -> bool:
     return name.endswith(DOCX_SUFFIX) if docx_key else name.endswith(MARKDOWN)
 
 
+def office_template(kind: DocumentKind, *, number: int, syntax: str, source: str) -> ResolvedTemplate:
+    """The office's version ``number`` of ``kind``'s template (``syntax``: markdown or html)."""
+    suffix = MARKDOWN[0] if syntax == "markdown" else HTML[0]
+    return ResolvedTemplate(kind.code, f"{kind.code}.v{number}{suffix}", OFFICE, Path("."), kind.label, source)
+
+
 def resolve_template(
-    tenant: TenantView, kind: DocumentKind, fmt: str, manager: MinshengPluginManager | None = None
+    tenant: TenantView,
+    kind: DocumentKind,
+    fmt: str,
+    manager: MinshengPluginManager | None = None,
+    *,
+    office: ResolvedTemplate | None = None,
 ) -> ResolvedTemplate:
-    """The most specific enabled plugin's template that renders ``kind`` as ``fmt``."""
+    """The office's own template (``office``) when it renders ``fmt``, else the most specific enabled
+    plugin's template that renders ``kind`` as ``fmt``."""
+    if office is not None and _fits(office.name, fmt, docx_key=False):
+        return office
     for plugin_name, plugin, entries in _contributions(manager or get_plugin_manager(), tenant):
         for entry in entries:
             docx_key = entry.kind == kind.code + DOCX_SUFFIX
@@ -136,16 +175,39 @@ def escape_markdown(value: object) -> object:
     return value.translate(_MARKDOWN_SPECIAL) if isinstance(value, str) else value
 
 
+def _with_filters(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters["cn_date"] = chinese_date
+    env.filters["sentence"] = sentence
+    env.filters["clause"] = clause
+    env.filters["cn_number"] = chinese_numeral
+    env.filters["qr_svg"] = qr_svg
+    return env
+
+
 @functools.lru_cache(maxsize=64)
 def environment(root: Path, markdown: bool = False) -> jinja2.Environment:
     """A Jinja2 environment over one template folder: HTML is autoescaped, Markdown values escaped."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        finalize=escape_markdown if markdown else None,
+    return _with_filters(
+        jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(root)),
+            autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            finalize=escape_markdown if markdown else None,
+        )
     )
-    env.filters["cn_date"] = chinese_date
-    env.filters["qr_svg"] = qr_svg
-    return env
+
+
+@functools.lru_cache(maxsize=2)
+def sandboxed_environment(markdown: bool) -> jinja2.Environment:
+    """The environment of templates an office typed in: the immutable sandbox, no loader at all (so no
+    ``include``, ``import`` or ``extends`` reaches a file), HTML autoescaped, Markdown values escaped."""
+    return _with_filters(
+        ImmutableSandboxedEnvironment(
+            loader=None,
+            autoescape=not markdown,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            finalize=escape_markdown if markdown else None,
+        )
+    )

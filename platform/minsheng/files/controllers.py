@@ -9,7 +9,6 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State, UploadFile
-from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
@@ -19,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.files import services as files
 from minsheng.files.models import StoredFile
 from minsheng.files.responses import download_response
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access, services
+from minsheng.http.dependencies import services
+from minsheng.http.scope import TenantScope, requires
+from minsheng.permissions import Permission
 
 
 class FileView(msgspec.Struct):
@@ -47,18 +48,20 @@ def file_view(row: StoredFile) -> FileView:
 class FilesController(Controller):
     path = "/api/v1/t/{slug:str}/files"
     tags = ["files"]
-    dependencies = {"access": Provide(provide_tenant_access)}
 
+    # Every member uploads (photos of progress, supervision, evidence); what a file is attached to
+    # is checked by the route that attaches it.
+    @requires(Permission.TENANT_READ)
     @post("/", status_code=201)
     async def upload(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         state: State,
         db_session: AsyncSession,
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> FileView:
         """Upload an attachment (photo, scan, PDF, Word or Excel); its type is read from its content."""
-        user = access.require("tenant_admin", "presidium", "deputy", "teller", "government")
+        user = access.user
         svc = services(state)
         upload = data.data
         content = await upload.read()
@@ -73,6 +76,7 @@ class FilesController(Controller):
         )
         return file_view(row)
 
+    @requires(Permission.TENANT_READ)
     @get(
         "/{file_id:uuid}",
         response_model=None,
@@ -87,8 +91,7 @@ class FilesController(Controller):
         },
     )
     async def download(
-        self, access: TenantAccess, file_id: uuid.UUID, state: State, db_session: AsyncSession
+        self, access: TenantScope, file_id: uuid.UUID, state: State, db_session: AsyncSession
     ) -> Redirect | Response[bytes]:
         """Download a file: a short-lived presigned URL on S3, the bytes themselves on local disk."""
-        access.require("tenant_admin", "presidium", "deputy", "teller", "government")
         return download_response(await files.download(db_session, services(state).store, file_id))

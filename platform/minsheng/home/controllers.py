@@ -7,15 +7,12 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get
-from litestar.di import Provide
 from litestar.params import QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.http.dependencies import TenantAccess, provide_public_tenant, provide_tenant_access
 from minsheng.http.problems import request_locale
+from minsheng.http.scope import TenantScope, public, requires
 from minsheng.i18n import translate
-from minsheng.tenancy.configuration import tenant_hooks
-from minsheng.tenancy.models import Tenant
+from minsheng.permissions import Permission
 
 
 class TenantProfile(msgspec.Struct):
@@ -46,8 +43,9 @@ class TenantPublicController(Controller):
     path = "/api/v1/t/{slug:str}"
     tags = ["tenant"]
 
-    @get("/", dependencies={"access": Provide(provide_tenant_access)})
-    async def profile(self, access: TenantAccess, db_session: AsyncSession) -> TenantProfile:
+    @requires(Permission.TENANT_READ)
+    @get("/")
+    async def profile(self, access: TenantScope) -> TenantProfile:
         """The tenant, its place in the tree and its effective (inherited) plugin configuration."""
         view = access.hooks.tenant
         return TenantProfile(
@@ -61,17 +59,17 @@ class TenantPublicController(Controller):
             roles=sorted(access.roles),
         )
 
-    @get("/categories", dependencies={"tenant": Provide(provide_public_tenant)})
-    async def categories(self, tenant: Tenant, db_session: AsyncSession) -> list[CategoryView]:
+    @public
+    @get("/categories")
+    async def categories(self, access: TenantScope) -> list[CategoryView]:
         """The project categories of the tenant's plugins (no login: the citizens' form uses them)."""
-        hooks = await tenant_hooks(db_session, tenant)
-        return [CategoryView(code=c.code, name=c.name) for c in hooks.project_categories().values()]
+        return [CategoryView(code=c.code, name=c.name) for c in access.hooks.project_categories().values()]
 
-    @get("/rules/margin", dependencies={"access": Provide(provide_tenant_access)})
+    @requires(Permission.TENANT_READ)
+    @get("/rules/margin")
     async def margin(
         self,
-        access: TenantAccess,
-        db_session: AsyncSession,
+        access: TenantScope,
         request: Request[Any, Any, Any],
         seats: Annotated[int, QueryParameter(name="seats", ge=1, le=1000)],
         candidates: Annotated[int, QueryParameter(name="candidates", ge=0, le=2000)],

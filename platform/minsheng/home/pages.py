@@ -13,13 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import services as accounts
+from minsheng.home.todo import todo_for
 from minsheng.http.scope import TenantScope, public
-from minsheng.permissions import ROLE_LABELS
+from minsheng.permissions import ROLE_LABELS, role_labels
 from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.models import Tenant, TenantStatus
 from minsheng.tenancy.snapshot import TenantSnapshot
 from minsheng.web.navigation import PUBLIC_SECTIONS, Section, areas_for
-from minsheng.web.templating import render
+from minsheng.web.templating import render, request_locale
 
 
 async def member_tenants(db_session: AsyncSession, user_id: Any) -> list[tuple[Tenant, list[str]]]:
@@ -42,11 +43,14 @@ def public_sections(tenant: Tenant | TenantSnapshot) -> list[Section]:
     return list(PUBLIC_SECTIONS)
 
 
-def member_home_context(access: TenantScope) -> dict[str, Any]:
-    """The tenant home's member part: the areas (with their sections) the member may open, and roles."""
+async def member_home_context(db_session: AsyncSession, access: TenantScope, locale: str) -> dict[str, Any]:
+    """The tenant home's member part: what waits for the viewer, the areas (with their sections) it may
+    open, and its roles."""
+    labels = role_labels(access.hooks.role_grants())
     return {
+        "todo": await todo_for(db_session, access, locale),
         "areas": areas_for(access.permissions),
-        "roles": [label for role, label in ROLE_LABELS.items() if role in access.roles],
+        "roles": [label for role, label in labels.items() if role in access.roles],
     }
 
 
@@ -62,7 +66,7 @@ async def my_home(
     tenants = await member_tenants(db_session, principal.user_id)
     if len(tenants) == 1:
         return Redirect(f"/t/{tenants[0][0].slug}/", status_code=303)
-    return render(request, "nav/chooser.html", user=principal, choices=tenants)
+    return render(request, "nav/chooser.html", user=principal, choices=tenants, role_labels=ROLE_LABELS)
 
 
 @get("/", include_in_schema=False)
@@ -80,7 +84,8 @@ async def landing_page(
 @public
 @get("/t/{slug:str}/", include_in_schema=False)
 async def tenant_home(request: Request[Any, Any, Any], access: TenantScope, db_session: AsyncSession) -> Template:
-    """A tenant's landing page: public facts for anyone, and for a member what it may open here."""
+    """A tenant's landing page: public facts for anyone; for a member what waits for it and what it may
+    open here."""
     tenant = access.tenant
     children, _ = await tenancy.list_tenants(db_session, page=1, per_page=200, parent_id=tenant.id)
     return render(
@@ -95,7 +100,7 @@ async def tenant_home(request: Request[Any, Any, Any], access: TenantScope, db_s
             {"href": s.href(tenant.slug), "label": s.label, "description": s.description}
             for s in public_sections(tenant)
         ],
-        **member_home_context(access),
+        **await member_home_context(db_session, access, request_locale(request)),
     )
 
 

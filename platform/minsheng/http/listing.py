@@ -5,19 +5,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.response import Redirect
 
+from minsheng import clock
 from minsheng.errors import InvalidInput
 from minsheng.http.dependencies import SESSION_COOKIE
-from minsheng.i18n import DISPLAY_TIMEZONE
 
-# The roles that work with suggestions and the project pool (the people's congress office, its
-# presidium, the government's departments).
+# The old role tuple of the project pool's pages, kept only until they declare their permissions.
 STAFF_ROLES = ("tenant_admin", "presidium", "government")
 
 
@@ -66,18 +66,15 @@ def text_filter(value: str | None, limit: int = 200) -> str | None:
     return trimmed or None
 
 
-def day_start(day: date | None) -> datetime | None:
-    """The first instant of ``day`` in China, in UTC (for "received on or after")."""
-    if day is None:
-        return None
-    return datetime.combine(day, time.min, DISPLAY_TIMEZONE).astimezone(UTC)
+def day_start(day: date | None, tz: ZoneInfo) -> datetime | None:
+    """The first instant of ``day`` in the tenant's zone ``tz``, in UTC (for "received on or after")."""
+    return None if day is None else clock.day_start(day, tz)
 
 
-def day_end(day: date | None) -> datetime | None:
-    """The first instant after ``day`` in China, in UTC (for "received on or before", inclusive)."""
-    if day is None:
-        return None
-    return datetime.combine(day + timedelta(days=1), time.min, DISPLAY_TIMEZONE).astimezone(UTC)
+def day_end(day: date | None, tz: ZoneInfo) -> datetime | None:
+    """The first instant after ``day`` in the tenant's zone ``tz``, in UTC (for "received on or before",
+    inclusive)."""
+    return None if day is None else clock.day_end(day, tz)
 
 
 def parse_day(value: str | None) -> date | None:

@@ -15,7 +15,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from minsheng.errors import DomainError, InvalidFields, TooManyRequests
-from minsheng.i18n import negotiate_locale, translate
+from minsheng.http.validation import explain_item
+from minsheng.i18n import msgid, negotiate_locale, translate
 from minsheng.plugins.errors import PluginError
 
 log = structlog.get_logger("minsheng.errors")
@@ -80,21 +81,40 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
 
 
 def validation_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """422 for a parameter or field the framework refused, each message said in the reader's language
+    (``minsheng.http.validation``); ``errors`` keeps Litestar's ``key`` and ``source`` of each."""
     assert isinstance(exc, ValidationException)
     locale = request_locale(request)
-    details = exc.extra if isinstance(exc.extra, list) else []
-    summary = "; ".join(
-        f"{item.get('key') or item.get('source') or ''}: {item.get('message', '')}".strip(": ")
-        for item in details
-        if isinstance(item, dict)
-    ) or (exc.detail or "")
+    items = [item for item in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(item, dict)]
+    if not items:
+        items = [{"message": exc.detail or ""}]
+    errors = []
+    parts = []
+    for item in items:
+        what, message = explain_item(item, locale)
+        errors.append({**item, "message": message})
+        parts.append(translate("{field}: {message}", locale, field=what, message=message) if what else message)
     return problem_response(
         request,
         422,
         translate("Invalid input", locale),
-        translate("The request is not valid: {detail}", locale, detail=summary),
-        extra={"errors": details},
+        translate("The request is not valid: {detail}", locale, detail=translate("; ", locale).join(parts)),
+        extra={"errors": errors},
     )
+
+
+# The framework's own refusals, said as the pages say them (its English detail is never shown).
+_FRAMEWORK_DETAILS = {
+    "CSRF token verification failed": msgid("The form has expired; reload the page and try again"),
+}
+_STATUS_DETAILS = {
+    400: msgid("The request is not valid"),
+    401: msgid("Authentication required"),
+    403: msgid("You do not have the role needed for this action"),
+    405: msgid("This address does not take that kind of request"),
+    413: msgid("The upload is too large"),
+    429: msgid("Too many requests; try again in a moment"),
+}
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -103,15 +123,17 @@ def http_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
     if isinstance(exc, NotFoundException):
         return problem_response(request, 404, translate("Not found", locale), translate("Not found", locale))
     status = exc.status_code
-    detail = exc.detail or ""
     if status >= 500:
         return internal_error_handler(request, exc)
+    from minsheng.web.templating import status_title
+
+    detail = _FRAMEWORK_DETAILS.get(exc.detail or "") or _STATUS_DETAILS.get(status, "The request is not valid")
     # Litestar's own headers are kept: a 405 lists the allowed methods in ``Allow`` (RFC 9110).
     return problem_response(
         request,
         status,
-        detail,
-        translate("The request is not valid: {detail}", locale, detail=detail),
+        translate(status_title(status), locale),
+        translate(detail, locale),
         headers=dict(exc.headers) if exc.headers else None,
     )
 

@@ -45,7 +45,8 @@ PLUGIN_ENTRY_POINT_GROUP = "minsheng"
 PLUGIN_CATALOG_FOLDER = "locale"
 DEFAULT_LOCALE = "zh_CN"
 LANG_COOKIE = "lang"
-# Times are shown in China's time zone; naive datetimes are taken as UTC (Babel's convention).
+# Times are shown in the tenant's zone (``minsheng.clock``); Beijing time when none is given. Naive
+# datetimes are taken as UTC (Babel's convention).
 DISPLAY_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 # This package's folder holds the catalogs too: ``<locale>/LC_MESSAGES/messages.po``. (A package rather
@@ -234,13 +235,18 @@ def format_number(value: int | float | Decimal, locale: str) -> str:
     return format_decimal(value, locale=_supported(locale))
 
 
-def format_datetime(value: dt.datetime, locale: str, format: str = "medium") -> str:
-    """``value`` in China's time zone, in the locale's words ("2024年3月1日 14:00:00")."""
-    return babel_format_datetime(value, format, tzinfo=DISPLAY_TIMEZONE, locale=_supported(locale))
+def format_datetime(value: dt.datetime, locale: str, format: str = "medium", zone: dt.tzinfo = DISPLAY_TIMEZONE) -> str:
+    """``value`` on the clocks of ``zone`` (the tenant's; Beijing time by default), in the locale's
+    words ("2024年3月1日 14:00:00"). A naive value is taken as UTC."""
+    return babel_format_datetime(value, format, tzinfo=zone, locale=_supported(locale))
 
 
-def format_date(value: dt.date, locale: str, format: str = "long") -> str:
-    """``value`` in the locale's words ("2024年3月1日", "March 1, 2024")."""
+def format_date(value: dt.date, locale: str, format: str = "long", zone: dt.tzinfo = DISPLAY_TIMEZONE) -> str:
+    """``value`` in the locale's words ("2024年3月1日", "March 1, 2024"). A moment (``datetime``) is
+    the day it falls on in ``zone``, never its UTC date: 00:30 in Beijing is the new day."""
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        value = moment.astimezone(zone).date()
     return babel_format_date(value, format, locale=_supported(locale))
 
 

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import services as audit
+from minsheng.collection.rules import china_day
 from minsheng.congress.hall import sessions
 from minsheng.db.base import utcnow
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound
-from minsheng.i18n import msgid, translate
+from minsheng.i18n import format_date, msgid, translate
 from minsheng.implementation import chosen, rules
 from minsheng.implementation.models import Adjustment, WorkPlan
 from minsheng.notifications import services as notifications
+from minsheng.permissions import Permission, roles_with
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.projects.models import Project
 from minsheng.tenancy.snapshot import TenantLike
 
@@ -113,13 +116,15 @@ async def get(session: AsyncSession, adjustment_id: uuid.UUID) -> Adjustment:
 
 
 def notice_text(project_title: str, row: Adjustment, tenant_name: str) -> str:
-    """The public notice (公告) of a decision, in Chinese."""
+    """The public notice (公告) of a decision, in Chinese, naming the meeting that took it."""
     return translate(
-        "Notice: {body} of {tenant} decided on the proposal to {kind} the livelihood project «{title}»: "
-        "{decision}. Reason given: {reason} {notes}",
+        "Notice: {body} of {tenant}, at {meeting} on {date}, decided on the proposal to {kind} the "
+        "livelihood project «{title}»: {decision}. Reason given: {reason} {notes}",
         NOTICE_LOCALE,
         body=translate(BODY_LABELS[row.decision_body], NOTICE_LOCALE),
         tenant=tenant_name,
+        meeting=row.meeting_name or "",
+        date=format_date(row.meeting_date, NOTICE_LOCALE) if row.meeting_date else "",
         decision=translate(DECISION_LABELS[row.status], NOTICE_LOCALE),
         kind=translate(KIND_LABELS[row.kind], NOTICE_LOCALE),
         title=project_title,
@@ -128,19 +133,54 @@ def notice_text(project_title: str, row: Adjustment, tenant_name: str) -> str:
     ).strip()
 
 
+@dataclass(frozen=True)
+class DecisionDraft:
+    """The body's decision on an adjustment and the meeting that took it."""
+
+    decision: str
+    meeting_name: str
+    meeting_date: date | None
+    notes: str = ""
+
+
 async def decide(
-    session: AsyncSession, tenant: TenantLike, adjustment_id: uuid.UUID, decision: str, notes: str, *, actor: str
+    session: AsyncSession,
+    tenant: TenantLike,
+    adjustment_id: uuid.UUID,
+    draft: DecisionDraft,
+    *,
+    actor: str,
+    hooks: TenantHooks,
+    now: datetime | None = None,
 ) -> Adjustment:
-    """The presidium or standing committee approves or rejects a proposed adjustment; a notice is
-    published and the government is told (409 if it was decided already)."""
+    """The presidium (township) or standing committee (county) approves or rejects a proposed adjustment
+    at a meeting; a notice naming the meeting is published and the government is told.
+
+    409 if it was decided already; 422 naming each field for an unknown decision, a meeting without a
+    name or a date, or a meeting dated after today or before the proposal.
+    """
     row = await get(session, adjustment_id)
     if row.status != "proposed":
         raise Conflict("This adjustment was already decided")
+    problems = rules.decision_problems(
+        draft.decision,
+        draft.meeting_name,
+        draft.meeting_date,
+        china_day(row.created_at),
+        china_day(now or utcnow()),
+    )
+    if problems:
+        first = problems[0][1]
+        raise InvalidFields(
+            first.message, problems=[FieldProblem(key, reason) for key, reason in problems], **first.params
+        )
     project = (await chosen.get_chosen(session, row.project_id)).project
-    row.status = decision
+    row.status = draft.decision
     row.decided_by = actor
-    row.decided_at = utcnow()
-    row.decision_notes = notes.strip()
+    row.decided_at = now or utcnow()
+    row.decision_notes = draft.notes.strip()
+    row.meeting_name = draft.meeting_name.strip()
+    row.meeting_date = draft.meeting_date
     row.notice = notice_text(project.title, row, tenant.name)
     await session.flush()
     await audit.record(
@@ -148,7 +188,14 @@ async def decide(
         "adjustment.decided",
         actor=actor,
         subject=str(row.id),
-        payload={"project": str(row.project_id), "kind": row.kind, "decision": decision, "notes": row.decision_notes},
+        payload={
+            "project": str(row.project_id),
+            "kind": row.kind,
+            "decision": draft.decision,
+            "notes": row.decision_notes,
+            "meeting": row.meeting_name,
+            "meeting_date": row.meeting_date.isoformat() if row.meeting_date else None,
+        },
     )
     await notifications.notify(
         session,
@@ -156,7 +203,9 @@ async def decide(
         kind="adjustment_decided",
         subject=translate("Adjustment decided: {title}", NOTICE_LOCALE, title=project.title),
         body=row.notice,
-        recipients=await notifications.members_with_roles(session, tenant.id, ("government",)),
+        recipients=await notifications.members_with_roles(
+            session, tenant.id, roles_with(Permission.ADJUSTMENTS_PROPOSE, tenant.level.value, hooks.role_grants())
+        ),
     )
     return row
 

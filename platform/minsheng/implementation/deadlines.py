@@ -1,8 +1,9 @@
 """The deadline check the cron job runs for a tenant: remind before a deadline, flag it after.
 
 Work plans are due a month after the vote, progress reports ten days after each quarter (rules.py).
-Before a deadline the responsible unit (the tenant's government members) is reminded; after it the
-presidium is told, and for a township the county above it too. Each alert is a row with a dedupe key,
+Before a deadline the responsible unit (the tenant's government members) is reminded; after it those
+who follow the projects are told (the presidium, the congress office and, in a county, the standing
+committee: the permission table's), and for a township the county above it too. Each alert is a row with a dedupe key,
 and its notification carries the same key: running the check again, or retrying the job, raises and
 sends nothing twice. The clock is an argument: tests and the scheduler pass ``now``.
 """
@@ -10,6 +11,7 @@ sends nothing twice. The clock is an argument: tests and the scheduler pass ``no
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,10 +24,11 @@ from minsheng.i18n import msgid, translate
 from minsheng.implementation import chosen, overview, progress, rules
 from minsheng.implementation.models import DeadlineAlert
 from minsheng.notifications import services as notifications
+from minsheng.permissions import Permission, RoleGrant, roles_with
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.tenancy.models import Tenant, TenantLevel
 
 MESSAGE_LOCALE = "zh_CN"
-OVERSEERS = ("presidium", "tenant_admin")
 SUBJECTS = {
     ("work_plan", "reminder"): msgid("Work plan due on {due}: «{title}»"),
     ("work_plan", "overdue"): msgid("Work plan overdue since {due}: «{title}»"),
@@ -72,18 +75,34 @@ async def what_is_due(session: AsyncSession, today: date) -> list[Due]:
     return found
 
 
-async def _recipients(session: AsyncSession, tenant: Tenant, stage: rules.Stage) -> list[notifications.Recipient]:
+def overseers(level: str, grants: Sequence[RoleGrant] = ()) -> list[str]:
+    """Who follows the chosen projects' progress in a tenant of ``level`` (the permission table's, with
+    the region's ``grants``): those who record the quarterly meetings and those who decide adjustments."""
+    following = roles_with(Permission.MEETINGS_RECORD, level, grants)
+    return list(dict.fromkeys(following + roles_with(Permission.ADJUSTMENTS_DECIDE, level, grants)))
+
+
+async def _recipients(
+    session: AsyncSession, tenant: Tenant, stage: rules.Stage, grants: Sequence[RoleGrant]
+) -> list[notifications.Recipient]:
+    level = tenant.level.value
     if stage is rules.Stage.REMINDER:
-        return await notifications.members_with_roles(session, tenant.id, ("government",))
-    people = await notifications.members_with_roles(session, tenant.id, OVERSEERS)
+        filers = roles_with(Permission.WORK_PLANS_FILE, level, grants)
+        return await notifications.members_with_roles(session, tenant.id, filers)
+    people = await notifications.members_with_roles(session, tenant.id, overseers(level, grants))
     if tenant.level == TenantLevel.TOWNSHIP and tenant.parent_id is not None:
         # 县乡两级联动: the county congress follows its townships' overdue projects.
-        people += await notifications.members_with_roles(session, tenant.parent_id, OVERSEERS)
+        county = overseers(TenantLevel.COUNTY.value, grants)
+        people += await notifications.members_with_roles(session, tenant.parent_id, county)
     return list(dict.fromkeys(people))
 
 
-async def check_deadlines(session: AsyncSession, tenant: Tenant, now: datetime) -> list[DeadlineAlert]:
-    """Raise the alerts due at ``now`` that were not raised before; returns the new ones."""
+async def check_deadlines(
+    session: AsyncSession, tenant: Tenant, now: datetime, *, hooks: TenantHooks
+) -> list[DeadlineAlert]:
+    """Raise the alerts due at ``now`` that were not raised before; returns the new ones. ``hooks``: the
+    tenant's, for the roles its region adds to the table."""
+    grants = hooks.role_grants()
     today = china_day(now)
     raised = set((await session.execute(select(DeadlineAlert.dedupe_key))).scalars())
     new: list[DeadlineAlert] = []
@@ -126,7 +145,7 @@ async def check_deadlines(session: AsyncSession, tenant: Tenant, now: datetime) 
             kind=f"{due.subject}_{due.stage.value}",
             subject=title,
             body=title,
-            recipients=await _recipients(session, tenant, due.stage),
+            recipients=await _recipients(session, tenant, due.stage, grants),
         )
         new.append(alert)
     return new

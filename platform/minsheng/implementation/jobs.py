@@ -21,6 +21,7 @@ from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
 from minsheng.jobs.periodic import periodic
 from minsheng.jobs.registry import JobContext, PermanentFailure, job
+from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.models import Tenant, TenantLevel, TenantStatus
 
 CHECK_JOB = "implementation.check_deadlines"
@@ -36,7 +37,9 @@ async def check_tenant_deadlines(ctx: JobContext, now: str, day: str | None = No
     tenant = await ctx.session.get(Tenant, ctx.tenant_id) if ctx.tenant_id else None
     if tenant is None:
         raise PermanentFailure("the deadline check needs its tenant")
-    alerts = await check_deadlines(ctx.session, tenant, datetime.fromisoformat(now))
+    # The tenant's hooks, built once for the whole check (the roles its region adds to the table).
+    hooks = await tenant_hooks(ctx.session, tenant)
+    alerts = await check_deadlines(ctx.session, tenant, datetime.fromisoformat(now), hooks=hooks)
     return {"raised": [a.dedupe_key for a in alerts]}
 
 

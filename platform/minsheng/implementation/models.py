@@ -117,7 +117,8 @@ class QuarterlyMeeting(TenantScoped, Timestamped, Base):
 
 class Adjustment(TenantScoped, Timestamped, Base):
     """An adjustment (调整 / 暂缓 / 终止) the government proposes and the presidium or standing
-    committee decides; approved or rejected, it is published as a notice and reported to the next session."""
+    committee decides at one of its meetings (``meeting_name`` on ``meeting_date``); approved or
+    rejected, it is published as a notice and reported to the next session."""
 
     __tablename__ = "adjustments"
     __table_args__ = (_project_fk(), Index("ix_adjustments_tenant_project", "tenant_id", "project_id"))
@@ -134,6 +135,9 @@ class Adjustment(TenantScoped, Timestamped, Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     decision_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The meeting that took the decision (e.g. 县人大常委会第十二次会议) and the day it sat.
+    meeting_name: Mapped[str | None] = mapped_column(String(200))
+    meeting_date: Mapped[date | None] = mapped_column(Date)
     notice: Mapped[str] = mapped_column(Text, nullable=False, default="")  # the published notice (公告)
     reported_to_session: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 

@@ -169,6 +169,19 @@ async def is_public_photo(session: AsyncSession, file_id: uuid.UUID) -> bool:
     return (await session.execute(query)).first() is not None
 
 
+async def projects_of_photo(session: AsyncSession, file_id: uuid.UUID) -> set[uuid.UUID]:
+    """The projects whose progress reports show the file as a photo."""
+    query = (
+        select(ProgressReport.project_id)
+        .join(
+            ProgressPhoto,
+            (ProgressReport.tenant_id == ProgressPhoto.tenant_id) & (ProgressReport.id == ProgressPhoto.report_id),
+        )
+        .where(ProgressPhoto.file_id == file_id)
+    )
+    return set((await session.execute(query)).scalars())
+
+
 async def reported_quarters(session: AsyncSession, project_id: uuid.UUID) -> set[tuple[int, int]]:
     query = select(ProgressReport.year, ProgressReport.quarter).where(ProgressReport.project_id == project_id)
     return {(y, q) for y, q in (await session.execute(query)).all()}

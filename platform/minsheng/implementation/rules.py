@@ -21,6 +21,7 @@ REMINDER_DAYS = 7
 #: Days after a quarter ends within which its progress report is due.
 REPORT_GRACE_DAYS = 10
 ADJUSTMENT_KINDS = ("amend", "postpone", "terminate")
+DECISIONS = ("approved", "rejected")
 
 
 class Stage(StrEnum):
@@ -142,6 +143,36 @@ def adjustment_problems(
             problems.append(("new_deadline", Reason("A postponement needs a new deadline")))
         elif current_deadline is not None and new_deadline <= current_deadline:
             problems.append(("new_deadline", Reason("The new deadline must be later than the current one")))
+    return problems
+
+
+def decision_problems(
+    decision: str, meeting_name: str, meeting_date: date | None, proposed_on: date, today: date
+) -> list[tuple[str, Reason]]:
+    """What is wrong with a decision on an adjustment, by field (empty: fine).
+
+    The body decides at a meeting (platform/docs/roles.md): its name and date go with the decision.
+    The meeting sat on or after the day the adjustment was proposed, and not after ``today``.
+    """
+    problems: list[tuple[str, Reason]] = []
+    if decision not in DECISIONS:
+        problems.append(("decision", Reason("Unknown decision {decision}", {"decision": decision})))
+    if not meeting_name.strip():
+        problems.append(("meeting_name", Reason("Name the meeting that took the decision")))
+    if meeting_date is None:
+        problems.append(("meeting_date", Reason("Give the date of the meeting that took the decision")))
+    elif meeting_date > today:
+        problems.append(("meeting_date", Reason("The meeting cannot be after today")))
+    elif meeting_date < proposed_on:
+        problems.append(
+            (
+                "meeting_date",
+                Reason(
+                    "The meeting cannot be before the adjustment was proposed on {date}",
+                    {"date": proposed_on.isoformat()},
+                ),
+            )
+        )
     return problems
 
 

@@ -108,8 +108,12 @@ class AdjustmentInput(msgspec.Struct):
 
 
 class DecisionInput(msgspec.Struct):
+    """The body's decision and the meeting that took it (e.g. 县人大常委会第十二次会议, its date)."""
+
     decision: Decision
     notes: LongText = ""
+    meeting_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    meeting_date: date | None = None
 
 
 class AdjustmentView(msgspec.Struct):
@@ -127,6 +131,8 @@ class AdjustmentView(msgspec.Struct):
     decision_notes: str
     notice: str
     created_at: datetime
+    meeting_name: str | None = None
+    meeting_date: date | None = None
 
 
 class ImplementationView(msgspec.Struct):

@@ -6,35 +6,42 @@ import uuid
 from typing import Any
 
 from litestar import Request, get
-from litestar.di import Provide
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.errors import NotFound
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
 from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import msgid
-from minsheng.jobs.models import Job, JobStatus
+from minsheng.jobs.controllers import visible_job
+from minsheng.jobs.models import JobStatus
+from minsheng.permissions import Permission
 
 FINISHED = {JobStatus.DONE, JobStatus.FAILED}
 
 # The status words the page translates (marked for the catalog's extractor).
 STATUS_WORDS = (msgid("pending"), msgid("queued"), msgid("running"), msgid("done"), msgid("failed"))
 
+#: What each job does, as its page names it (a job's code name is for logs, never for a reader).
+JOB_TITLES = {
+    "audit.export": msgid("Exporting the audit log"),
+    "documents.render": msgid("Generating a document"),
+    "implementation.check_deadlines": msgid("Checking the deadlines of the chosen projects"),
+    "notifications.deliver": msgid("Sending a notification"),
+    "oversight.rebuild": msgid("Recounting every oversight figure"),
+    "oversight.rollup": msgid("Recounting the oversight figures"),
+    "platform.ping": msgid("Checking the job runner"),
+    "tenancy.export": msgid("Exporting the tenant's data"),
+}
+GENERIC_TITLE = msgid("Background job")
 
-@get(
-    "/t/{slug:str}/jobs/{job_id:uuid}",
-    include_in_schema=False,
-    dependencies={"access": Provide(provide_tenant_access)},
-)
+
+@requires(Permission.TENANT_READ)
+@get("/t/{slug:str}/jobs/{job_id:uuid}", include_in_schema=False)
 async def job_page(
-    request: Request[Any, Any, Any], access: TenantAccess, job_id: uuid.UUID, db_session: AsyncSession
+    request: Request[Any, Any, Any], access: TenantScope, job_id: uuid.UUID, db_session: AsyncSession
 ) -> Template:
     """A job's status; while it runs the fragment re-polls itself every two seconds."""
-    access.require("tenant_admin", "presidium", "deputy", "teller", "government")
-    job = await db_session.get(Job, job_id)
-    if job is None or job.tenant_id != access.tenant.id:
-        raise NotFound("Not found")
+    job = await visible_job(db_session, access, job_id)
     percent = None
     if job.total:
         percent = min(100, round(100 * job.progress / job.total))
@@ -44,6 +51,7 @@ async def job_page(
         access,
         template,
         job=job,
+        title=JOB_TITLES.get(job.name, GENERIC_TITLE),
         percent=percent,
         finished=job.status in FINISHED,
         file_id=(job.result or {}).get("file_id"),

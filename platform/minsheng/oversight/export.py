@@ -1,14 +1,16 @@
-"""An oversight dashboard as an Excel workbook: by place, by category, by year (headers in Chinese)."""
+"""An oversight dashboard as an Excel workbook: by place, by category, by year (headers in Chinese, funds
+in 万元 as offices write them)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from minsheng.oversight.figures import Figures, completion_rate, satisfaction_rate
+from minsheng.oversight.figures import Figures, completion_rate, satisfaction_rate, supervision_coverage
 from minsheng.oversight.services import Dashboard
 
 # Offices pass this sheet on as it is, so the headers are the terms they use.
@@ -16,7 +18,7 @@ FIGURE_HEADERS = (
     "意见建议",
     "项目",
     "票决项目",
-    "资金（元）",
+    "资金（万元）",
     "已完成",
     "完成率",
     "工作方案",
@@ -26,6 +28,14 @@ FIGURE_HEADERS = (
     "基本满意",
     "不满意",
     "满意率",
+    "已监督项目",
+    "监督覆盖率",
+    "视察",
+    "回头看",
+    "专题询问",
+    "曾被测评不满意",
+    "已报告整改",
+    "已再次测评",
 )
 LEVEL_WORDS = {"province": "省", "city": "市", "county": "县", "township": "乡镇"}
 # A tenant's or category's name never starts a formula in Excel.
@@ -45,7 +55,7 @@ def _cells(figures: Figures) -> list[object]:
         figures.suggestions,
         figures.projects,
         figures.chosen,
-        float(figures.funds),
+        float((Decimal(figures.funds) / 10_000).quantize(Decimal("0.01"))),
         figures.completed,
         _rate(completion_rate(figures.completed, figures.chosen)),
         figures.work_plans,
@@ -55,6 +65,14 @@ def _cells(figures: Figures) -> list[object]:
         figures.basically_satisfied,
         figures.unsatisfied,
         _rate(satisfaction_rate(figures.satisfied, figures.basically_satisfied, figures.evaluations)),
+        figures.supervised,
+        _rate(supervision_coverage(figures.supervised, figures.chosen)),
+        figures.inspections,
+        figures.reviews,
+        figures.inquiries,
+        figures.rated_unsatisfied,
+        figures.rectified,
+        figures.reevaluated,
     ]
 
 

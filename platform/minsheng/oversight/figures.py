@@ -22,10 +22,19 @@ class Figures:
     completed: int = 0  # chosen projects reported complete
     work_plans: int = 0
     overdue_plans: int = 0  # work plans past their deadline and not complete
-    evaluations: int = 0  # closed satisfaction evaluations
-    satisfied: int = 0
+    evaluations: int = 0  # chosen projects with a closed satisfaction evaluation
+    satisfied: int = 0  # by the latest closed evaluation of each project
     basically_satisfied: int = 0
     unsatisfied: int = 0
+    # Supervision coverage: every way of supervising counts alike.
+    supervised: int = 0  # chosen projects with any supervision: a record of any method, or a special inquiry
+    inspections: int = 0  # inspection records (视察)
+    reviews: int = 0  # follow-up review records (回头看)
+    inquiries: int = 0  # special inquiries held (专题询问)
+    # An evaluation's whole history: an "unsatisfied" stays counted after the re-evaluation.
+    rated_unsatisfied: int = 0  # chosen projects rated unsatisfied at least once
+    rectified: int = 0  # rectifications the government reported done
+    reevaluated: int = 0  # re-evaluations closed after a rectification
 
     def add(self, other: Figures) -> None:
         for item in fields(self):
@@ -48,6 +57,12 @@ def completion_rate(completed: int, chosen: int) -> float | None:
     if chosen <= 0:
         return None
     return min(1.0, completed / chosen)
+
+
+def supervision_coverage(supervised: int, chosen: int) -> float | None:
+    """Chosen projects supervised in any way (inspection, review, inquiry, any other method), over
+    chosen projects; None when nothing was chosen."""
+    return completion_rate(supervised, chosen)
 
 
 def satisfaction_rate(satisfied: int, basically_satisfied: int, evaluations: int) -> float | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from minsheng.collection.rules import china_day
+from minsheng import clock
 from minsheng.db.base import utcnow
 from minsheng.db.session import Database
 from minsheng.jobs.models import Job
@@ -50,8 +50,9 @@ async def rebuild(ctx: JobContext, day: str | None = None) -> dict[str, Any]:
 
 @periodic(REBUILD_JOB + "_daily", hour=18, minute=40, every=timedelta(hours=24))
 async def schedule_rebuild(database: Database, now: datetime) -> list[uuid.UUID]:
-    """Once a day in China (02:40), rebuild every roll-up: work plans become overdue with time alone."""
-    day = china_day(now).isoformat()
+    """Once a day (02:40 Beijing time, past midnight in every zone a tenant may choose), rebuild every
+    roll-up: work plans become overdue with time alone."""
+    day = clock.today(clock.zone(), now).isoformat()
     async with database.session() as session:
         recent = await session.execute(
             select(Job.args).where(Job.name == REBUILD_JOB, Job.created_at >= utcnow() - timedelta(days=2))

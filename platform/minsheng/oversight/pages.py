@@ -6,40 +6,35 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.di import Provide
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
+from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope, requires
 from minsheng.oversight import services as oversight
-from minsheng.oversight.controllers import OVERSEERS, category_names, workbook_response
+from minsheng.oversight.controllers import category_names, workbook_response
 from minsheng.oversight.schemas import summary_view
-from minsheng.web.templating import render
+from minsheng.permissions import Permission
 
 
-@get(
-    "/t/{slug:str}/oversight",
-    include_in_schema=False,
-    dependencies={"access": Provide(provide_tenant_access)},
-)
+@requires(Permission.OVERSIGHT_READ)
+@get("/t/{slug:str}/oversight", include_in_schema=False)
 async def dashboard_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     db_session: AsyncSession,
     of: str | None = None,
     year: int | None = None,
 ) -> Template:
     """The dashboard of the caller's subtree, or of ``?of=`` inside it (404 outside), for ``?year=``."""
-    access.require(*OVERSEERS)
     chain = await oversight.subtree_member(db_session, access.tenant, (of or "")[:63] or None)
     board = await oversight.dashboard(db_session, chain, year if year and 2000 <= year <= 2100 else None)
-    summary = summary_view(board, await category_names(db_session, access))
+    summary = summary_view(board, category_names(access))
     query = "&".join(part for part in (f"of={board.tenant.slug}", f"year={board.year}" if board.year else "") if part)
-    return render(
+    return render_tenant_page(
         request,
+        access,
         "oversight/dashboard.html",
-        tenant=access.tenant,
-        user=access.principal,
         summary=summary,
         # "<" escaped: a tenant's name must not close the script element the JSON sits in.
         chart_data=msgspec.json.encode(summary).decode().replace("<", "\\u003c"),
@@ -48,13 +43,10 @@ async def dashboard_page(
     )
 
 
-@get(
-    "/t/{slug:str}/oversight/export.xlsx",
-    include_in_schema=False,
-    dependencies={"access": Provide(provide_tenant_access)},
-)
+@requires(Permission.OVERSIGHT_READ)
+@get("/t/{slug:str}/oversight/export.xlsx", include_in_schema=False)
 async def dashboard_export(
-    access: TenantAccess, db_session: AsyncSession, of: str | None = None, year: int | None = None
+    access: TenantScope, db_session: AsyncSession, of: str | None = None, year: int | None = None
 ) -> Response[bytes]:
     """The dashboard's workbook for the signed-in page user (the API's twin takes a bearer token)."""
     return await workbook_response(db_session, access, (of or "")[:63] or None, year)

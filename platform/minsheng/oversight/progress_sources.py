@@ -8,27 +8,38 @@ is due when, so the dashboards and the implementation pages tell one story:
 * overdue work plan: a chosen, unfinished, not terminated project whose work plan is missing after
   it was due (a month after the vote), or whose deadline (as postponed by an approved adjustment)
   has passed;
-* satisfaction: the outcome of each project's latest closed evaluation.
+* satisfaction: the outcome of each project's latest closed evaluation; and the whole history behind
+  it (rated unsatisfied at least once, rectifications reported, re-evaluations closed), so a later
+  "satisfied" does not hide the "unsatisfied" and the rectification that came before;
+* supervision: a project is supervised once it has any supervision, whatever the way: a record of any
+  method (inspection, follow-up review, deliberation ...) or a special inquiry.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.collection.rules import china_day
-from minsheng.db.base import utcnow
 from minsheng.implementation import adjustments, rules
 from minsheng.implementation.chosen import ChosenProject
 from minsheng.implementation.models import ProgressReport, WorkPlan
 from minsheng.oversight.figures import Figures, Key
-from minsheng.supervision.models import EvaluationStatus, SatisfactionEvaluation
+from minsheng.supervision.models import (
+    EvaluationStatus,
+    Rectification,
+    RectificationStatus,
+    SatisfactionEvaluation,
+    SpecialInquiry,
+    SupervisionRecord,
+)
 
 OUTCOMES = ("satisfied", "basically_satisfied", "unsatisfied")
+INSPECTION, REVIEW, INQUIRY = "inspection", "follow_up_review", "special_inquiry"
 
 
 def is_overdue(today: date, vote_day: date, *, has_plan: bool, deadline: date | None, finished: bool) -> bool:
@@ -53,12 +64,12 @@ async def _latest_outcomes(session: AsyncSession, ids: list[uuid.UUID]) -> dict[
 
 
 async def count_progress(
-    session: AsyncSession, table: dict[Key, Figures], chosen: Sequence[ChosenProject], today: date | None = None
+    session: AsyncSession, table: dict[Key, Figures], chosen: Sequence[ChosenProject], today: date
 ) -> None:
-    """Add completion, work plans, overdue plans and satisfaction outcomes of ``chosen`` to ``table``."""
+    """Add completion, work plans, overdue plans (as of ``today``, in the tenant's zone) and
+    satisfaction outcomes of ``chosen`` to ``table``."""
     if not chosen:
         return
-    today = today or china_day(utcnow())
     ids = [c.project.id for c in chosen]
     plans = dict((await session.execute(select(WorkPlan.project_id, WorkPlan.deadline))).all())
     percent_query = select(ProgressReport.project_id, func.max(ProgressReport.percent_done)).where(
@@ -85,3 +96,54 @@ async def count_progress(
         if outcome is not None:
             slot.evaluations += 1
             setattr(slot, outcome, getattr(slot, outcome) + 1)
+    await count_supervision(session, table, chosen)
+
+
+async def count_supervision(session: AsyncSession, table: dict[Key, Figures], chosen: Sequence[ChosenProject]) -> None:
+    """Add supervision coverage and the evaluations' history of ``chosen`` to ``table``."""
+    ids = [c.project.id for c in chosen]
+    records: dict[uuid.UUID, Counter[str]] = {}
+    by_method = select(SupervisionRecord.project_id, SupervisionRecord.method, func.count())
+    by_method = by_method.where(SupervisionRecord.project_id.in_(ids))
+    for project_id, method, count in await session.execute(
+        by_method.group_by(SupervisionRecord.project_id, SupervisionRecord.method)
+    ):
+        records.setdefault(project_id, Counter())[method] += int(count)
+    inquiries_query = select(SpecialInquiry.project_id, func.count()).where(SpecialInquiry.project_id.in_(ids))
+    inquiries = dict((await session.execute(inquiries_query.group_by(SpecialInquiry.project_id))).tuples().all())
+    history = await _evaluation_history(session, ids)
+    for choice in chosen:
+        project = choice.project
+        slot = table.setdefault((project.year, project.category), Figures())
+        methods = records.get(project.id, Counter())
+        held = int(inquiries.get(project.id, 0)) + methods[INQUIRY]
+        slot.supervised += int(bool(held or sum(methods.values())))
+        slot.inspections += methods[INSPECTION]
+        slot.reviews += methods[REVIEW]
+        slot.inquiries += held
+        unsatisfied, rectified, reevaluated = history.get(project.id, (False, 0, 0))
+        slot.rated_unsatisfied += int(unsatisfied)
+        slot.rectified += rectified
+        slot.reevaluated += reevaluated
+
+
+async def _evaluation_history(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[bool, int, int]]:
+    """Per project: ever rated unsatisfied, rectifications reported, re-evaluations closed."""
+    closed = select(
+        SatisfactionEvaluation.project_id, SatisfactionEvaluation.outcome, SatisfactionEvaluation.reevaluation_of
+    ).where(SatisfactionEvaluation.status == EvaluationStatus.CLOSED.value, SatisfactionEvaluation.project_id.in_(ids))
+    unsatisfied: set[uuid.UUID] = set()
+    reevaluated: Counter[uuid.UUID] = Counter()
+    for project_id, outcome, reevaluation_of in await session.execute(closed):
+        if outcome == "unsatisfied":
+            unsatisfied.add(project_id)
+        if reevaluation_of is not None:
+            reevaluated[project_id] += 1
+    reported = select(Rectification.project_id, func.count()).where(
+        Rectification.status == RectificationStatus.REPORTED.value, Rectification.project_id.in_(ids)
+    )
+    rectified = dict((await session.execute(reported.group_by(Rectification.project_id))).tuples().all())
+    return {
+        project_id: (project_id in unsatisfied, int(rectified.get(project_id, 0)), reevaluated[project_id])
+        for project_id in ids
+    }

@@ -9,12 +9,14 @@ job) rebuilds every tenant bottom-up: overdue work plans become overdue with tim
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minsheng import clock
 from minsheng.db.base import utcnow
 from minsheng.oversight.figures import Figures, Key, ancestry_path, figures_of, merge
 from minsheng.oversight.models import OWN, TREE, OversightRollup
@@ -68,11 +70,17 @@ def _table(rows: Iterable[OversightRollup]) -> dict[Key, Figures]:
     return table
 
 
-async def refresh_own(session: AsyncSession, tenant: Tenant, path: str) -> None:
-    """Recount ``tenant``'s own records into its ``own`` roll-up rows."""
+def _today(chain: Sequence[Tenant]) -> date:
+    """Today in the zone of ``chain[-1]`` (root first): what is overdue is counted on its calendar."""
+    return clock.today(clock.zone_of_chain([(t.plugins, t.settings or {}) for t in chain]))
+
+
+async def refresh_own(session: AsyncSession, chain: Sequence[Tenant], path: str) -> None:
+    """Recount ``chain[-1]``'s own records into its ``own`` roll-up rows (``chain``: root first)."""
+    tenant = chain[-1]
     with tenant_scope(TenantRef(tenant.id, tenant.slug)):
         await rebind_tenant(session)
-        await _replace(session, tenant.id, OWN, path, await count_own_records(session))
+        await _replace(session, tenant.id, OWN, path, await count_own_records(session, _today(chain)))
 
 
 async def refresh_tree(session: AsyncSession, tenant: Tenant, path: str, children: list[uuid.UUID]) -> None:
@@ -107,7 +115,7 @@ async def refresh_tenant(session: AsyncSession, tenant_id: uuid.UUID, *, locked:
         chain.insert(0, parent)
     paths = {node.id: ancestry_path(n.id for n in chain[: index + 1]) for index, node in enumerate(chain)}
     try:
-        await refresh_own(session, tenant, paths[tenant.id])
+        await refresh_own(session, chain, paths[tenant.id])
         for node in reversed(chain):
             children = list(await session.scalars(select(Tenant.id).where(Tenant.parent_id == node.id)))
             await refresh_tree(session, node, paths[node.id], children)
@@ -122,6 +130,7 @@ async def refresh_everything(session: AsyncSession, progress: Any = None) -> int
     previous = current_tenant()
     await serialize(session)
     tenants = list((await session.scalars(select(Tenant))).all())
+    by_id = {t.id: t for t in tenants}
     parent_of = {t.id: t.parent_id for t in tenants}
     children: dict[uuid.UUID, list[uuid.UUID]] = {}
     for tenant in tenants:
@@ -142,7 +151,7 @@ async def refresh_everything(session: AsyncSession, progress: Any = None) -> int
             path = ancestry_path(lineage(tenant.id))
             with tenant_scope(TenantRef(tenant.id, tenant.slug)):
                 await rebind_tenant(session)
-                own = await count_own_records(session)
+                own = await count_own_records(session, _today([by_id[i] for i in lineage(tenant.id)]))
                 trees[tenant.id] = merge([own, *(trees.pop(c, {}) for c in children.get(tenant.id, []))])
                 await session.execute(delete(OversightRollup).where(OversightRollup.tenant_id == tenant.id))
                 rows = _rows(tenant.id, OWN, path, own) + _rows(tenant.id, TREE, path, trees[tenant.id])

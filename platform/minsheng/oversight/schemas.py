@@ -6,7 +6,7 @@ from datetime import datetime
 
 import msgspec
 
-from minsheng.oversight.figures import Figures, completion_rate, satisfaction_rate
+from minsheng.oversight.figures import Figures, completion_rate, satisfaction_rate, supervision_coverage
 from minsheng.oversight.services import Dashboard
 from minsheng.tenancy.snapshot import TenantLike
 
@@ -25,6 +25,14 @@ class FiguresView(msgspec.Struct):
     basically_satisfied: int
     unsatisfied: int
     satisfaction_rate: float | None
+    supervised: int = 0
+    supervision_coverage: float | None = None
+    inspections: int = 0
+    reviews: int = 0
+    inquiries: int = 0
+    rated_unsatisfied: int = 0
+    rectified: int = 0
+    reevaluated: int = 0
 
 
 class TenantRefView(msgspec.Struct):
@@ -63,20 +71,13 @@ class OversightSummary(msgspec.Struct):
 
 
 def figures_view(figures: Figures) -> FiguresView:
+    counts = {name: value for name, value in figures.as_dict().items() if name != "funds"}
     return FiguresView(
-        suggestions=figures.suggestions,
-        projects=figures.projects,
-        chosen=figures.chosen,
+        **counts,
         funds=float(figures.funds),
-        completed=figures.completed,
         completion_rate=completion_rate(figures.completed, figures.chosen),
-        work_plans=figures.work_plans,
-        overdue_plans=figures.overdue_plans,
-        evaluations=figures.evaluations,
-        satisfied=figures.satisfied,
-        basically_satisfied=figures.basically_satisfied,
-        unsatisfied=figures.unsatisfied,
         satisfaction_rate=satisfaction_rate(figures.satisfied, figures.basically_satisfied, figures.evaluations),
+        supervision_coverage=supervision_coverage(figures.supervised, figures.chosen),
     )
 
 

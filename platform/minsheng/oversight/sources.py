@@ -6,6 +6,7 @@ rows, so nothing here can read another tenant's data.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -22,9 +23,9 @@ def _slot(table: dict[Key, Figures], year: int, category: str | None) -> Figures
     return table.setdefault((int(year), category or UNCATEGORIZED), Figures())
 
 
-async def count_own_records(session: AsyncSession) -> dict[Key, Figures]:
+async def count_own_records(session: AsyncSession, today: date) -> dict[Key, Figures]:
     """The tenant in context's own figures: suggestions, projects, chosen projects, their funds,
-    completion, overdue work plans and satisfaction outcomes."""
+    completion, overdue work plans (as of ``today`` in the tenant's zone) and satisfaction outcomes."""
     table: dict[Key, Figures] = {}
     suggestions = select(Suggestion.year, Suggestion.category, func.count()).group_by(
         Suggestion.year, Suggestion.category
@@ -40,5 +41,5 @@ async def count_own_records(session: AsyncSession) -> dict[Key, Figures]:
         slot = _slot(table, choice.project.year, choice.project.category)
         slot.chosen += 1
         slot.funds += Decimal(choice.project.budget or 0)
-    await count_progress(session, table, chosen)
+    await count_progress(session, table, chosen, today)
     return {key: value for key, value in table.items() if not value.is_empty()}

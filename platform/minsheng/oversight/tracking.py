@@ -31,7 +31,7 @@ from minsheng.implementation.models import Adjustment, ProgressReport, WorkPlan
 from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
 from minsheng.projects.models import Project
-from minsheng.supervision.models import SatisfactionEvaluation
+from minsheng.supervision.models import Rectification, SatisfactionEvaluation, SpecialInquiry, SupervisionRecord
 from minsheng.tenancy.context import current_tenant
 
 ROLLUP_JOB = "oversight.rollup"
@@ -48,6 +48,9 @@ WATCHED: list[type] = [
     ProgressReport,
     Adjustment,
     SatisfactionEvaluation,
+    Rectification,
+    SupervisionRecord,
+    SpecialInquiry,
 ]
 
 

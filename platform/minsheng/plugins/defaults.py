@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 
 import structlog
 
+from minsheng.clock import DEFAULT_TIME_ZONE, TIME_ZONE_SETTING, TIME_ZONES
 from minsheng.documents.kinds import default_templates
+from minsheng.i18n import msgid
 from minsheng.notifications.channels import builtin_channels
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.hookspecs import hookimpl
@@ -49,47 +51,64 @@ _RATIO = {"type": "string", "pattern": r"^(0(\.[0-9]+)?|1(\.0+)?)$"}
 
 SETTINGS_SCHEMA: Mapping[str, object] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": PLUGIN_NAME,
+    "title": msgid("The platform's own rules"),
     "type": "object",
+    # Each ``title`` is the setting's name on the pages (a message id of the catalogs).
     "properties": {
         "margin_lower_ratio": {
             **_RATIO,
+            "title": msgid("Smallest margin, as a share of the seats"),
             "default": "0.2",
-            "description": "smallest margin as a share of seats (rounded up, at least 1)",
+            "description": msgid("smallest margin as a share of seats (rounded up, at least 1)"),
         },
         "margin_upper_ratio": {
             **_RATIO,
+            "title": msgid("Largest margin, as a share of the seats"),
             "default": "0.5",
-            "description": "largest margin as a share of seats (rounded down)",
+            "description": msgid("largest margin as a share of seats (rounded down)"),
         },
         "allow_no_margin": {
             "type": "boolean",
+            "title": msgid("Also allow as many candidates as seats (no-margin vote)"),
             "default": False,
-            "description": "also allow as many candidates as seats (等额)",
+            "description": msgid("also allow as many candidates as seats (等额)"),
         },
         "negative_list": {
             "type": "array",
+            "title": msgid("Negative list"),
             "items": {"type": "string", "minLength": 1},
             "default": list(DEFAULT_NEGATIVE_LIST),
-            "description": "terms that refuse a project at screening (负面清单)",
+            "description": msgid("terms that refuse a project at screening (负面清单)"),
         },
         "places": {
             "type": "array",
+            "title": msgid("Villages and communities"),
             "items": {"type": "string", "minLength": 1, "maxLength": 100},
             "default": [],
-            "description": "villages and communities collection must reach (coverage lists those without suggestions)",
+            "description": msgid(
+                "this congress's own villages and communities, never inherited (coverage names those not heard)"
+            ),
         },
         "public_evaluation": {
             "type": "boolean",
+            "title": msgid("Citizens may also rate projects online"),
             "default": False,
-            "description": "citizens may also rate projects online, one rating per verified phone (满意度测评)",
+            "description": msgid("citizens may also rate projects online, one rating per verified phone (满意度测评)"),
         },
         "rectification_days": {
             "type": "integer",
+            "title": msgid("Days the government has to rectify"),
             "minimum": 1,
             "maximum": 730,
             "default": 90,
-            "description": "days the government has to rectify a project rated unsatisfied (整改期限)",
+            "description": msgid("days the government has to rectify a project rated unsatisfied (整改期限)"),
+        },
+        TIME_ZONE_SETTING: {
+            "type": "string",
+            "title": msgid("Time zone"),
+            "enum": list(TIME_ZONES),
+            "default": DEFAULT_TIME_ZONE,
+            "description": "the zone of every date and time people see, and of today and deadlines (北京时间)",
         },
     },
     "additionalProperties": False,

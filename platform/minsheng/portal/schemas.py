@@ -7,6 +7,8 @@ from datetime import date
 
 import msgspec
 
+from minsheng.portal.services import EvaluationStep
+
 
 class EvaluationView(msgspec.Struct):
     outcome: str
@@ -47,6 +49,7 @@ class PublicProjectList(msgspec.Struct):
     items: list[PublicProjectView]
     total: int
     statistics: PublicStatistics
+    documents: list[PublicDocumentView] = []
 
 
 class PublicMilestone(msgspec.Struct):
@@ -83,6 +86,19 @@ class PublicProjectDetail(msgspec.Struct):
     plan: PublicPlan | None
     progress: list[PublicProgress]
     decisions: list[PublicDecision]
+    #: Every closed evaluation, oldest first: an "unsatisfied" and its rectification stay on record.
+    evaluations: list[EvaluationStep] = []
+
+
+class PublicDocumentView(msgspec.Struct):
+    """A public document of the year (公告, 决议, 完成情况报告) and where to download it."""
+
+    id: uuid.UUID
+    kind: str
+    label: str
+    format: str
+    made_on: date
+    url: str
 
 
 class PublicCandidate(msgspec.Struct):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from zoneinfo import ZoneInfo
 
-from minsheng.collection.rules import china_day
+from minsheng import clock
 from minsheng.implementation import overview, rules
 from minsheng.implementation.evaluation_outcomes import EvaluationOutcome
 from minsheng.implementation.models import Adjustment, Milestone, WorkPlan
@@ -12,6 +14,7 @@ from minsheng.portal.schemas import (
     EvaluationView,
     PublicCandidate,
     PublicDecision,
+    PublicDocumentView,
     PublicMilestone,
     PublicPlan,
     PublicProgress,
@@ -20,11 +23,15 @@ from minsheng.portal.schemas import (
     PublicResultView,
     PublicStatistics,
 )
-from minsheng.portal.services import PublicProject, PublicResult
+from minsheng.portal.services import PublicDocument, PublicProject, PublicResult
 
 
 def photo_url(slug: str, file_id: uuid.UUID) -> str:
     return f"/api/v1/t/{slug}/public/photos/{file_id}"
+
+
+def document_view(slug: str, document: PublicDocument) -> PublicDocumentView:
+    return PublicDocumentView(**dataclasses.asdict(document), url=f"/api/v1/t/{slug}/public/documents/{document.id}")
 
 
 def project_view(state: overview.ProjectState, evaluation: EvaluationOutcome | None = None) -> PublicProjectView:
@@ -62,8 +69,10 @@ def statistics_view(states: list[overview.ProjectState]) -> PublicStatistics:
     )
 
 
-def decision_view(row: Adjustment) -> PublicDecision:
-    return PublicDecision(row.kind, row.status, china_day(row.decided_at) if row.decided_at else None, row.notice)
+def decision_view(row: Adjustment, tz: ZoneInfo) -> PublicDecision:
+    """A decided adjustment, dated on its day in the tenant's zone ``tz``."""
+    decided_on = clock.local_day(row.decided_at, tz) if row.decided_at else None
+    return PublicDecision(row.kind, row.status, decided_on, row.notice)
 
 
 def plan_view(plan: WorkPlan | None, milestones: list[Milestone]) -> PublicPlan | None:
@@ -78,7 +87,7 @@ def plan_view(plan: WorkPlan | None, milestones: list[Milestone]) -> PublicPlan 
     )
 
 
-def detail_view(slug: str, found: PublicProject, milestones: list[Milestone]) -> PublicProjectDetail:
+def detail_view(slug: str, found: PublicProject, milestones: list[Milestone], tz: ZoneInfo) -> PublicProjectDetail:
     return PublicProjectDetail(
         project=project_view(found.state, found.evaluation),
         plan=plan_view(found.state.plan, milestones),
@@ -93,7 +102,8 @@ def detail_view(slug: str, found: PublicProject, milestones: list[Milestone]) ->
             )
             for r in found.reports
         ],
-        decisions=[decision_view(d) for d in found.decisions],
+        decisions=[decision_view(d, tz) for d in found.decisions],
+        evaluations=found.history,
     )
 
 

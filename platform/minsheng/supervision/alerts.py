@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.errors import DomainError
 from minsheng.i18n import DEFAULT_LOCALE, msgid, translate
 from minsheng.notifications import services as notifications
+from minsheng.permissions import Permission, roles_with
 from minsheng.plugins.registries import NotificationMessage
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.supervision.models import Rectification
-from minsheng.tenancy.configuration import current_tenant_hooks
 from minsheng.tenancy.context import current_tenant
 
 log = structlog.get_logger("minsheng.supervision")
@@ -28,11 +29,16 @@ class CodeNotSent(DomainError):
     title = "Service unavailable"
 
 
-async def rectification_opened(session: AsyncSession, rectification: Rectification, title: str) -> None:
-    """Tell the tenant's government officers that ``title`` must be rectified by the deadline (once)."""
+async def rectification_opened(
+    session: AsyncSession, rectification: Rectification, title: str, hooks: TenantHooks
+) -> None:
+    """Tell those who report rectifications (the government, by the permission table) that ``title`` must
+    be rectified by the deadline (once)."""
     tenant = current_tenant()
     assert tenant is not None
-    recipients = await notifications.members_with_roles(session, tenant.id, ("government",))
+    view = hooks.tenant
+    reporters = roles_with(Permission.RECTIFICATIONS_REPORT, view.level, hooks.role_grants())
+    recipients = await notifications.members_with_roles(session, tenant.id, reporters)
     if not recipients:
         return
     await notifications.notify(
@@ -51,12 +57,12 @@ async def rectification_opened(session: AsyncSession, rectification: Rectificati
     )
 
 
-async def send_code(session: AsyncSession, phone: str, code: str, title: str) -> None:
+async def send_code(hooks: TenantHooks, phone: str, code: str, title: str) -> None:
     """Send a verification code to ``phone`` through every channel of the tenant that reaches phones.
 
     503 (nothing saved) when no channel could send it.
     """
-    channels = (await current_tenant_hooks(session)).notification_channels()
+    channels = hooks.notification_channels()
     message = NotificationMessage(
         subject=translate("Satisfaction evaluation verification code", DEFAULT_LOCALE),
         body=translate(

@@ -181,6 +181,30 @@ class Commitment(TenantScoped, Timestamped, Base):
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
+class CommitmentEvidence(TenantScoped, Timestamped, Base):
+    """Evidence the government files that a commitment was kept: a description, a file, or both.
+
+    A file is evidence of one commitment only (the key on ``file_id``): evidence filed for one fix
+    cannot be shown again as the proof of another.
+    """
+
+    __tablename__ = "commitment_evidence"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "commitment_id"], ["commitments.tenant_id", "commitments.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(["tenant_id", "file_id"], ["stored_files.tenant_id", "stored_files.id"]),
+        UniqueConstraint("tenant_id", "file_id"),
+        Index("ix_commitment_evidence_tenant_commitment", "tenant_id", "commitment_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    commitment_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    file_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    filed_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
 class EvaluationStatus(enum.StrEnum):
     SCHEDULED = "scheduled"  # a re-evaluation waiting for the rectification
     OPEN = "open"  # deputies rate

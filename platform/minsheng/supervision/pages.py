@@ -1,25 +1,22 @@
-"""What the supervision pages share: access with a login redirect, the words of ratings and statuses,
-rendering with them, who runs supervision, dates from forms."""
+"""What the supervision pages share: the words of ratings and statuses, and rendering a page with them
+and with a refused form shown again (its refusal beside the field it names, everything typed kept).
+
+Who sees which control is the permission table's: templates ask ``may("…")`` (platform/docs/roles.md).
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from collections.abc import Sequence
+from typing import Any
 
 from litestar import Request
-from litestar.di import Provide
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Template
 
-from minsheng.errors import DomainError, InvalidInput
-from minsheng.http.dependencies import TenantAccess
-from minsheng.http.pages import provide_page_access, render_tenant_page
+from minsheng.errors import DomainError
+from minsheng.http.forms import FormValues, form_state
+from minsheng.http.pages import render_tenant_page
+from minsheng.http.scope import TenantScope
 from minsheng.i18n import msgid
-from minsheng.supervision.access import RUNNERS
-
-ACCESS = {"access": Provide(provide_page_access)}
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 #: The ratings as deputies read them (platform/docs/domain.md: 满意 / 基本满意 / 不满意 / 弃权).
 RATING_WORDS = {
@@ -28,6 +25,9 @@ RATING_WORDS = {
     "unsatisfied": msgid("Unsatisfied"),
     "abstain": msgid("Abstain"),
 }
+#: Rows on one page of a supervision list.
+PER_PAGE = 20
+
 STATUS_WORDS = {
     "scheduled": msgid("Scheduled"),
     "open": msgid("Open"),
@@ -38,17 +38,19 @@ STATUS_WORDS = {
 
 def render_page(
     request: Request[Any, Any, Any],
-    access: TenantAccess,
+    access: TenantScope,
     template: str,
     *,
     error: DomainError | None = None,
+    failed: str = "",
+    values: FormValues | None = None,
     status_code: int | None = None,
     **context: Any,
 ) -> Template:
     """A supervision page in the caller's language, with the tenant, the user and the words it shows.
 
-    ``error``: a refusal shown on the page, which then answers with the refusal's status unless
-    ``status_code`` says otherwise.
+    ``error``: a refusal of the form ``failed``, shown there with the ``values`` typed; the page then
+    answers with the refusal's status unless ``status_code`` says otherwise.
     """
     if status_code is None:
         status_code = error.status_code if error else 200
@@ -60,20 +62,20 @@ def render_page(
         error=error,
         ratings=RATING_WORDS,
         statuses=STATUS_WORDS,
+        **form_state(failed, values),
         **context,
     )
 
 
-def form_date(text: str, field: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InvalidInput("The field {field} is not a date (YYYY-MM-DD)", field=field) from exc
-
-
-def runs_supervision(access: TenantAccess) -> bool:
-    """Whether the caller may run evaluations and inquiries (presidium, tenant admins, operators)."""
-    principal = access.principal
-    return principal is not None and (principal.is_platform_admin or bool(access.roles.intersection(RUNNERS)))
+def list_state(
+    rows: Sequence[Any], total: int, page: int, *, error: DomainError | None = None, failed: str = ""
+) -> dict[str, Any]:
+    """A list page's paging, and ``refusal_elsewhere``: a refused form of a row not on this page (its
+    refusal is then shown above the list)."""
+    shown = any(failed.endswith(str(row.id)) for row in rows)
+    return {
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PER_PAGE)),
+        "refusal_elsewhere": error is not None and not shown,
+    }

@@ -92,6 +92,33 @@ def closing_evidence_problem(text: str | None, file_given: bool) -> Reason | Non
     return Reason("A commitment is closed only with evidence: describe what was done or attach a file")
 
 
+def evidence_problem(text: str | None, file_given: bool) -> Reason | None:
+    """Evidence filed for a commitment says what was done, or is a file, or both (None when it is)."""
+    if (text or "").strip() or file_given:
+        return None
+    return Reason("Evidence needs a description of what was done or a file")
+
+
+@dataclass(frozen=True)
+class FileUse:
+    """Where a file already serves: as evidence of a commitment, or as a photo of a project's report
+    or supervision record."""
+
+    commitment_id: object | None = None
+    project_id: object | None = None
+
+
+def evidence_file_problem(commitment_id: object, project_id: object, uses: Iterable[FileUse]) -> Reason | None:
+    """A file is evidence of the commitment it is filed for only: refused when it is already the
+    evidence of another commitment, or a photo of another project (None when it may serve)."""
+    for use in uses:
+        if use.commitment_id is not None and use.commitment_id != commitment_id:
+            return Reason("The file {filename} is the evidence of another commitment")
+        if use.project_id is not None and use.project_id != project_id:
+            return Reason("The file {filename} is about another project")
+    return None
+
+
 def rectification_deadline(closed_on: date, days: int = DEFAULT_RECTIFICATION_DAYS) -> date:
     """The day the rectification is due: ``days`` after the evaluation closed."""
     if days < 1:

@@ -153,6 +153,22 @@ class CloseCommitment(msgspec.Struct):
     evidence_file_id: uuid.UUID | None = None
 
 
+class EvidenceIn(msgspec.Struct):
+    """The government's evidence that a commitment was kept: a description, an uploaded file, or both."""
+
+    evidence_text: Text | None = None
+    evidence_file_id: uuid.UUID | None = None
+
+
+class EvidenceView(msgspec.Struct):
+    id: uuid.UUID
+    commitment_id: uuid.UUID
+    text: str
+    file_id: uuid.UUID | None
+    filed_by: str
+    created_at: datetime
+
+
 class CommitmentView(msgspec.Struct):
     id: uuid.UUID
     question_id: uuid.UUID
@@ -166,6 +182,7 @@ class CommitmentView(msgspec.Struct):
     closed_by: str | None
     closed_at: datetime | None
     created_at: datetime
+    evidence: list[EvidenceView] = []
 
 
 class QuestionView(msgspec.Struct):

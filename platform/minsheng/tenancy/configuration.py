@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.errors import InvalidInput, NotFound
+from minsheng.permissions import known_roles
 from minsheng.plugins.configuration import LevelConfiguration
 from minsheng.plugins.errors import InvalidPluginSettings, UnknownPlugin
 from minsheng.plugins.manager import (
@@ -121,3 +122,8 @@ async def validate_configuration(
         resolve_configuration(manager, chain)
     except (UnknownPlugin, InvalidPluginSettings) as exc:
         raise configuration_error(exc) from exc
+
+
+async def membership_roles(session: AsyncSession, tenant: Tenant) -> list[str]:
+    """The roles a membership may hold in ``tenant``: the permission table's and its plugins' new ones."""
+    return known_roles((await tenant_hooks(session, tenant)).role_grants())

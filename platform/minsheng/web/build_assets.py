@@ -1,21 +1,38 @@
 """Fetch the third-party assets from npm and copy what the platform uses into ``web/static/vendor/``.
 
 ``python -m minsheng.web.build_assets`` runs ``npm ci`` (``npm install`` when there is no lock file)
-in ``web/assets`` and copies htmx, ECharts and the CJK font used for PDFs. It does nothing when the
+in ``web/assets`` and copies htmx, ECharts and the CJK fonts used for PDFs. It does nothing when the
 copies are there and were made from the same ``package.json`` and ``package-lock.json`` (a stamp file
 records their digest). None of these files is ever committed: ``web/static/vendor/`` is git-ignored.
 
-``assets_ready()`` and ``font_path()`` let the rest of the platform (PDF rendering) find the files.
+The official documents (``platform/docs/documents.md``) need three styles of Chinese type, all free
+(SIL Open Font License) and all from npm:
+
+- a Song (宋体) for titles and page numbers, standing in for 方正小标宋: Noto Serif SC, Regular and
+  Bold, as static TrueType files (``@expo-google-fonts/noto-serif-sc``);
+- a Kai (楷体) for the body, headings of the second level and notes, standing in for 仿宋 and 楷体:
+  LXGW WenKai (霞鹜文楷). No npm package ships it as one file, only as ~100 web subsets (WOFF2, split by
+  Unicode range, ``lxgw-wenkai-webfont``); WeasyPrint would unpack and register each subset on every
+  render, so the build merges them once into one TrueType file (fontTools);
+- a Hei (黑体) for headings of the first level and tables' headers: Noto Sans SC.
+
+No free FangSong (仿宋) with the full GB 2312 repertoire is published on npm; Debian's only one
+(``fonts-cwtex-fs``) is a traditional-Chinese font. So the body is set in a Kai, which offices accept
+for printed drafts; the DOCX files name the official fonts, which Word or WPS on an office PC use.
+
+``assets_ready()`` and ``font_faces()`` let the rest of the platform (PDF rendering) find the files.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +42,12 @@ NODE_MODULES = ASSETS_DIR / "node_modules"
 VENDOR_DIR = WEB_DIR / "static" / "vendor"
 STAMP_FILE = VENDOR_DIR / ".build-stamp"
 
-FONT_FAMILY = "Noto Sans SC"
+#: The CSS family names of the PDF fonts, by the style of Chinese type they stand in for.
+SONG_FAMILY = "Noto Serif SC"
+KAI_FAMILY = "LXGW WenKai"
+HEI_FAMILY = "Noto Sans SC"
+#: Kept for the pages that name the sans font (posters and charts predate the official styles).
+FONT_FAMILY = HEI_FAMILY
 
 
 @dataclass(frozen=True)
@@ -46,12 +68,49 @@ VENDOR_FILES: tuple[VendorFile, ...] = (
         "@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf",
         "fonts/NotoSansSC-Regular.ttf",
     ),
+    VendorFile(
+        "@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf",
+        "fonts/NotoSerifSC-Regular.ttf",
+    ),
+    VendorFile("@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf", "fonts/NotoSerifSC-Bold.ttf"),
     # Licences travel with the copies (the vendor folder is packaged into the wheel).
     VendorFile("htmx.org/LICENSE", "licenses/htmx.org.LICENSE.txt", required=False),
     VendorFile("echarts/LICENSE", "licenses/echarts.LICENSE.txt", required=False),
     VendorFile("echarts/NOTICE", "licenses/echarts.NOTICE.txt", required=False),
     VendorFile("zrender/LICENSE", "licenses/zrender.LICENSE.txt", required=False),
     VendorFile("@expo-google-fonts/noto-sans-sc/LICENSE_FONT", "fonts/OFL.txt", required=False),
+    VendorFile("@expo-google-fonts/noto-serif-sc/LICENSE_FONT", "fonts/OFL-NotoSerifSC.txt", required=False),
+    VendorFile("lxgw-wenkai-webfont/OFL.txt", "fonts/OFL-LXGWWenKai.txt", required=False),
+)
+
+
+@dataclass(frozen=True)
+class MergedFont:
+    """One TrueType file made from a web font's subsets (all cut from the same font)."""
+
+    pattern: str  # a glob under node_modules
+    target: str  # under static/vendor
+
+
+MERGED_FONTS: tuple[MergedFont, ...] = (
+    MergedFont("lxgw-wenkai-webfont/files/lxgwwenkai-regular-subset-*.woff2", "fonts/LXGWWenKai-Regular.ttf"),
+)
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One ``@font-face`` of the PDF fonts: family, weight and the vendored file."""
+
+    family: str
+    weight: int
+    target: str
+
+
+FONT_FACES: tuple[FontFace, ...] = (
+    FontFace(SONG_FAMILY, 400, "fonts/NotoSerifSC-Regular.ttf"),
+    FontFace(SONG_FAMILY, 700, "fonts/NotoSerifSC-Bold.ttf"),
+    FontFace(KAI_FAMILY, 400, "fonts/LXGWWenKai-Regular.ttf"),
+    FontFace(HEI_FAMILY, 400, "fonts/NotoSansSC-Regular.ttf"),
 )
 
 
@@ -73,22 +132,24 @@ def vendor_path(target: str) -> Path:
 
 def assets_ready() -> bool:
     """Whether every required vendored file is in place (fresh or not)."""
-    return all(vendor_path(item.target).is_file() for item in VENDOR_FILES if item.required)
+    targets = [item.target for item in VENDOR_FILES if item.required] + [font.target for font in MERGED_FONTS]
+    return all(vendor_path(target).is_file() for target in targets)
 
 
-def font_path() -> Path:
-    """The CJK TrueType font for PDFs (Noto Sans SC Regular); ``AssetsMissing`` if not built."""
-    path = vendor_path("fonts/NotoSansSC-Regular.ttf")
+def font_path(target: str = "fonts/NotoSansSC-Regular.ttf") -> Path:
+    """A vendored font file (by default Noto Sans SC Regular); ``AssetsMissing`` if not built."""
+    path = vendor_path(target)
     if not path.is_file():
         raise AssetsMissing(path)
     return path
 
 
 def font_face_css() -> str:
-    """An ``@font-face`` rule naming the PDF font, for WeasyPrint stylesheets."""
-    return (
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: normal; font-style: normal; '
-        f'src: url("{font_path().as_uri()}") format("truetype"); }}'
+    """The ``@font-face`` rules of every PDF font (Song, Kai, Hei), for WeasyPrint stylesheets."""
+    return " ".join(
+        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: normal; '
+        f'src: url("{font_path(face.target).as_uri()}") format("truetype"); }}'
+        for face in FONT_FACES
     )
 
 
@@ -104,6 +165,8 @@ def manifest_digest() -> str:
         digest.update(path.read_bytes() if path.is_file() else b"<none>")
     for item in VENDOR_FILES:
         digest.update(f"{item.source}>{item.target}".encode())
+    for font in MERGED_FONTS:
+        digest.update(f"merge {font.pattern}>{font.target}".encode())
     return digest.hexdigest()
 
 
@@ -154,12 +217,49 @@ def copy_vendor_files() -> list[Path]:
     return copied
 
 
+def merge_font(font: MergedFont) -> Path:
+    """Merge the web font's subsets into one TrueType file, the same bytes for the same subsets."""
+    from fontTools.merge import Merger
+    from fontTools.ttLib import TTFont, woff2
+
+    sources = sorted(NODE_MODULES.glob(font.pattern), key=lambda path: path.name)
+    if not sources:
+        raise AssetsMissing(NODE_MODULES / font.pattern)
+    target = vendor_path(font.target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        parts = []
+        for number, source in enumerate(sources):
+            unpacked = io.BytesIO()
+            with source.open("rb") as packed:
+                woff2.decompress(packed, unpacked)
+            unpacked.seek(0)
+            subset = TTFont(unpacked)
+            # Layout tables of the subsets cannot be merged (and CJK body text needs none); the
+            # vertical metrics neither: documents are set horizontally.
+            for tag in ("GSUB", "GPOS", "GDEF", "morx", "bsln", "feat", "prop", "FFTM", "vhea", "vmtx"):
+                if tag in subset:
+                    del subset[tag]
+            part = Path(folder) / f"{number:04d}.ttf"
+            subset.save(str(part))
+            parts.append(str(part))
+        merged = Merger().merge(parts)
+        merged.recalcTimestamp = False  # the first subset's date: the same file on every build
+        partial = target.with_name(f".{target.name}.partial")
+        merged.save(str(partial))
+    os.replace(partial, target)
+    return target
+
+
 def build(force: bool = False) -> bool:
     """Install the npm packages and copy the files, unless up to date; whether anything was done."""
     if not force and is_up_to_date():
         return False
     install_packages()
     copy_vendor_files()
+    for font in MERGED_FONTS:
+        print(f"build_assets: merging {font.pattern} into {font.target}", flush=True)
+        merge_font(font)
     STAMP_FILE.parent.mkdir(parents=True, exist_ok=True)
     # After npm install a lock file may have appeared: the stamp is taken over the final state.
     STAMP_FILE.write_text(manifest_digest() + "\n", encoding="utf-8")
@@ -169,7 +269,7 @@ def build(force: bool = False) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m minsheng.web.build_assets",
-        description="Fetch htmx, ECharts and the CJK PDF font from npm into web/static/vendor/.",
+        description="Fetch htmx, ECharts and the CJK PDF fonts from npm into web/static/vendor/.",
     )
     parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
     parser.add_argument("--check", action="store_true", help="build nothing; exit 1 unless the assets are up to date")
@@ -184,8 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build_assets: {error}", file=sys.stderr)
         return 1
     if done:
-        for item in VENDOR_FILES:
-            path = vendor_path(item.target)
+        for target in [item.target for item in VENDOR_FILES] + [font.target for font in MERGED_FONTS]:
+            path = vendor_path(target)
             if path.is_file():
                 print(f"build_assets: {path.relative_to(WEB_DIR)} ({path.stat().st_size:,} bytes)")
     else:

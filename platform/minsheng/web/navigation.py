@@ -61,6 +61,9 @@ AREAS = (
     Area("deputy", msgid("My duties as a deputy")),
 )
 
+#: The areas of an office's desk work: a member with none of them is at home on the phone pages.
+DESK_AREAS = frozenset({"collection", "congress", "office", "oversight"})
+
 SECTIONS = (
     Section(
         "inbox", "collection", "/staff/suggestions", msgid("Suggestion inbox"),
@@ -133,6 +136,26 @@ SECTIONS = (
         msgid("Figures and charts of this congress and the levels below"), (P.OVERSIGHT_READ,),
     ),
     Section(
+        "users", "office", "/office/users", msgid("Users and roles"),
+        msgid("Add users, give roles, disable accounts, reset passwords with a one-time link"), (P.USERS_MANAGE,),
+    ),
+    Section(
+        "invitations", "office", "/office/invitations", msgid("Invitations"),
+        msgid("Invite a person with roles: they choose their own user name and password"), (P.USERS_MANAGE,),
+    ),
+    Section(
+        "places", "office", "/office/places", msgid("Villages and communities"),
+        msgid("The places collection must reach, for coverage and the QR posters"), (P.SETTINGS_MANAGE,),
+    ),
+    Section(
+        "negative_list", "office", "/office/negative-list", msgid("Negative list"),
+        msgid("What may never be a livelihood project"), (P.SETTINGS_MANAGE,),
+    ),
+    Section(
+        "settings", "office", "/office/settings", msgid("Rules and settings"),
+        msgid("The settings of the rules this congress follows"), (P.SETTINGS_MANAGE,),
+    ),
+    Section(
         "vote", "deputy", "/vote", msgid("Vote"),
         msgid("Vote on your phone when a round is open"), (P.BALLOTS_CAST,), phone=True,
     ),
@@ -164,7 +187,7 @@ def areas_for(held: Iterable[Permission]) -> list[tuple[Area, list[Section]]]:
     """The home page's groups: each area with the sections of it the member may open, empty ones left out."""
     visible = sections_for(held)
     grouped = [(area, [s for s in visible if s.area == area.key]) for area in AREAS]
-    if all(s.phone for s in visible):
+    if not any(s.area in DESK_AREAS for s in visible):
         # A deputy's phone duties (vote, rate) come first: that is what a deputy opens the home for.
         grouped.sort(key=lambda pair: pair[0].key != "deputy")
     return [(area, sections) for area, sections in grouped if sections]
@@ -197,6 +220,8 @@ def page_navigation(context: Context) -> list[dict[str, Any]]:
     slug = scope.tenant.slug
     request = context.get("request")
     here = request.url.path if isinstance(request, ASGIConnection) else ""
+    if any(here.startswith(s.href(slug)) for s in SECTIONS if s.phone):
+        return []  # the phone pages (vote, rate) keep their plain layout, whoever opens them
     items = []
     for area, section in staff_navigation(scope.permissions):
         prefixes = [s.href(slug) for s in SECTIONS if s.area == area.key]

@@ -1,10 +1,15 @@
 """Jinja2 templates for the HTML pages, each rendered in its request's language.
 
 The translation functions in templates (``_``, ``gettext``, ``ngettext``) and the filters ``number``,
-``datetime``, ``date`` and ``tenant_level`` find the locale in the template context: the ``lang``
-variable if set (``render`` sets it), else the ``request`` Litestar puts in every template's context,
-else zh_CN. So one environment serves every request, and a ``Template`` response built without
+``datetime``, ``date``, ``wan_yuan`` and ``tenant_level`` find the locale in the template context: the
+``lang`` variable if set (``render`` sets it), else the ``request`` Litestar puts in every template's
+context, else zh_CN. So one environment serves every request, and a ``Template`` response built without
 ``render`` (an exception handler's, say) still speaks its reader's language.
+
+Dates and times are shown in the tenant's zone (``minsheng.clock``): the ``time_zone`` variable if set
+(a document or a page for another tenant), else the zone of the request's tenant (its scope), else
+Beijing time. ``{{ moment|date }}`` is the day a stored UTC moment falls on there, ``{{ moment|datetime
+("minute") }}`` the day and the minute ("2027年1月1日 00:30").
 
 Write messages as ``{{ _("A user named {username} already exists", username=name) }}``: English id,
 ``str.format`` placeholders, values escaped by autoescaping like any other output. Plurals:
@@ -14,11 +19,15 @@ see the locale only when imported ``with context``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import tzinfo
+from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 from litestar.connection import ASGIConnection
@@ -28,6 +37,8 @@ from litestar.template import TemplateConfig
 from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
+from minsheng import clock
+from minsheng.http.scope import scope_of
 from minsheng.i18n import (
     DEFAULT_LOCALE,
     LANG_COOKIE,
@@ -40,7 +51,8 @@ from minsheng.i18n import (
     translate,
     translate_plural,
 )
-from minsheng.web.navigation import may_open, page_navigation
+from minsheng.plugins.manager import get_plugin_manager
+from minsheng.web.navigation import may, may_open, page_navigation
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -172,6 +184,22 @@ def _csrf_fields(context: Context) -> Markup:
     return fields
 
 
+def _context_zone(context: Context) -> tzinfo:
+    """The zone a template shows times in (see the module docstring)."""
+    given = context.get("time_zone")
+    if isinstance(given, tzinfo):
+        return given
+    if isinstance(given, str):
+        return clock.zone(given)
+    request = context.get("request")
+    scope = scope_of(request) if isinstance(request, ASGIConnection) else None
+    return clock.zone_of(scope.hooks.tenant) if scope is not None else clock.zone()
+
+
+# A moment to the minute, as an office writes it: the long date, then the time on a 24-hour clock.
+_MINUTE_PATTERNS = {"zh_CN": "y年M月d日 HH:mm", "en": "MMM d, y, HH:mm"}
+
+
 @pass_context
 def _number_filter(context: Context, value: Any) -> str:
     return format_number(value, _context_locale(context))
@@ -179,12 +207,59 @@ def _number_filter(context: Context, value: Any) -> str:
 
 @pass_context
 def _datetime_filter(context: Context, value: Any, format: str = "medium") -> str:
-    return format_datetime(value, _context_locale(context), format)
+    """A stored moment in the tenant's zone; ``format`` is Babel's (short, medium, long) or ``minute``."""
+    locale = _context_locale(context)
+    pattern = _MINUTE_PATTERNS.get(locale, _MINUTE_PATTERNS[DEFAULT_LOCALE]) if format == "minute" else format
+    return format_datetime(value, locale, pattern, zone=_context_zone(context))
 
 
 @pass_context
 def _date_filter(context: Context, value: Any, format: str = "long") -> str:
-    return format_date(value, _context_locale(context), format)
+    """A day; a stored moment is the day it falls on in the tenant's zone."""
+    return format_date(value, _context_locale(context), format, zone=_context_zone(context))
+
+
+@pass_context
+def _wan_yuan_filter(context: Context, value: Any) -> str:
+    """An amount of yuan in 万元, as offices write budgets: "12.5万元" (at most two decimals)."""
+    locale = _context_locale(context)
+    text = format_decimal(Decimal(str(value or 0)) / 10_000, format="#,##0.##", locale=locale)
+    return translate("{amount} × 10,000 yuan", locale, amount=text)
+
+
+def _schema(plugin: str) -> Mapping[str, object]:
+    schema = get_plugin_manager().settings_schemas().get(plugin)
+    return schema if isinstance(schema, Mapping) else {}
+
+
+@pass_context
+def _plugin_title(context: Context, plugin: str) -> str:
+    """A plugin as the pages name it: its settings schema's ``title`` (a message id), else its name."""
+    title = _schema(plugin).get("title")
+    return translate(title, _context_locale(context)) if isinstance(title, str) and title else plugin
+
+
+@pass_context
+def _setting_title(context: Context, plugin: str, key: str) -> str:
+    """A setting as the pages name it: the ``title`` its plugin's schema gives it, else its key."""
+    properties = _schema(plugin).get("properties")
+    spec = properties.get(key) if isinstance(properties, Mapping) else None
+    title = spec.get("title") if isinstance(spec, Mapping) else None
+    return translate(title, _context_locale(context)) if isinstance(title, str) and title else key
+
+
+@pass_context
+def _setting_value(context: Context, value: object) -> str:
+    """A setting's value in words: yes or no, a list joined as offices write one, a time zone by its
+    name, text as it is."""
+    locale = _context_locale(context)
+    if isinstance(value, bool):
+        return translate(msgid("Setting on") if value else msgid("Setting off"), locale)
+    if isinstance(value, list | tuple):
+        return translate("、", locale).join(str(item) for item in value) or "—"
+    if isinstance(value, str) and value in clock.TIME_ZONE_NAMES:
+        return translate(clock.TIME_ZONE_NAMES[value], locale)
+    return "—" if value is None else str(value)
 
 
 @pass_context
@@ -217,7 +292,10 @@ def make_environment() -> Environment:
         csrf_fields=_csrf_fields,
         status_title=status_title,
         staff_navigation=page_navigation,
+        may=may,
         may_open=may_open,
+        plugin_title=_plugin_title,
+        setting_title=_setting_title,
         supported_locales=SUPPORTED_LOCALES,
         CSRF_FIELD=CSRF_FIELD,
         CSRF_HEADER=CSRF_HEADER,
@@ -226,6 +304,8 @@ def make_environment() -> Environment:
         number=_number_filter,
         datetime=_datetime_filter,
         date=_date_filter,
+        wan_yuan=_wan_yuan_filter,
+        setting_value=_setting_value,
         tenant_level=_tenant_level_filter,
     )
     return environment

@@ -24,6 +24,7 @@ from minsheng.plugins import (
     hookimpl,
     margin_range,
     margin_rule,
+    msgid,
     parse_ratio,
 )
 
@@ -36,13 +37,14 @@ TEMPLATE_FOLDER = "templates"
 
 SETTINGS_SCHEMA: Mapping[str, object] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": PLUGIN_NAME,
+    "title": msgid("Rules of Henan (Baofeng)"),
     "type": "object",
     "properties": {
         "show_margin_in_items": {
             "type": "boolean",
+            "title": msgid("Word the margin as 差额 N 项"),
             "default": True,
-            "description": "word margin verdicts as 差额 N 项 (false: the platform's own wording)",
+            "description": msgid("word margin verdicts as 差额 N 项 (false: the platform's own wording)"),
         },
     },
     "additionalProperties": False,
@@ -57,8 +59,8 @@ DOCUMENT_TEMPLATES = (
 
 #: The methods Baofeng requires for every project, by code; fields come from the platform's entries.
 REQUIRED_METHODS = {
-    "quarterly_meeting": "Quarterly face-to-face meeting (季度例会, 面对面)",
-    "follow_up_review": "Follow-up review (回头看)",
+    "quarterly_meeting": msgid("Quarterly face-to-face meeting"),
+    "follow_up_review": msgid("Follow-up review"),
 }
 
 

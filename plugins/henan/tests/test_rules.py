@@ -6,6 +6,7 @@ import pytest
 from minsheng_henan import REQUIRED_METHODS, baofeng_margin_rule, required_methods
 
 from minsheng.plugins import SUPERVISION_METHODS, margin_rule, parse_ratio
+from minsheng.testing import translated
 
 
 @pytest.mark.parametrize(
@@ -92,5 +93,6 @@ def test_quarterly_meetings_and_follow_up_review_are_required_with_the_platform_
         assert method.required is True
         assert platform[code].required is False
         assert method.fields == platform[code].fields
-    assert "面对面" in methods["quarterly_meeting"].label
-    assert "回头看" in methods["follow_up_review"].label
+    # The labels are message ids, read in Chinese through the plugin's catalog.
+    assert translated(methods["quarterly_meeting"].label, "zh_CN") == "季度例会（面对面）"
+    assert translated(methods["follow_up_review"].label, "zh_CN") == "回头看"

@@ -10,8 +10,17 @@ from minsheng_henan import DOCUMENT_TEMPLATES, TEMPLATE_FOLDER, TEMPLATE_PACKAGE
 
 CONTEXT = {
     "tenant": {"name": "宝丰县"},
+    "issuer": "宝丰县人民代表大会常务委员会",
+    "presidium": "宝丰县第十七届人民代表大会第三次会议主席团",
+    "bodies": {"government": "宝丰县人民政府", "standing": "宝丰县人民代表大会常务委员会"},
+    "entitled": 30,
+    "majority": 16,
     "year": 2026,
-    "session": {"title": "第十七届人民代表大会第三次会议", "date": "2026-01-10"},
+    "session": {
+        "title": "第十七届人民代表大会第三次会议",
+        "name": "宝丰县第十七届人民代表大会第三次会议",
+        "date": "2026-01-10",
+    },
     "collection": {
         "opened_on": "2025-09-01",
         "closed_on": "2025-10-31",
@@ -60,9 +69,18 @@ CONTEXT = {
 
 EXPECTED = {
     "collection_report": ["征集情况的说明", "共征集意见建议1213条", "| 3 | 孤寡老人义诊 |"],
-    "voting_method": ["票决产生2个民生实事项目，差额1项", "全体代表过半数"],
-    "result_announcement": ["应到代表30名，实到代表28名", "| 3 | 孤寡老人义诊 | 10 | 15 | 2 | 未当选 |"],
-    "resolution": ["以下2个项目", "2. 课后延时服务（责任单位：教育局）", "回头看"],
+    "voting_method": ["票决产生2个民生实事项目，差额1项", "全体代表过半数即16票以上赞成票的，始得确定为民生实事项目"],
+    "result_announcement": [
+        "应到代表30名，实到代表28名",
+        "| 3 | 孤寡老人义诊 | 10 | 15 | 2 | 未确定 |",
+        "过半数即16票以上",
+    ],
+    "resolution": [
+        "以下2个项目",
+        "2. 课后延时服务（责任单位：教育局）",
+        "“回头看”",
+        "宝丰县人民代表大会常务委员会对项目实施",
+    ],
 }
 
 

@@ -9,10 +9,16 @@ import pytest
 from minsheng_zhejiang import DOCUMENT_TEMPLATES, TEMPLATE_FOLDER, TEMPLATE_PACKAGE
 from minsheng_zhejiang.ranking import PRIORITY_RANKING
 
+from minsheng.documents.wording import sentence
+
 CONTEXT = {
     "tenant": {"name": "镇海区"},
     "year": 2026,
-    "session": {"title": "第三次会议", "date": "2026-01-10"},
+    "session": {"title": "第三次会议", "name": "镇海区第三次会议", "date": "2026-01-10"},
+    "presidium": "镇海区第三次会议主席团",
+    "issuer": "镇海区人民代表大会常务委员会",
+    "closing_date": "2026年6月30日",
+    "majority": 21,
     "seats": 2,
     "instruction": PRIORITY_RANKING.paper_layout.instruction.format(seats=2),
     "candidates": [{"title": "老旧小区改造"}, {"title": "农村公路养护"}, {"title": "社区食堂"}],
@@ -70,20 +76,30 @@ CONTEXT = {
 
 EXPECTED = {
     "voting_method": ["从3个候选项目中票决产生2个", "最多排序2个项目", "按排序得分确定"],
-    "ballot_paper": ["排序表决票", "Write 1 to 2 in the rank column", "| 3 | 社区食堂 |  |"],
-    "result_announcement": ["| 1 | 社区食堂 | 30 | 52 | 当选 |", "| — | 农村公路养护 | 16 | 20 | 未当选 |"],
+    "ballot_paper": ["镇海区第三次会议2026年民生实事项目排序表决票", "| 3 | 社区食堂 |  |"],
+    "result_announcement": [
+        "| 1 | 社区食堂 | 30 | 52 | 确定 |",
+        "| — | 农村公路养护 | 16 | 20 | 未确定 |",
+        "过半数即21票以上",
+    ],
     "inquiry_record": ["1. 问（代表甲）：食堂何时开业？", "整改承诺：七月底前完成装修", "2. 问（代表乙）"],
-    "satisfaction_report": ["| 老旧小区改造 | 10 | 3 | 6 | 10 | 0 | 不满意 |", "弃权票单独列示"],
+    "satisfaction_report": [
+        "| 老旧小区改造 | 10 | 3 | 6 | 10 | 0 | 不满意 |",
+        "弃权票单独列示",
+        "镇海区人民代表大会常务委员会",
+    ],
 }
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader(TEMPLATE_PACKAGE, TEMPLATE_FOLDER),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
     )
+    env.filters["sentence"] = sentence  # the platform's filter (minsheng.documents.template_resolution)
+    return env
 
 
 def test_every_kind_is_declared_once() -> None:

@@ -1,5 +1,4 @@
-"""What the session's API routes and pages share: the workbook import with its translated report,
-the screen's stream, the hall's check-in code."""
+"""What the session's API routes and pages share: the screen's stream, the hall's check-in code."""
 
 from __future__ import annotations
 
@@ -8,62 +7,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import msgspec
 from litestar import Request
 from litestar.datastructures import State
 from litestar.response import ServerSentEvent
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import Role
 from minsheng.congress.hall import big_screen, checkin_code, sessions
-from minsheng.congress.hall.schemas import CheckInCodeView, RowProblemView
-from minsheng.congress.roster import excel as roster_excel
-from minsheng.errors import InvalidInput
+from minsheng.congress.hall.schemas import CheckInCodeView
 from minsheng.http.dependencies import TenantAccess, services
-from minsheng.i18n import translate
-from minsheng.storage.uploads import XLSX, UploadRefused, check_upload
 from minsheng.tenancy.context import TenantRef
-
-STAFF = (Role.TENANT_ADMIN.value,)
-
-EXPORT_DISPOSITION = (
-    "attachment; filename=\"deputies.xlsx\"; filename*=UTF-8''%E4%BB%A3%E8%A1%A8%E5%90%8D%E5%8D%95.xlsx"
-)
-
-
-def translated_problems(refused: roster_excel.RosterImportRefused, locale: str) -> list[dict[str, Any]]:
-    """The import report in the reader's language."""
-    return [
-        msgspec.to_builtins(
-            RowProblemView(row=p.row, column=p.column, message=translate(p.reason.message, locale, **p.reason.params))
-        )
-        for p in refused.problems
-    ]
-
-
-async def import_workbook(
-    db_session: AsyncSession,
-    access: TenantAccess,
-    content: bytes,
-    claimed: str | None,
-    filename: str,
-    *,
-    deactivate_missing: bool,
-    locale: str,
-) -> roster_excel.ImportSummary:
-    """Check the upload on its content, then import it; a refusal carries its translated report."""
-    user = access.require(*STAFF)
-    try:
-        check_upload(content, claimed, filename, allowed=frozenset({XLSX}), max_bytes=roster_excel.MAX_BYTES)
-    except UploadRefused as exc:
-        raise InvalidInput(exc.reason, **exc.params) from exc
-    try:
-        return await roster_excel.import_roster(
-            db_session, access.tenant.id, content, deactivate_missing=deactivate_missing, actor=user.username
-        )
-    except roster_excel.RosterImportRefused as refused:
-        refused.extra["errors"] = translated_problems(refused, locale)
-        raise
 
 
 async def open_screen(

@@ -58,7 +58,7 @@ async def list_deputies(
         query = query.where(or_(Deputy.name.ilike(pattern), User.username.ilike(pattern)))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = await session.execute(query.order_by(Deputy.name, Deputy.id).offset((page - 1) * per_page).limit(per_page))
-    return [(deputy, username) for deputy, username in rows.tuples()], int(total)
+    return [(deputy, username) for deputy, username in rows.all()], int(total)
 
 
 async def get_deputy(session: AsyncSession, deputy_id: uuid.UUID) -> Deputy:
@@ -78,3 +78,18 @@ async def entitled_count(session: AsyncSession) -> int:
     """How many deputies the tenant has (全体代表): the base of the quorum and of the majority."""
     query = select(func.count()).select_from(Deputy).where(Deputy.active.is_(True))
     return int((await session.execute(query)).scalar_one())
+
+
+async def roster_rows(session: AsyncSession) -> list[tuple[str, str | None, bool]]:
+    """Every deputy of the roster as ``(name, user name, serving)``, by name (for the workbook)."""
+    query = select(Deputy.name, User.username, Deputy.active).outerjoin(User, User.id == Deputy.user_id)
+    rows = await session.execute(query.order_by(Deputy.name, Deputy.id))
+    return [(name, username, bool(active)) for name, username, active in rows.all()]
+
+
+async def deputy_names(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The roster names of the deputies voting with these accounts."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(Deputy.user_id, Deputy.name).where(Deputy.user_id.in_(user_ids)))
+    return {user_id: name for user_id, name in rows.all() if user_id is not None}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from minsheng.i18n import msgid
 from minsheng.plugins.registries import BallotFormat, PaperLayout
 from minsheng.plugins.verdicts import CandidateId, Reason
 
@@ -110,22 +111,22 @@ def tally_approve_up_to_seats(
 
 YES_NO_ABSTAIN = BallotFormat(
     code="yes_no_abstain",
-    label="Yes / no / abstain for each candidate",
+    label=msgid("Yes / no / abstain for each candidate"),
     validate=validate_yes_no_abstain,
     tally=tally_yes_no_abstain,
     paper_layout=PaperLayout(
         columns=("yes", "no", "abstain"),
-        instruction="Mark exactly one of yes, no or abstain for each candidate.",
+        instruction=msgid("Mark exactly one of yes, no or abstain for each candidate."),
     ),
 )
 
 APPROVE_UP_TO_SEATS = BallotFormat(
     code="approve_up_to_seats",
-    label="Choose at most as many candidates as seats",
+    label=msgid("Choose at most as many candidates as seats"),
     validate=validate_approve_up_to_seats,
     tally=tally_approve_up_to_seats,
     paper_layout=PaperLayout(
         columns=("approve",),
-        instruction="Mark at most {seats} candidates; a ballot with more marks is invalid.",
+        instruction=msgid("Mark at most {seats} candidates; a ballot with more marks is invalid."),
     ),
 )

@@ -9,19 +9,18 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import Role
 from minsheng.collection.controllers import client_address
-from minsheng.http.dependencies import TenantAccess, provide_public_tenant, provide_tenant_access, services
+from minsheng.http.dependencies import services
 from minsheng.http.openapi import problems
 from minsheng.http.pagination import Page, PageParam, PerPageParam
 from minsheng.http.problems import request_locale
+from minsheng.http.scope import TenantScope, public, requires
 from minsheng.i18n import translate
-from minsheng.supervision.access import READERS, RUNNERS
-from minsheng.supervision.evaluations import public
+from minsheng.permissions import Permission
+from minsheng.supervision.evaluations import public as citizens
 from minsheng.supervision.evaluations import services as evaluations
 from minsheng.supervision.models import Rectification, SatisfactionEvaluation
 from minsheng.supervision.schemas import (
@@ -36,10 +35,6 @@ from minsheng.supervision.schemas import (
     RectificationReport,
     RectificationView,
 )
-from minsheng.tenancy.models import Tenant
-
-MEMBERS = {"access": Provide(provide_tenant_access)}
-PUBLIC = {"tenant": Provide(provide_public_tenant)}
 
 
 def result_view(stored: dict[str, Any], locale: str, deadline: date | None = None) -> EvaluationResult:
@@ -60,7 +55,7 @@ def result_view(stored: dict[str, Any], locale: str, deadline: date | None = Non
 
 
 async def evaluation_view(
-    db_session: AsyncSession, evaluation: SatisfactionEvaluation, locale: str, access: TenantAccess | None = None
+    db_session: AsyncSession, evaluation: SatisfactionEvaluation, locale: str, access: TenantScope | None = None
 ) -> EvaluationView:
     """An evaluation with its progress, and once closed its result (and the citizens' counts, apart)."""
     result = None
@@ -68,7 +63,7 @@ async def evaluation_view(
         rectification = await evaluations.rectification_of(db_session, evaluation.id)
         result = result_view(evaluation.result, locale, rectification.deadline if rectification else None)
     rated = None
-    if access is not None and access.principal is not None and Role.DEPUTY.value in access.roles:
+    if access is not None and access.principal is not None and access.may(Permission.EVALUATIONS_RATE):
         rated = await evaluations.has_rated(db_session, evaluation, access.principal)
     return EvaluationView(
         id=evaluation.id,
@@ -83,7 +78,7 @@ async def evaluation_view(
         opened_at=evaluation.opened_at,
         closed_at=evaluation.closed_at,
         result=result,
-        public_counts=await public.counts(db_session, evaluation.id) if evaluation.public else None,
+        public_counts=await citizens.counts(db_session, evaluation.id) if evaluation.public else None,
         rated=rated,
     )
 
@@ -105,33 +100,35 @@ def rectification_view(row: Rectification) -> RectificationView:
 class ProjectEvaluationsController(Controller):
     path = "/api/v1/t/{slug:str}/projects/{project_id:uuid}/evaluations"
     tags = ["supervision"]
-    dependencies = MEMBERS
 
+    @requires(Permission.EVALUATIONS_RUN)
     @post("/", status_code=201, responses=problems(409))
     async def open_evaluation(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         project_id: uuid.UUID,
         db_session: AsyncSession,
         request: Request[Any, Any, Any],
         data: NewEvaluation | None = None,
     ) -> EvaluationView:
-        """Open the deputies' satisfaction evaluation of a chosen project (presidium, tenant admins).
+        """Open the deputies' satisfaction evaluation of a chosen project (the standing committee; in a
+        township the presidium).
 
         409 when the project was not chosen by a vote or already has an evaluation open or scheduled;
         422 when ``public`` is asked and the tenant's settings do not allow the public evaluation.
         """
-        user = access.require(*RUNNERS)
+        user = access.user
         body = data or NewEvaluation()
         evaluation = await evaluations.open_evaluation(
-            db_session, project_id, title=body.title, public=body.public, actor=user.username
+            db_session, project_id, title=body.title, public=body.public, actor=user.username, hooks=access.hooks
         )
         return await evaluation_view(db_session, evaluation, request_locale(request))
 
+    @requires(Permission.SUPERVISION_READ)
     @get("/")
     async def list_for_project(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         project_id: uuid.UUID,
         db_session: AsyncSession,
         request: Request[Any, Any, Any],
@@ -139,7 +136,6 @@ class ProjectEvaluationsController(Controller):
         per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[EvaluationView]:
         """The project's evaluations (the first and any re-evaluations), newest first."""
-        access.require(*READERS)
         rows, total = await evaluations.list_evaluations(
             db_session, page=page, per_page=per_page, project_id=project_id
         )
@@ -151,10 +147,11 @@ class EvaluationsController(Controller):
     path = "/api/v1/t/{slug:str}/evaluations"
     tags = ["supervision"]
 
-    @get("/", dependencies=MEMBERS)
+    @requires(Permission.SUPERVISION_READ)
+    @get("/")
     async def list_evaluations(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         request: Request[Any, Any, Any],
         status: Annotated[Literal["scheduled", "open", "closed"] | None, QueryParameter(name="status")] = None,
@@ -163,40 +160,42 @@ class EvaluationsController(Controller):
         per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[EvaluationView]:
         """The tenant's evaluations, newest first; deputies see whether they have rated each."""
-        access.require(*READERS)
         rows, total = await evaluations.list_evaluations(db_session, page=page, per_page=per_page, status=status, q=q)
         locale = request_locale(request)
         return Page(items=[await evaluation_view(db_session, e, locale, access) for e in rows], total=total)
 
-    @get("/{evaluation_id:uuid}", dependencies=MEMBERS)
+    @requires(Permission.SUPERVISION_READ)
+    @get("/{evaluation_id:uuid}")
     async def get_evaluation(
-        self, access: TenantAccess, evaluation_id: uuid.UUID, db_session: AsyncSession, request: Request[Any, Any, Any]
+        self, access: TenantScope, evaluation_id: uuid.UUID, db_session: AsyncSession, request: Request[Any, Any, Any]
     ) -> EvaluationView:
         """An evaluation: status, members, ratings received so far, and once closed its result."""
-        access.require(*READERS)
         evaluation = await evaluations.get_evaluation(db_session, evaluation_id)
         return await evaluation_view(db_session, evaluation, request_locale(request), access)
 
-    @post("/{evaluation_id:uuid}/ratings", status_code=201, dependencies=MEMBERS, responses=problems(409))
+    @requires(Permission.EVALUATIONS_RATE)
+    @post("/{evaluation_id:uuid}/ratings", status_code=201, responses=problems(409))
     async def rate(
-        self, access: TenantAccess, evaluation_id: uuid.UUID, data: RatingIn, db_session: AsyncSession
+        self, access: TenantScope, evaluation_id: uuid.UUID, data: RatingIn, db_session: AsyncSession
     ) -> Receipt:
         """A deputy's secret rating (satisfied, basically_satisfied, unsatisfied, abstain): its receipt.
 
         403 for a member who is not a deputy of the roster; 409 on a second rating, or when the
         evaluation is not open.
         """
-        user = access.require(Role.DEPUTY.value)
-        return Receipt(receipt=await evaluations.rate(db_session, evaluation_id, user, data.rating))
+        return Receipt(receipt=await evaluations.rate(db_session, evaluation_id, access.user, data.rating))
 
-    @post("/{evaluation_id:uuid}/close", status_code=200, dependencies=MEMBERS, responses=problems(409))
+    @requires(Permission.EVALUATIONS_RUN)
+    @post("/{evaluation_id:uuid}/close", status_code=200, responses=problems(409))
     async def close(
-        self, access: TenantAccess, evaluation_id: uuid.UUID, db_session: AsyncSession, request: Request[Any, Any, Any]
+        self, access: TenantScope, evaluation_id: uuid.UUID, db_session: AsyncSession, request: Request[Any, Any, Any]
     ) -> EvaluationResult:
         """Close the evaluation: ``{outcome, counts, rectification_required}`` by the tenant's rule, with the
         receipts and the chain head; "unsatisfied" opens a rectification and schedules a re-evaluation."""
-        user = access.require(*RUNNERS)
-        evaluation = await evaluations.close_evaluation(db_session, evaluation_id, actor=user.username)
+        user = access.user
+        evaluation = await evaluations.close_evaluation(
+            db_session, evaluation_id, actor=user.username, hooks=access.hooks
+        )
         rectification = await evaluations.rectification_of(db_session, evaluation.id)
         return result_view(
             evaluations.stored_result(evaluation),
@@ -204,36 +203,39 @@ class EvaluationsController(Controller):
             rectification.deadline if rectification else None,
         )
 
-    @post("/{evaluation_id:uuid}/open", status_code=200, dependencies=MEMBERS, responses=problems(409))
+    @requires(Permission.EVALUATIONS_RUN)
+    @post("/{evaluation_id:uuid}/open", status_code=200, responses=problems(409))
     async def open_scheduled(
-        self, access: TenantAccess, evaluation_id: uuid.UUID, db_session: AsyncSession, request: Request[Any, Any, Any]
+        self, access: TenantScope, evaluation_id: uuid.UUID, db_session: AsyncSession, request: Request[Any, Any, Any]
     ) -> EvaluationView:
         """Open a scheduled re-evaluation (after the rectification); 409 unless it is scheduled."""
-        user = access.require(*RUNNERS)
+        user = access.user
         evaluation = await evaluations.open_scheduled(db_session, evaluation_id, actor=user.username)
         return await evaluation_view(db_session, evaluation, request_locale(request))
 
-    @get("/{evaluation_id:uuid}/public", dependencies=PUBLIC)
+    @public
+    @get("/{evaluation_id:uuid}/public")
     async def public_view(
-        self, tenant: Tenant, evaluation_id: uuid.UUID, db_session: AsyncSession
+        self, access: TenantScope, evaluation_id: uuid.UUID, db_session: AsyncSession
     ) -> PublicEvaluationView:
         """(No login) A public evaluation: open or not; once closed, the citizens' counts and, apart, the
         deputies' outcome."""
-        evaluation = await public.public_evaluation(db_session, evaluation_id)
+        evaluation = await citizens.public_evaluation(db_session, evaluation_id)
         closed = evaluation.status == "closed"
         return PublicEvaluationView(
             id=evaluation.id,
             project_id=evaluation.project_id,
             title=evaluation.title,
             status=evaluation.status,
-            public_counts=await public.counts(db_session, evaluation.id) if closed else None,
+            public_counts=await citizens.counts(db_session, evaluation.id) if closed else None,
             deputies_outcome=evaluation.outcome if closed else None,
         )
 
-    @post("/{evaluation_id:uuid}/public/codes", status_code=202, dependencies=PUBLIC, responses=problems(409, 429))
+    @public
+    @post("/{evaluation_id:uuid}/public/codes", status_code=202, responses=problems(409, 429))
     async def request_code(
         self,
-        tenant: Tenant,
+        access: TenantScope,
         evaluation_id: uuid.UUID,
         data: CodeRequest,
         db_session: AsyncSession,
@@ -242,19 +244,21 @@ class EvaluationsController(Controller):
     ) -> None:
         """(No login) Send a verification code to a phone for the public evaluation; 429 when asked too often."""
         svc = services(state)
-        await public.request_code(
+        await citizens.request_code(
             db_session,
             evaluation_id,
             data.phone,
             settings=svc.settings,
             limiter=svc.rate_limiter,
             client=client_address(request),
+            hooks=access.hooks,
         )
 
-    @post("/{evaluation_id:uuid}/public/ratings", status_code=201, dependencies=PUBLIC, responses=problems(409, 429))
+    @public
+    @post("/{evaluation_id:uuid}/public/ratings", status_code=201, responses=problems(409, 429))
     async def public_rate(
         self,
-        tenant: Tenant,
+        access: TenantScope,
         evaluation_id: uuid.UUID,
         data: PublicRatingIn,
         db_session: AsyncSession,
@@ -263,7 +267,7 @@ class EvaluationsController(Controller):
     ) -> None:
         """(No login) A citizen's rating with the code received; one per phone (409 for a second)."""
         svc = services(state)
-        await public.rate(
+        await citizens.rate(
             db_session,
             evaluation_id,
             data.phone,
@@ -272,34 +276,35 @@ class EvaluationsController(Controller):
             settings=svc.settings,
             limiter=svc.rate_limiter,
             client=client_address(request),
+            hooks=access.hooks,
         )
 
 
 class RectificationsController(Controller):
     path = "/api/v1/t/{slug:str}/rectifications"
     tags = ["supervision"]
-    dependencies = MEMBERS
 
+    @requires(Permission.SUPERVISION_READ)
     @get("/")
     async def list_rectifications(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         status: Annotated[Literal["open", "reported"] | None, QueryParameter(name="status")] = None,
         page: Annotated[int, PageParam] = 1,
         per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[RectificationView]:
         """Rectifications (整改) by deadline, open ones first."""
-        access.require(*READERS)
         rows, total = await evaluations.list_rectifications(db_session, page=page, per_page=per_page, status=status)
         return Page(items=[rectification_view(r) for r in rows], total=total)
 
+    @requires(Permission.RECTIFICATIONS_REPORT)
     @post("/{rectification_id:uuid}/report", status_code=200, responses=problems(409))
     async def report(
-        self, access: TenantAccess, rectification_id: uuid.UUID, data: RectificationReport, db_session: AsyncSession
+        self, access: TenantScope, rectification_id: uuid.UUID, data: RectificationReport, db_session: AsyncSession
     ) -> RectificationView:
         """The government reports what it rectified (the re-evaluation is then opened by the presidium)."""
-        user = access.require(Role.GOVERNMENT.value, Role.TENANT_ADMIN.value)
+        user = access.user
         row = await evaluations.report_rectification(
             db_session, rectification_id, report=data.report, actor=user.username
         )

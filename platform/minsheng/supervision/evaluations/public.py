@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.db.base import utcnow
 from minsheng.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from minsheng.http.ratelimit import Limit, RateLimiter, suggestion_limits
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.settings import Settings
 from minsheng.supervision import alerts, rules
 from minsheng.supervision.evaluations import services as evaluations
@@ -48,11 +49,13 @@ async def public_evaluation(session: AsyncSession, evaluation_id: uuid.UUID) -> 
     return evaluation
 
 
-async def _open_for_citizens(session: AsyncSession, evaluation_id: uuid.UUID) -> SatisfactionEvaluation:
+async def _open_for_citizens(
+    session: AsyncSession, evaluation_id: uuid.UUID, hooks: TenantHooks
+) -> SatisfactionEvaluation:
     evaluation = await public_evaluation(session, evaluation_id)
     if evaluation.status != EvaluationStatus.OPEN.value:
         raise Conflict("The evaluation is closed")
-    if not await evaluations.tenant_setting(session, "public_evaluation"):
+    if not evaluations.tenant_setting(hooks, "public_evaluation"):
         raise NotFound("Not found")
     return evaluation
 
@@ -79,10 +82,11 @@ async def request_code(
     settings: Settings,
     limiter: RateLimiter,
     client: str,
+    hooks: TenantHooks,
 ) -> None:
     """Send a six-digit code to the phone (valid ten minutes); 409 if this phone has rated already."""
     await _limit(limiter, f"evaluate:{client}", suggestion_limits(settings))
-    evaluation = await _open_for_citizens(session, evaluation_id)
+    evaluation = await _open_for_citizens(session, evaluation_id, hooks)
     phone = _phone(raw_phone)
     phone_hash = rules.phone_hash(settings.secret_key, evaluation.tenant_id, phone)
     await _limit(limiter, f"evaluate-code:{evaluation.id}:{phone_hash}", [PER_PHONE])
@@ -95,7 +99,7 @@ async def request_code(
     verification.code_hash = rules.code_hash(settings.secret_key, verification.id, code)
     session.add(verification)
     await session.flush()
-    await alerts.send_code(session, phone, code, evaluation.title)
+    await alerts.send_code(hooks, phone, code, evaluation.title)
 
 
 async def rate(
@@ -108,10 +112,11 @@ async def rate(
     settings: Settings,
     limiter: RateLimiter,
     client: str,
+    hooks: TenantHooks,
 ) -> None:
     """A citizen's rating with the code the phone received; one per phone (409 for a second)."""
     await _limit(limiter, f"evaluate:{client}", suggestion_limits(settings))
-    evaluation = await _open_for_citizens(session, evaluation_id)
+    evaluation = await _open_for_citizens(session, evaluation_id, hooks)
     if rating not in rules.RATINGS:
         raise InvalidInput("Unknown rating {rating}", rating=rating)
     phone_hash = rules.phone_hash(settings.secret_key, evaluation.tenant_id, _phone(raw_phone))

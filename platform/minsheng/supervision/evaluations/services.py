@@ -27,6 +27,7 @@ from minsheng.db.lookup import locked, one_or_not_found
 from minsheng.db.secrecy import record_secret_choice, rewrite_in_key_order
 from minsheng.errors import Conflict, Forbidden, InvalidInput, NotFound
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.supervision import alerts, rules
 from minsheng.supervision.models import (
     EvaluationParticipation,
@@ -37,12 +38,10 @@ from minsheng.supervision.models import (
     SatisfactionEvaluation,
 )
 from minsheng.supervision.plans import services as plans
-from minsheng.tenancy.configuration import current_tenant_hooks
 
 
-async def tenant_setting(session: AsyncSession, name: str) -> Any:
+def tenant_setting(hooks: TenantHooks, name: str) -> Any:
     """A supervision setting of the tenant (``public_evaluation``, ``rectification_days``)."""
-    hooks = await current_tenant_hooks(session)
     return hooks.tenant.settings(DEFAULTS_PLUGIN)[name]
 
 
@@ -69,7 +68,7 @@ async def _open(session: AsyncSession, evaluation: SatisfactionEvaluation) -> No
 
 
 async def open_evaluation(
-    session: AsyncSession, project_id: uuid.UUID, *, title: str | None, public: bool, actor: str
+    session: AsyncSession, project_id: uuid.UUID, *, title: str | None, public: bool, actor: str, hooks: TenantHooks
 ) -> SatisfactionEvaluation:
     """Open the deputies' evaluation of a chosen project; ``members`` is fixed now (全体代表).
 
@@ -78,7 +77,7 @@ async def open_evaluation(
     """
     project = await plans.require_chosen(session, project_id)
     await _require_none_pending(session, project.id)
-    if public and not await tenant_setting(session, "public_evaluation"):
+    if public and not tenant_setting(hooks, "public_evaluation"):
         raise InvalidInput("This tenant does not hold online public evaluations")
     evaluation = SatisfactionEvaluation(
         project_id=project.id, title=(title or "").strip() or project.title, public=public, created_by=actor
@@ -192,10 +191,10 @@ def _reason(reason: Any) -> dict[str, Any] | None:
 
 
 async def _open_rectification(
-    session: AsyncSession, evaluation: SatisfactionEvaluation, *, actor: str
+    session: AsyncSession, evaluation: SatisfactionEvaluation, *, actor: str, hooks: TenantHooks
 ) -> Rectification:
     """The rectification an "unsatisfied" outcome calls for, with its scheduled re-evaluation."""
-    days = int(await tenant_setting(session, "rectification_days"))
+    days = int(tenant_setting(hooks, "rectification_days"))
     again = SatisfactionEvaluation(
         project_id=evaluation.project_id,
         title=evaluation.title,
@@ -227,11 +226,13 @@ async def _open_rectification(
             "reevaluation": str(again.id),
         },
     )
-    await alerts.rectification_opened(session, rectification, evaluation.title)
+    await alerts.rectification_opened(session, rectification, evaluation.title, hooks)
     return rectification
 
 
-async def close_evaluation(session: AsyncSession, evaluation_id: uuid.UUID, *, actor: str) -> SatisfactionEvaluation:
+async def close_evaluation(
+    session: AsyncSession, evaluation_id: uuid.UUID, *, actor: str, hooks: TenantHooks
+) -> SatisfactionEvaluation:
     """Close an open evaluation and store its result (platform/docs/domain.md: satisfaction evaluation).
 
     The counts by rating and the members fixed at opening go to the tenant's ``satisfaction_rule``.
@@ -251,7 +252,7 @@ async def close_evaluation(session: AsyncSession, evaluation_id: uuid.UUID, *, a
     )
     counts = rules.zero_counts({r: sum(1 for row in rows if row.rating == r) for r in rules.RATINGS})
     members = evaluation.members or 0
-    decided = (await current_tenant_hooks(session)).satisfaction_rule(counts=counts, members=members)
+    decided = hooks.satisfaction_rule(counts=counts, members=members)
     participations = await ratings_received(session, evaluation.id)
     await rewrite_in_key_order(session, EvaluationParticipation, EvaluationParticipation.evaluation_id == evaluation.id)
     await rewrite_in_key_order(session, EvaluationRating, EvaluationRating.evaluation_id == evaluation.id)
@@ -284,7 +285,7 @@ async def close_evaluation(session: AsyncSession, evaluation_id: uuid.UUID, *, a
         "reevaluation_id": None,
     }
     if decided.rectification_required:
-        rectification = await _open_rectification(session, evaluation, actor=actor)
+        rectification = await _open_rectification(session, evaluation, actor=actor, hooks=hooks)
         result["rectification_id"] = str(rectification.id)
         result["reevaluation_id"] = str(rectification.reevaluation_id)
     evaluation.result = result

@@ -1,8 +1,10 @@
 """Special inquiry sessions (专题询问): deputies ask, officials answer in person, one question one
 answer; every fix promised is a commitment followed up until it is closed with evidence.
 
-platform/docs/domain.md, stage 5: "the answers and promised fixes are recorded and followed up". A commitment stays
-open until someone closes it WITH evidence (text, a file, or both).
+platform/docs/domain.md, stage 5: "the answers and promised fixes are recorded and followed up". The government
+files evidence that a fix was made; the standing committee (in a township the presidium) closes the
+commitment on that evidence (platform/docs/roles.md): a commitment stays open until it is closed WITH
+evidence (text, a file, or both) about that commitment.
 """
 
 from __future__ import annotations
@@ -13,17 +15,26 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import services as audit
 from minsheng.db.base import utcnow
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
-from minsheng.errors import Conflict, InvalidInput, NotFound
+from minsheng.errors import Conflict, FieldProblem, InvalidFields, InvalidInput, NotFound
 from minsheng.files import services as files
+from minsheng.implementation import progress
 from minsheng.supervision import rules
-from minsheng.supervision.models import Commitment, CommitmentStatus, InquiryQuestion, SpecialInquiry
+from minsheng.supervision.models import (
+    Commitment,
+    CommitmentEvidence,
+    CommitmentStatus,
+    InquiryQuestion,
+    SpecialInquiry,
+)
 from minsheng.supervision.plans import services as plans
+from minsheng.supervision.records import services as records
 
 
 @dataclass(frozen=True)
@@ -192,6 +203,85 @@ async def get_commitment(session: AsyncSession, commitment_id: uuid.UUID) -> Com
     )
 
 
+async def _file_uses(session: AsyncSession, file_id: uuid.UUID) -> list[rules.FileUse]:
+    """Where a file already serves: evidence of commitments, photos of projects' reports and records."""
+    filed = select(CommitmentEvidence.commitment_id).where(CommitmentEvidence.file_id == file_id)
+    closed_with = select(Commitment.id).where(Commitment.evidence_file_id == file_id)
+    commitments = set((await session.execute(filed)).scalars()) | set((await session.execute(closed_with)).scalars())
+    projects = await progress.projects_of_photo(session, file_id) | await records.projects_of_photo(session, file_id)
+    return [rules.FileUse(commitment_id=c) for c in commitments] + [rules.FileUse(project_id=p) for p in projects]
+
+
+async def _check_evidence_file(session: AsyncSession, commitment: Commitment, file_id: uuid.UUID) -> None:
+    """422 unless the file (of this tenant) may be the evidence of ``commitment``."""
+    stored = await files.get_file(session, file_id)
+    problem = rules.evidence_file_problem(commitment.id, commitment.project_id, await _file_uses(session, file_id))
+    if problem is not None:
+        raise InvalidFields(
+            problem.message,
+            problems=[FieldProblem("evidence_file_id", problem)],
+            filename=stored.filename,
+        )
+
+
+async def _add_evidence(
+    session: AsyncSession, commitment: Commitment, text: str, file_id: uuid.UUID | None, *, actor: str
+) -> CommitmentEvidence:
+    if file_id is not None:
+        await _check_evidence_file(session, commitment, file_id)
+    evidence = CommitmentEvidence(commitment_id=commitment.id, text=text.strip(), file_id=file_id, filed_by=actor)
+    try:
+        async with session.begin_nested():
+            session.add(evidence)
+    except IntegrityError as exc:
+        # Another request filed the same file for another commitment at the same moment.
+        stored = await files.get_file(session, file_id) if file_id else None
+        raise InvalidInput(
+            "The file {filename} is the evidence of another commitment", filename=stored.filename if stored else ""
+        ) from exc
+    return evidence
+
+
+async def file_evidence(
+    session: AsyncSession, commitment_id: uuid.UUID, *, text: str | None, file_id: uuid.UUID | None, actor: str
+) -> CommitmentEvidence:
+    """The government files evidence that a commitment was kept: a description, a file, or both.
+
+    422 without either, or for a file that is the evidence of another commitment or a photo of another
+    project; 409 once the commitment is closed. Only the standing committee (in a township the
+    presidium) closes a commitment (platform/docs/roles.md): the government never closes its own.
+    """
+    commitment = await get_commitment(session, commitment_id)
+    if commitment.status == CommitmentStatus.CLOSED.value:
+        raise Conflict("The commitment is closed already")
+    problem = rules.evidence_problem(text, file_id is not None)
+    if problem is not None:
+        raise InvalidInput(problem.message, **problem.params)
+    evidence = await _add_evidence(session, commitment, text or "", file_id, actor=actor)
+    await audit.record(
+        session,
+        "commitment.evidence_filed",
+        actor=actor,
+        subject=str(commitment.id),
+        payload={"evidence": str(evidence.id), "text": evidence.text, "file": str(file_id) if file_id else None},
+    )
+    return evidence
+
+
+async def evidence_of(
+    session: AsyncSession, commitment_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[CommitmentEvidence]]:
+    """Each commitment's evidence, in the order it was filed."""
+    found: dict[uuid.UUID, list[CommitmentEvidence]] = {commitment_id: [] for commitment_id in commitment_ids}
+    if not commitment_ids:
+        return found
+    query = select(CommitmentEvidence).where(CommitmentEvidence.commitment_id.in_(list(commitment_ids)))
+    order = (CommitmentEvidence.created_at, CommitmentEvidence.id)
+    for row in (await session.execute(query.order_by(*order))).scalars():
+        found[row.commitment_id].append(row)
+    return found
+
+
 async def close_commitment(
     session: AsyncSession,
     commitment_id: uuid.UUID,
@@ -200,18 +290,26 @@ async def close_commitment(
     evidence_file_id: uuid.UUID | None,
     actor: str,
 ) -> Commitment:
-    """Close a commitment with its evidence; 422 without any, 409 when it is closed already."""
+    """Close a commitment on its evidence: what is given here, else what the government filed.
+
+    422 without any evidence, or for a file that is the evidence of another commitment or a photo of
+    another project; 409 when it is closed already.
+    """
     commitment = await get_commitment(session, commitment_id)
     if commitment.status == CommitmentStatus.CLOSED.value:
         raise Conflict("The commitment is closed already")
-    problem = rules.closing_evidence_problem(evidence_text, evidence_file_id is not None)
+    filed = (await evidence_of(session, [commitment.id]))[commitment.id]
+    given_text = (evidence_text or "").strip()
+    problem = rules.closing_evidence_problem(given_text, evidence_file_id is not None or bool(filed))
     if problem is not None:
         raise InvalidInput(problem.message, **problem.params)
-    if evidence_file_id is not None:
-        await files.get_file(session, evidence_file_id)
+    if evidence_file_id is not None and evidence_file_id not in {e.file_id for e in filed}:
+        await _add_evidence(session, commitment, given_text, evidence_file_id, actor=actor)
+    latest_text = next((e.text for e in reversed(filed) if e.text), None)
+    latest_file = next((e.file_id for e in reversed(filed) if e.file_id), None)
     commitment.status = CommitmentStatus.CLOSED.value
-    commitment.evidence_text = (evidence_text or "").strip() or None
-    commitment.evidence_file_id = evidence_file_id
+    commitment.evidence_text = given_text or latest_text
+    commitment.evidence_file_id = evidence_file_id or latest_file
     commitment.closed_by = actor
     commitment.closed_at = utcnow()
     await session.flush()
@@ -222,7 +320,8 @@ async def close_commitment(
         subject=str(commitment.id),
         payload={
             "evidence_text": commitment.evidence_text,
-            "evidence_file": str(evidence_file_id) if evidence_file_id else None,
+            "evidence_file": str(commitment.evidence_file_id) if commitment.evidence_file_id else None,
+            "evidence_filed": [str(e.id) for e in filed],
         },
     )
     return commitment

@@ -6,17 +6,16 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
 from minsheng.http.openapi import problems
 from minsheng.http.pagination import Page, PageParam, PerPageParam, YearFilter
 from minsheng.http.problems import request_locale
+from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import msgid, translate
+from minsheng.permissions import Permission
 from minsheng.projects.models import Project
-from minsheng.supervision.access import READERS, RECORDERS, RUNNERS
 from minsheng.supervision.models import SupervisionGroup, SupervisionPlan, SupervisionRecord
 from minsheng.supervision.plans import services as plans
 from minsheng.supervision.records import services as records
@@ -33,8 +32,6 @@ from minsheng.supervision.schemas import (
     ProjectBrief,
     RecordView,
 )
-
-MEMBERS = {"access": Provide(provide_tenant_access)}
 
 # The built-in methods' labels and fields (``plugins/rules/catalogs.py``), marked for the catalog.
 BUILTIN_LABELS = (
@@ -108,15 +105,14 @@ def record_view(record: SupervisionRecord, photos: list[uuid.UUID]) -> RecordVie
 class SupervisionController(Controller):
     path = "/api/v1/t/{slug:str}/supervision"
     tags = ["supervision"]
-    dependencies = MEMBERS
 
+    @requires(Permission.SUPERVISION_READ)
     @get("/methods")
     async def methods(
-        self, access: TenantAccess, db_session: AsyncSession, request: Request[Any, Any, Any]
+        self, access: TenantScope, db_session: AsyncSession, request: Request[Any, Any, Any]
     ) -> list[MethodView]:
         """The supervision methods the tenant's plugins offer, their record fields and whether required
         (labels in the caller's language)."""
-        access.require(*READERS)
         locale = request_locale(request)
         return [
             MethodView(
@@ -127,57 +123,59 @@ class SupervisionController(Controller):
                     MethodFieldView(f.code, translate(f.label, locale), dict(f.schema), f.required) for f in m.fields
                 ],
             )
-            for m in (await records.tenant_methods(db_session)).values()
+            for m in records.tenant_methods(access.hooks).values()
         ]
 
+    @requires(Permission.SUPERVISION_READ)
     @get("/chosen-projects")
     async def chosen(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         year: YearFilter = None,
         page: Annotated[int, PageParam] = 1,
         per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[ProjectBrief]:
         """The projects a closed voting round chose (those that may be supervised), by title."""
-        access.require(*READERS)
         found = await plans.chosen_projects(db_session, year=year)
         start = (page - 1) * per_page
         return Page(items=[project_brief(p) for p in found[start : start + per_page]], total=len(found))
 
+    @requires(Permission.SUPERVISION_PLANS_PREPARE)
     @post("/plans", status_code=201, responses=problems(409))
-    async def create_plan(self, access: TenantAccess, data: NewPlan, db_session: AsyncSession) -> Created:
+    async def create_plan(self, access: TenantScope, data: NewPlan, db_session: AsyncSession) -> Created:
         """Draft the year's supervision plan (one per year; 409 for a second)."""
-        user = access.require(*RUNNERS)
+        user = access.user
         plan = await plans.create_plan(db_session, year=data.year, title=data.title, actor=user.username)
         return Created(id=plan.id)
 
+    @requires(Permission.SUPERVISION_READ)
     @get("/plans")
     async def list_plans(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         db_session: AsyncSession,
         year: YearFilter = None,
         page: Annotated[int, PageParam] = 1,
         per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[PlanView]:
         """The tenant's supervision plans, newest year first."""
-        access.require(*READERS)
         rows, total = await plans.list_plans(db_session, page=page, per_page=per_page, year=year)
         return Page(items=[await plan_view(db_session, p, with_groups=False) for p in rows], total=total)
 
+    @requires(Permission.SUPERVISION_READ)
     @get("/plans/{plan_id:uuid}")
-    async def get_plan(self, access: TenantAccess, plan_id: uuid.UUID, db_session: AsyncSession) -> PlanView:
+    async def get_plan(self, access: TenantScope, plan_id: uuid.UUID, db_session: AsyncSession) -> PlanView:
         """A plan with its groups (who follows which project, by which methods)."""
-        access.require(*READERS)
         return await plan_view(db_session, await plans.get_plan(db_session, plan_id), with_groups=True)
 
+    @requires(Permission.SUPERVISION_PLANS_PREPARE)
     @post("/plans/{plan_id:uuid}/groups", status_code=201, responses=problems(409))
     async def add_group(
-        self, access: TenantAccess, plan_id: uuid.UUID, data: NewGroup, db_session: AsyncSession
+        self, access: TenantScope, plan_id: uuid.UUID, data: NewGroup, db_session: AsyncSession
     ) -> Created:
         """Assign a presidium member and/or deputies to a chosen project of the plan's year (点对点)."""
-        user = access.require(*RUNNERS)
+        user = access.user
         group = await plans.add_group(
             db_session,
             plan_id,
@@ -187,13 +185,16 @@ class SupervisionController(Controller):
             deputies=data.deputy_ids,
             methods=data.methods,
             actor=user.username,
+            hooks=access.hooks,
         )
         return Created(id=group.id)
 
+    @requires(Permission.SUPERVISION_PLANS_ADOPT)
     @post("/plans/{plan_id:uuid}/adopt", status_code=200, responses=problems(409))
-    async def adopt(self, access: TenantAccess, plan_id: uuid.UUID, db_session: AsyncSession) -> PlanView:
-        """Adopt the plan (the presidium's decision); 409 when adopted already or without groups."""
-        user = access.require(*RUNNERS)
+    async def adopt(self, access: TenantScope, plan_id: uuid.UUID, db_session: AsyncSession) -> PlanView:
+        """Adopt the plan (the standing committee's decision; in a township the presidium's); 409 when
+        adopted already or without groups."""
+        user = access.user
         plan = await plans.adopt_plan(db_session, plan_id, actor=user.username)
         return await plan_view(db_session, plan, with_groups=True)
 
@@ -201,15 +202,15 @@ class SupervisionController(Controller):
 class SupervisionRecordsController(Controller):
     path = "/api/v1/t/{slug:str}/projects/{project_id:uuid}"
     tags = ["supervision"]
-    dependencies = MEMBERS
 
+    @requires(Permission.SUPERVISION_RECORDS_FILE)
     @post("/supervision-records", status_code=201, responses=problems(409))
     async def add_record(
-        self, access: TenantAccess, project_id: uuid.UUID, data: NewRecord, db_session: AsyncSession
+        self, access: TenantScope, project_id: uuid.UUID, data: NewRecord, db_session: AsyncSession
     ) -> RecordView:
         """Record a supervision activity: ``fields`` checked against the method's schemas (422 naming
         each wrong field), visits, and photos (image files uploaded through ``/files``)."""
-        user = access.require(*RECORDERS)
+        user = access.user
         record = await records.add_record(
             db_session,
             project_id,
@@ -218,13 +219,15 @@ class SupervisionRecordsController(Controller):
             visits=[records.Visit(v.place, v.visited_on, v.notes) for v in data.visits],
             photo_ids=data.photo_ids,
             actor=user.username,
+            hooks=access.hooks,
         )
         return record_view(record, list(dict.fromkeys(data.photo_ids)))
 
+    @requires(Permission.SUPERVISION_READ)
     @get("/supervision-records")
     async def list_records(
         self,
-        access: TenantAccess,
+        access: TenantScope,
         project_id: uuid.UUID,
         db_session: AsyncSession,
         method: Annotated[str | None, QueryParameter(name="method", max_length=50)] = None,
@@ -232,16 +235,15 @@ class SupervisionRecordsController(Controller):
         per_page: Annotated[int, PerPageParam] = 20,
     ) -> Page[RecordView]:
         """The project's supervision records, newest first; ``method`` filters."""
-        access.require(*READERS)
         rows, total = await records.list_records(db_session, project_id, page=page, per_page=per_page, method=method)
         photos = await records.photos_of(db_session, [r.id for r in rows])
         return Page(items=[record_view(r, photos.get(r.id, [])) for r in rows], total=total)
 
+    @requires(Permission.SUPERVISION_READ)
     @get("/supervision")
-    async def coverage(self, access: TenantAccess, project_id: uuid.UUID, db_session: AsyncSession) -> CoverageView:
+    async def coverage(self, access: TenantScope, project_id: uuid.UUID, db_session: AsyncSession) -> CoverageView:
         """The methods required for the project (plugins' and plan's), those done, and those still missing."""
-        access.require(*READERS)
-        found = await records.coverage(db_session, project_id)
+        found = await records.coverage(db_session, project_id, hooks=access.hooks)
         return CoverageView(
             project_id=project_id, required=list(found.required), done=list(found.done), missing=list(found.missing)
         )

@@ -22,10 +22,10 @@ from minsheng.db.base import utcnow
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, InvalidInput, NotFound
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.projects import services as projects
 from minsheng.projects.models import Project
 from minsheng.supervision.models import PlanStatus, SupervisionGroup, SupervisionPlan
-from minsheng.tenancy.configuration import current_tenant_hooks
 from minsheng.tenancy.context import current_tenant
 
 
@@ -133,6 +133,7 @@ async def add_group(
     deputies: Sequence[uuid.UUID],
     methods: Sequence[str],
     actor: str,
+    hooks: TenantHooks,
 ) -> SupervisionGroup:
     """Assign a supervision group to a chosen project of the plan's year.
 
@@ -151,7 +152,7 @@ async def add_group(
     leader_id = await _leader(session, leader)
     for deputy_id in dict.fromkeys(deputies):
         await roster.get_deputy(session, deputy_id)
-    offered = (await current_tenant_hooks(session)).supervision_methods()
+    offered = hooks.supervision_methods()
     for code in methods:
         if code not in offered:
             raise InvalidInput("Unknown supervision method {method}", method=code)

@@ -19,11 +19,11 @@ from minsheng.db.listing import page_of
 from minsheng.errors import FieldProblem, InvalidFields, InvalidInput
 from minsheng.files import services as files
 from minsheng.plugins.registries import SupervisionMethod
+from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
 from minsheng.supervision import rules
 from minsheng.supervision.models import SupervisionPhoto, SupervisionRecord
 from minsheng.supervision.plans import services as plans
-from minsheng.tenancy.configuration import current_tenant_hooks
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,14 @@ class Visit:
     notes: str = ""
 
 
-async def tenant_methods(session: AsyncSession) -> dict[str, SupervisionMethod]:
+def tenant_methods(hooks: TenantHooks) -> dict[str, SupervisionMethod]:
     """The supervision methods the tenant's plugins offer, by code."""
-    return (await current_tenant_hooks(session)).supervision_methods()
+    return hooks.supervision_methods()
 
 
-async def _method(session: AsyncSession, code: str) -> SupervisionMethod:
-    methods = await tenant_methods(session)
+def method_of(hooks: TenantHooks, code: str) -> SupervisionMethod:
+    """The tenant's method ``code``; 422 for a method its plugins do not offer."""
+    methods = tenant_methods(hooks)
     if code not in methods:
         raise InvalidInput("Unknown supervision method {method}", method=code)
     return methods[code]
@@ -65,10 +66,11 @@ async def add_record(
     visits: Sequence[Visit],
     photo_ids: Sequence[uuid.UUID],
     actor: str,
+    hooks: TenantHooks,
 ) -> SupervisionRecord:
     """Record a supervision activity on a chosen project (422 for fields its method refuses)."""
     project = await plans.require_chosen(session, project_id)
-    definition = await _method(session, method)
+    definition = method_of(hooks, method)
     problems = rules.record_problems(definition, fields)
     for index, visit in enumerate(visits):
         if not visit.place.strip():
@@ -130,12 +132,26 @@ async def photos_of(session: AsyncSession, record_ids: Sequence[uuid.UUID]) -> d
     return found
 
 
-async def coverage(session: AsyncSession, project_id: uuid.UUID) -> rules.MethodCoverage:
+async def projects_of_photo(session: AsyncSession, file_id: uuid.UUID) -> set[uuid.UUID]:
+    """The projects whose supervision records show the file as a photo."""
+    query = (
+        select(SupervisionRecord.project_id)
+        .join(
+            SupervisionPhoto,
+            (SupervisionRecord.tenant_id == SupervisionPhoto.tenant_id)
+            & (SupervisionRecord.id == SupervisionPhoto.record_id),
+        )
+        .where(SupervisionPhoto.file_id == file_id)
+    )
+    return set((await session.execute(query)).scalars())
+
+
+async def coverage(session: AsyncSession, project_id: uuid.UUID, *, hooks: TenantHooks) -> rules.MethodCoverage:
     """Which required methods (plugins' and the plan's) the project has records of, and which are missing."""
     await plans.require_chosen(session, project_id)
     recorded = select(SupervisionRecord.method).where(SupervisionRecord.project_id == project_id).distinct()
     return rules.method_coverage(
-        await tenant_methods(session),
+        tenant_methods(hooks),
         await plans.planned_methods(session, project_id),
         (await session.execute(recorded)).scalars(),
     )
