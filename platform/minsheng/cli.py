@@ -1,4 +1,4 @@
-"""The ``minsheng`` command: serve, worker, db upgrade, users add, tenants apply, verify."""
+"""The ``minsheng`` command: serve, worker, db upgrade and Citus, users add, tenants apply, verify."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -75,11 +75,88 @@ def db_upgrade(revision: str, app_role: str | None) -> None:
 
 
 @db.command("citus-sql")
-def db_citus_sql() -> None:
+@click.option("--shard-count", type=click.IntRange(min=1), default=None, help="Shards of the group (Citus's default)")
+@click.option("--apply", "apply_it", is_flag=True, help="Run it as the owner (MINSHENG_MIGRATION_DATABASE_URL)")
+def db_citus_sql(shard_count: int | None, apply_it: bool) -> None:
     """Print the SQL that distributes every tenant table on tenant_id (run on a Citus coordinator)."""
-    from minsheng.db.citus import distribution_sql
+    from minsheng.db.citus import NotCitusError, apply_distribution, distribution_sql
 
-    click.echo(distribution_sql(), nl=False)
+    if not apply_it:
+        click.echo(distribution_sql(shard_count), nl=False)
+        return
+    try:
+        applied = run(lambda: apply_distribution(Settings.from_env().migration_database_url, shard_count))
+    except NotCitusError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if applied:
+        click.echo("distributed: every tenant table on tenant_id, the reference tables on every node")
+    else:
+        click.echo("distributed already: nothing to do")
+
+
+TRANSFER_MODE = click.option(
+    "--transfer-mode",
+    type=click.Choice(["auto", "force_logical", "block_writes"]),
+    default="auto",
+    show_default=True,
+    help="How Citus copies shards: online (needs wal_level = logical) or holding writes meanwhile",
+)
+
+
+def _on_coordinator(action: Callable[[Any], Awaitable[T]]) -> T:
+    """Run ``action`` on a connection of the owner (MINSHENG_MIGRATION_DATABASE_URL), outside a transaction."""
+    from minsheng.db.session import make_engine
+
+    async def go() -> T:
+        engine = make_engine(Settings.from_env().migration_database_url, pool=False)
+        try:
+            async with engine.connect() as conn:
+                return await action(await conn.execution_options(isolation_level="AUTOCOMMIT"))
+        finally:
+            await engine.dispose()
+
+    try:
+        return run(go)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@db.command("citus-isolate")
+@click.argument("slug")
+@TRANSFER_MODE
+def db_citus_isolate(slug: str, transfer_mode: str) -> None:
+    """Move a big tenant (a county and its rows in every table) to a shard group of its own."""
+    from minsheng.db import citus
+
+    async def isolate(conn: Any) -> tuple[citus.Placement, citus.Placement]:
+        tenant_id = await citus.tenant_id_for(conn, slug)
+        before = await citus.tenant_placement(conn, tenant_id)
+        return before, await citus.isolate_tenant(conn, tenant_id, transfer_mode)
+
+    before, after = _on_coordinator(isolate)
+    click.echo(f"{slug}: {before.describe()} -> {after.describe()} (its own)")
+
+
+@db.command("citus-rebalance")
+@TRANSFER_MODE
+@click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Stop waiting after so many seconds")
+def db_citus_rebalance(transfer_mode: str, timeout: float | None) -> None:
+    """Spread the shard groups over every worker, e.g. after `SELECT citus_add_node(...)`; waits for it."""
+    from minsheng.db import citus
+
+    async def wait(conn: Any) -> int:
+        async with asyncio.timeout(timeout):
+            return await citus.rebalance(conn, transfer_mode)
+
+    try:
+        moves = _on_coordinator(wait)
+    except TimeoutError as exc:
+        raise click.ClickException(
+            f"still moving after {timeout:.0f} s; the job goes on (see citus_rebalance_status())"
+        ) from exc
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{moves} shard move(s) done" if moves else "balanced already: nothing to move")
 
 
 @main.group()

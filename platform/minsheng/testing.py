@@ -1,7 +1,8 @@
 """``minsheng.testing``: pytest fixtures to run the real platform, for our tests and plugin authors'.
 
 Load it with ``pytest_plugins = ["minsheng.testing"]``. It gives an app on SQLite and, when
-``MINSHENG_TEST_DATABASE_URL`` is set, the same app on PostgreSQL (``backend`` is parametrized).
+``MINSHENG_TEST_DATABASE_URL`` is set, the same app on PostgreSQL (``backend`` is parametrized); when
+``MINSHENG_TEST_CITUS_URL`` is set, on a Citus cluster too (:mod:`minsheng.testing_citus`).
 
 PostgreSQL runs with the real isolation setup: the schema is migrated by the owner (the URL's user)
 into a fresh database, and the app connects as a role that owns nothing, so RLS binds it. Tests marked
@@ -39,6 +40,9 @@ PG_URL = os.environ.get("MINSHENG_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("MINSHENG_TEST_REDIS_URL")
 APP_ROLE = "minsheng_app_test"
 PASSWORD = "Correct-Horse-42"
+
+# The Citus backend: the PostgreSQL path on a cluster, plus the distribution step.
+pytest_plugins = ["minsheng.testing_citus"]
 
 _deselected: list[str] = []
 
@@ -170,16 +174,27 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return dataclasses.replace(settings, **overrides)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("citus", marks=pytest.mark.citus),
+    ]
+)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
 @pytest.fixture
 async def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
-    if backend == "postgres":
-        pg: PostgresDatabase = request.getfixturevalue("postgres_database")
-        await truncate_all(pg.owner_url)
+    if backend in ("postgres", "citus"):
+        pg: PostgresDatabase = request.getfixturevalue(f"{backend}_database")
+        if backend == "citus":
+            from minsheng.testing_citus import empty_citus_database
+
+            await empty_citus_database(pg.owner_url)
+        else:
+            await truncate_all(pg.owner_url)
         return make_settings(tmp_path, database_url=pg.app_url, migration_database_url=pg.owner_url)
     return make_settings(tmp_path)
 

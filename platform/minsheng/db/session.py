@@ -27,7 +27,33 @@ def make_engine(url: str, *, pool: bool = True) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         _configure_sqlite(engine.sync_engine)
+    else:
+        _configure_postgres(engine.sync_engine)
     return engine
+
+
+# The key in a pooled connection's ``info``: True when its database is a Citus coordinator's.
+CITUS_INFO = "minsheng.citus"
+
+
+def is_citus(connection: Any) -> bool:
+    """Whether ``connection`` (a SQLAlchemy ``Connection``) talks to a Citus coordinator's database."""
+    return bool(connection.connection.info.get(CITUS_INFO, False))
+
+
+def _configure_postgres(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        # Once per pooled connection: on a Citus coordinator the tenant setting is sent as SET LOCAL,
+        # which this carries to the workers inside each transaction (platform/docs/citus.md). The
+        # database's own default says the same; the app does not depend on a default a restore may drop.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+        citus = bool(cursor.fetchone()[0])
+        if citus:
+            cursor.execute("SET citus.propagate_set_commands TO 'local'")
+        cursor.close()
+        record.info[CITUS_INFO] = citus
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -4,19 +4,23 @@
   nothing when no tenant is in context;
 * every new tenant row gets the current tenant id, and a row for another tenant is refused;
 * every transaction on PostgreSQL starts with ``set_config('app.tenant_id', <current>, true)``, so the
-  database's own policies hold even for raw SQL.
+  database's own policies hold even for raw SQL. On a Citus coordinator it is ``SET LOCAL`` instead:
+  the same to PostgreSQL, but only the statement reaches the workers, whose shards' policies read it
+  (``citus.propagate_set_commands``, platform/docs/citus.md).
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from sqlalchemy import event, false, text
+from sqlalchemy import TextClause, event, false, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
 from minsheng.db.base import TenantScoped
+from minsheng.db.session import is_citus
 from minsheng.tenancy.context import current_tenant
 
 # Oversight queries name the tenants they read explicitly; nothing turns the filter off silently.
@@ -61,6 +65,15 @@ def _stamp_new_rows(session: Session, _context: Any, _instances: Any) -> None:
             raise TenantIsolationError(f"a {type(obj).__name__} row of another tenant")
 
 
+def _tenant_setting(conn: Connection, tenant_id: str) -> tuple[TextClause, dict[str, str]]:
+    """The statement binding ``tenant_id`` (a UUID, or ``""`` for none) to the open transaction."""
+    if is_citus(conn):
+        # A utility statement takes no bind parameters: the literal is a UUID's text or nothing.
+        value = str(uuid.UUID(tenant_id)) if tenant_id else ""
+        return text(f"SET LOCAL app.tenant_id = '{value}'"), {}
+    return text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": tenant_id}
+
+
 # The tenant bound by the open transaction itself (not by a savepoint, whose rollback would undo it),
 # with that transaction: a savepoint for the same tenant inherits the setting and sends no second one.
 _BOUND = "minsheng.bound_tenant"
@@ -87,7 +100,7 @@ def _bind_tenant_in_database(session: Session, transaction: SessionTransaction, 
     bound = session.info.get(_BOUND)
     if transaction.nested and bound is not None and bound[0] is session.get_transaction() and bound[1] == tenant_id:
         return
-    conn.execute(text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": tenant_id})
+    conn.execute(*_tenant_setting(conn, tenant_id))
     # A savepoint's own binding outlives it when released, and not when rolled back: unknown after it.
     if transaction.nested:
         session.info.pop(_BOUND, None)
@@ -103,5 +116,7 @@ async def rebind_tenant(session: AsyncSession) -> None:
     if session.in_transaction() and session.bind is not None and session.bind.dialect.name == "postgresql":
         tenant = current_tenant()
         tenant_id = str(tenant.id) if tenant else ""
-        await session.execute(text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": tenant_id})
+        connection = (await session.connection()).sync_connection
+        assert connection is not None  # an open transaction has its connection
+        await session.execute(*_tenant_setting(connection, tenant_id))
         _note_bound(session.sync_session, tenant_id)
