@@ -123,26 +123,6 @@ async def drop_citus_database(base_url: str, database: PostgresDatabase) -> None
         await _admin_execute(node_url(base_url, node, "postgres"), f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-async def empty_citus_database(owner_url: str) -> None:
-    """Delete every row, dependants first, in one transaction (the tests' reset between tests).
-
-    On a cluster ``TRUNCATE`` of every table takes seconds (locks on every shard, two-phase commit of
-    the reference tables); deleting the few rows a test wrote takes a fraction of one. Sequential mode:
-    Citus refuses to modify a reference table after a parallel modification of a distributed one.
-    """
-    from minsheng.db.base import Base
-    from minsheng.server import contexts  # noqa: F401  (imports every model)
-
-    engine = create_async_engine(owner_url)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'"))
-            for table in reversed(Base.metadata.sorted_tables):
-                await conn.execute(text(f"DELETE FROM {table.name}"))  # noqa: S608 (the models' names)
-    finally:
-        await engine.dispose()
-
-
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "citus: needs MINSHENG_TEST_CITUS_URL (a Citus coordinator)")
 

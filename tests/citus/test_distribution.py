@@ -23,7 +23,7 @@ from minsheng.testing import APP_ROLE
 pytestmark = pytest.mark.citus
 
 # The migration creating minsheng_distribute_tenant_table.
-PLACEMENT_REVISION = "0014"
+PLACEMENT_REVISION = "0015"
 CONFDELTYPE = {"CASCADE": "c", "SET NULL": "n", "RESTRICT": "r", None: "a"}
 
 

@@ -1,5 +1,5 @@
 """On plain PostgreSQL the function later migrations call to distribute a new tenant table (migration
-0014) does nothing: the table stays an ordinary one, so one migration serves both deployments."""
+0015) does nothing: the table stays an ordinary one, so one migration serves both deployments."""
 
 from __future__ import annotations
 

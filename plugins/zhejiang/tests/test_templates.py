@@ -9,7 +9,7 @@ import pytest
 from minsheng_zhejiang import DOCUMENT_TEMPLATES, TEMPLATE_FOLDER, TEMPLATE_PACKAGE
 from minsheng_zhejiang.ranking import PRIORITY_RANKING
 
-from minsheng.documents.wording import sentence
+from minsheng.testing import with_document_filters
 
 CONTEXT = {
     "tenant": {"name": "镇海区"},
@@ -98,8 +98,7 @@ def environment() -> jinja2.Environment:
         autoescape=False,
         keep_trailing_newline=True,
     )
-    env.filters["sentence"] = sentence  # the platform's filter (minsheng.documents.template_resolution)
-    return env
+    return with_document_filters(env)
 
 
 def test_every_kind_is_declared_once() -> None:
