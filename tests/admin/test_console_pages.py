@@ -46,7 +46,7 @@ async def test_the_detail_shows_what_is_inherited_and_what_is_overridden(api: An
     by_key = {re.search(r'data-key="([a-z_]+)"', body).group(1): (kind, body) for kind, body in rows}
     assert by_key["margin_upper_ratio"][0] == "own"
     # Each setting by the title its plugin's schema gives it, never by its key.
-    assert "最大差额（占名额的比例）" in by_key["margin_upper_ratio"][1] and ">margin_upper_ratio<" not in page.text
+    assert "最大差额比例（占应选数）" in by_key["margin_upper_ratio"][1] and ">margin_upper_ratio<" not in page.text
     assert "办公楼" in page.text, "values are shown readable (the default negative list)"
     assert by_key["margin_lower_ratio"][0] == "inherited" and "prov" in by_key["margin_lower_ratio"][1]
 

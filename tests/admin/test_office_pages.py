@@ -126,7 +126,14 @@ async def test_the_settings_form_comes_from_the_schema_in_the_offices_words(api:
     # As the page sends it: every other setting left inherited (its box ticked), one value typed.
     others = [
         ("inherit." + key, "1")
-        for key in ("margin_lower_ratio", "margin_upper_ratio", "allow_no_margin", "public_evaluation")
+        for key in (
+            "margin_lower_ratio",
+            "margin_upper_ratio",
+            "allow_no_margin",
+            "public_evaluation",
+            "yes_within_seats",
+            "time_zone",
+        )
     ]
     bad = await office.post(url, url, [*others, ("value.rectification_days", "9999")])
     assert bad.status_code == 422 and "须在 1 至 730 之间" in bad.text

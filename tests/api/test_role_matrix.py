@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -206,7 +207,9 @@ async def decide_adjustment(c: Congress, headers: dict[str, str]) -> httpx.Respo
         proposed_by=f"government-{c.slug}", decision_body=body_name,
     )  # fmt: skip
     await c.rows(adjustment)
-    body = {"decision": "approved", "notes": "同意暂缓", "meeting": "第十次会议", "meeting_date": f"{YEAR}-07-01"}
+    # Decided today (in China) at a named meeting: not before the proposal, never in the future.
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    body = {"decision": "approved", "notes": "同意暂缓", "meeting_name": "第十次会议", "meeting_date": today}
     return await c.api.client.post(_api(c, f"/adjustments/{adjustment.id}/decision"), json=body, headers=headers)
 
 

@@ -41,7 +41,7 @@ def test_money_is_written_in_wan_yuan(yuan: object, shown: str) -> None:
 
 
 def test_settings_read_by_their_titles_and_values_in_words() -> None:
-    assert render("{{ setting_title('minsheng.defaults', 'margin_lower_ratio') }}") == "最小差额（占名额的比例）"
+    assert render("{{ setting_title('minsheng.defaults', 'margin_lower_ratio') }}") == "最小差额比例（占应选数）"
     assert render("{{ setting_title('minsheng.defaults', 'unknown_key') }}") == "unknown_key"
     assert render("{{ plugin_title('minsheng.defaults') }}") == "平台通用规则"
     values = "{{ a|setting_value }}|{{ b|setting_value }}|{{ c|setting_value }}|{{ d|setting_value }}"

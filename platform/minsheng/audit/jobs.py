@@ -12,6 +12,7 @@ from minsheng.audit.services import chain_events, checkpoint, checkpoints
 from minsheng.audit.verify import dumps_export
 from minsheng.db.session import Database
 from minsheng.files import services as files
+from minsheng.i18n import msgid
 from minsheng.jobs.outbox import enqueue
 from minsheng.jobs.periodic import periodic
 from minsheng.jobs.registry import JobContext, job
@@ -19,7 +20,7 @@ from minsheng.storage import make_object_store
 from minsheng.tenancy.models import Tenant, TenantStatus
 
 
-@job("audit.export")
+@job("audit.export", title=msgid("Exporting the audit log"))
 async def export_chain(ctx: JobContext, requested_by: str = "system") -> dict[str, Any]:
     """Write the tenant's whole chain to a JSON file in object storage (``minsheng verify FILE``).
 
@@ -44,7 +45,7 @@ async def export_chain(ctx: JobContext, requested_by: str = "system") -> dict[st
 CHECKPOINT_JOB = "audit.checkpoint"
 
 
-@job(CHECKPOINT_JOB)
+@job(CHECKPOINT_JOB, title=msgid("Signing the audit log's checkpoint"))
 async def sign_head(ctx: JobContext, day: str) -> dict[str, Any]:
     """Sign the tenant's chain head of ``day`` (nothing when it was signed already or is empty)."""
     row = await checkpoint(ctx.session, "daily")

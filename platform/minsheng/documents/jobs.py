@@ -9,13 +9,14 @@ from minsheng.documents import services
 from minsheng.documents.models import GeneratedDocument
 from minsheng.documents.template_resolution import TemplateMissing
 from minsheng.errors import DomainError
+from minsheng.i18n import msgid
 from minsheng.jobs.registry import JobContext, PermanentFailure, job
 from minsheng.storage import make_object_store
 from minsheng.tenancy.configuration import tenant_view
 from minsheng.tenancy.models import Tenant
 
 
-@job(services.RENDER_JOB)
+@job(services.RENDER_JOB, title=msgid("Generating a document"))
 async def render(
     ctx: JobContext, kind: str, format: str, subject_id: str | None = None, requested_by: str = "system"
 ) -> dict[str, Any]:

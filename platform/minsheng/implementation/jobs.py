@@ -16,6 +16,7 @@ from sqlalchemy import select
 from minsheng.collection.rules import china_day
 from minsheng.db.base import utcnow
 from minsheng.db.session import Database
+from minsheng.i18n import msgid
 from minsheng.implementation.deadlines import check_deadlines
 from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
@@ -28,7 +29,7 @@ CHECK_JOB = "implementation.check_deadlines"
 CHECKED_LEVELS = (TenantLevel.TOWNSHIP, TenantLevel.COUNTY)
 
 
-@job(CHECK_JOB)
+@job(CHECK_JOB, title=msgid("Checking the deadlines of the chosen projects"))
 async def check_tenant_deadlines(ctx: JobContext, now: str, day: str | None = None) -> dict[str, Any]:
     """Raise the tenant's reminders and overdue flags due at ``now`` (an ISO time: the scheduler's clock).
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from minsheng.db.base import utcnow
+from minsheng.i18n import msgid
 from minsheng.jobs.registry import JobContext, job
 
 
-@job("platform.ping")
+@job("platform.ping", title=msgid("Checking the job runner"))
 async def ping(ctx: JobContext, echo: str | None = None) -> dict[str, Any]:
     """Prove that jobs run end to end: a health check enqueues one and waits for its result.
 

@@ -14,6 +14,7 @@ from minsheng.http.scope import TenantScope, requires
 from minsheng.i18n import msgid
 from minsheng.jobs.controllers import visible_job
 from minsheng.jobs.models import JobStatus
+from minsheng.jobs.registry import job_title
 from minsheng.permissions import Permission
 
 FINISHED = {JobStatus.DONE, JobStatus.FAILED}
@@ -21,17 +22,6 @@ FINISHED = {JobStatus.DONE, JobStatus.FAILED}
 # The status words the page translates (marked for the catalog's extractor).
 STATUS_WORDS = (msgid("pending"), msgid("queued"), msgid("running"), msgid("done"), msgid("failed"))
 
-#: What each job does, as its page names it (a job's code name is for logs, never for a reader).
-JOB_TITLES = {
-    "audit.export": msgid("Exporting the audit log"),
-    "documents.render": msgid("Generating a document"),
-    "implementation.check_deadlines": msgid("Checking the deadlines of the chosen projects"),
-    "notifications.deliver": msgid("Sending a notification"),
-    "oversight.rebuild": msgid("Recounting every oversight figure"),
-    "oversight.rollup": msgid("Recounting the oversight figures"),
-    "platform.ping": msgid("Checking the job runner"),
-    "tenancy.export": msgid("Exporting the tenant's data"),
-}
 GENERIC_TITLE = msgid("Background job")
 
 
@@ -51,7 +41,7 @@ async def job_page(
         access,
         template,
         job=job,
-        title=JOB_TITLES.get(job.name, GENERIC_TITLE),
+        title=job_title(job.name) or GENERIC_TITLE,
         percent=percent,
         finished=job.status in FINISHED,
         file_id=(job.result or {}).get("file_id"),

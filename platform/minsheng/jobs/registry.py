@@ -75,13 +75,17 @@ class JobContext:
 
 
 _NAME = "minsheng_job_name"
+_TITLE = "minsheng_job_title"
+_titles: dict[str, str] = {}
 
 
-def job(name: str) -> Callable[[F], F]:
-    """Name the decorated coroutine function as the job ``name`` (``<context>.<verb>``)."""
+def job(name: str, *, title: str) -> Callable[[F], F]:
+    """Name the decorated coroutine function as the job ``name`` (``<context>.<verb>``); ``title`` says
+    what it does as its page names it (a msgid: a job's code name is for logs, never for a reader)."""
 
     def named(fn: F) -> F:
         setattr(fn, _NAME, name)
+        setattr(fn, _TITLE, title)
         return fn
 
     return named
@@ -103,6 +107,12 @@ def register_jobs(functions: Iterable[JobFunction]) -> None:
         if known is not None and _qualified(known) != _qualified(fn):
             raise ValueError(f"job {name!r} is already registered by {_qualified(known)}")
         _registry[name] = fn
+        _titles[name] = getattr(fn, _TITLE)
+
+
+def job_title(name: str) -> str | None:
+    """What the registered job ``name`` does, as its page names it (a msgid); None for an unknown job."""
+    return _titles.get(name)
 
 
 def get_job(name: str) -> JobFunction:

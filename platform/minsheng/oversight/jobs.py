@@ -11,6 +11,7 @@ from sqlalchemy import select
 from minsheng import clock
 from minsheng.db.base import utcnow
 from minsheng.db.session import Database
+from minsheng.i18n import msgid
 from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
 from minsheng.jobs.periodic import periodic
@@ -21,7 +22,7 @@ from minsheng.oversight.rollup import refresh_everything, refresh_tenant, serial
 REBUILD_JOB = "oversight.rebuild"
 
 
-@job(tracking.ROLLUP_JOB)
+@job(tracking.ROLLUP_JOB, title=msgid("Recounting the oversight figures"))
 async def rollup(ctx: JobContext) -> dict[str, Any]:
     """Recount the tenant's own figures and re-add its ancestors' subtree figures. Idempotent.
 
@@ -41,7 +42,7 @@ async def rollup(ctx: JobContext) -> dict[str, Any]:
     return {"tenants": touched, "taken_over": taken_over}
 
 
-@job(REBUILD_JOB)
+@job(REBUILD_JOB, title=msgid("Recounting every oversight figure"))
 async def rebuild(ctx: JobContext, day: str | None = None) -> dict[str, Any]:
     """Rebuild every tenant's roll-ups (daily, and after bulk loads that bypass the ORM). Idempotent."""
     count = await refresh_everything(ctx.session, ctx.progress)

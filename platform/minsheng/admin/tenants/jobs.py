@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from minsheng.admin.tenants.archive import export_tenant
+from minsheng.i18n import msgid
 from minsheng.jobs.registry import JobContext, PermanentFailure, job
 from minsheng.storage import make_object_store
 from minsheng.tenancy import services as tenancy
@@ -15,7 +16,7 @@ def export_key(job_id: object, slug: str) -> str:
     return f"platform/exports/{job_id}/{slug}.zip"
 
 
-@job("tenancy.export")
+@job("tenancy.export", title=msgid("Exporting the tenant's data"))
 async def export(ctx: JobContext, slug: str) -> dict[str, Any]:
     """Write the tenant's export zip to object storage (rows, files, audit chain). Idempotent."""
     tenant = await tenancy.find_by_slug(ctx.session, slug)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.accounts.sealing import seal, unseal
 from minsheng.congress.roster.excel import RosterImportRefused, RosterRow, problem_dicts
 from minsheng.congress.roster.importing import import_rows
+from minsheng.i18n import msgid
 from minsheng.jobs.models import Job
 from minsheng.jobs.outbox import enqueue
 from minsheng.jobs.registry import JobContext, PermanentFailure, job
@@ -43,7 +44,7 @@ def start_import(
     return enqueue(session, NAME, args, tenant_id=tenant_id)
 
 
-@job(NAME)
+@job(NAME, title=msgid("Importing the roster and making the deputies' accounts"))
 async def import_roster(
     ctx: JobContext, rows: str | None, count: int, deactivate_missing: bool, actor: str
 ) -> dict[str, Any]:
