@@ -79,9 +79,10 @@ _TITLE = "minsheng_job_title"
 _titles: dict[str, str] = {}
 
 
-def job(name: str, *, title: str) -> Callable[[F], F]:
+def job(name: str, *, title: str | None = None) -> Callable[[F], F]:
     """Name the decorated coroutine function as the job ``name`` (``<context>.<verb>``); ``title`` says
-    what it does as its page names it (a msgid: a job's code name is for logs, never for a reader)."""
+    what it does as its page names it (a msgid: a job's code name is for logs, never for a reader; every
+    job of the platform has one, ``tests/api/test_job_page.py``)."""
 
     def named(fn: F) -> F:
         setattr(fn, _NAME, name)
@@ -107,7 +108,8 @@ def register_jobs(functions: Iterable[JobFunction]) -> None:
         if known is not None and _qualified(known) != _qualified(fn):
             raise ValueError(f"job {name!r} is already registered by {_qualified(known)}")
         _registry[name] = fn
-        _titles[name] = getattr(fn, _TITLE)
+        if getattr(fn, _TITLE, None):
+            _titles[name] = getattr(fn, _TITLE)
 
 
 def job_title(name: str) -> str | None:
