@@ -19,6 +19,7 @@ class County:
     api: Api
     slug: str
     deputies: list[str] = field(default_factory=list)
+    tellers: list[str] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -57,9 +58,26 @@ class County:
         for deputy in roster["items"]:
             checked = await self.post(f"/sessions/{session_id}/checkins", {"deputy_id": deputy["id"]})
             assert checked.status_code == 201, checked.text
+        for teller in self.tellers:
+            approved = await self.post(f"/sessions/{session_id}/scrutineers", {"username": teller, "role": "teller"})
+            assert approved.status_code == 201, approved.text
+        adopted = await self.post(f"/sessions/{session_id}/voting-method", None)
+        assert adopted.status_code == 200, adopted.text
         return str(session_id)
 
+    async def fix_candidate_list(self, candidates: list[str], seats: int) -> None:
+        """Put the candidates on 2026's candidate list and fix it: a round takes its candidates from there."""
+        listed = await self.api.client.put(
+            f"{self.base}/candidate-lists/2026",
+            json={"planned_seats": seats, "project_ids": candidates},
+            headers=await self.clerk(),
+        )
+        assert listed.status_code == 200, listed.text
+        fixed = await self.post("/candidate-lists/2026/fix", None)
+        assert fixed.status_code == 200, fixed.text
+
     async def new_round(self, candidates: list[str], seats: int, method: str = "electronic") -> Any:
+        await self.fix_candidate_list(candidates, seats)
         session_id = await self.session_with_everyone()
         return await self.post(
             f"/sessions/{session_id}/rounds",
@@ -98,7 +116,7 @@ async def zhejiang(api: Api, deputies: int) -> County:
     await api.create_tenant("zhenhai", "county", "zj", plugins=["zhejiang"])
     await api.create_tenant("cixi", "county", "zj")
     for slug in ("zhenhai", "cixi"):
-        await api.add_member(slug, f"clerk-{slug}", ["tenant_admin", "presidium", "government"])
+        await api.add_member(slug, f"clerk-{slug}", ["tenant_admin", "standing_committee", "presidium", "government"])
     county = County(api, "zhenhai")
     await county.add_deputies(deputies)
     return county
@@ -194,6 +212,7 @@ async def test_a_paper_ranking_round_is_counted_by_rank_column_and_ordered_by_po
     county = await zhejiang(api, 5)
     for teller in ("teller-1", "teller-2"):
         await api.add_member("zhenhai", teller, ["teller"])
+        county.tellers.append(teller)
     a, b, c, d = await county.add_projects(4)
     round_id = await county.open_round([a, b, c, d], 3, method="paper")
     # The rank column as written: project -> number. The last ballot ranks 4 projects: invalid.
@@ -226,6 +245,7 @@ async def test_two_tellers_entering_one_ranking_in_different_orders_disagree(api
     county = await zhejiang(api, 1)
     for teller in ("teller-1", "teller-2"):
         await api.add_member("zhenhai", teller, ["teller"])
+        county.tellers.append(teller)
     a, b, c = await county.add_projects(3)
     round_id = await county.open_round([a, b, c], 2, method="paper")
     for teller, ranked in (("teller-1", [c, a]), ("teller-2", [a, c])):
@@ -233,7 +253,9 @@ async def test_two_tellers_entering_one_ranking_in_different_orders_disagree(api
             f"/rounds/{round_id}/paper-ballots", {"ballots": [ranked]}, {**await api.headers(teller), **EN}
         )
         assert entered.status_code == 201, entered.text
-    compared = await api.client.get(f"{county.base}/rounds/{round_id}/paper-entries", headers=await county.clerk())
+    compared = await api.client.get(
+        f"{county.base}/rounds/{round_id}/paper-entries", headers={**await api.headers("teller-1"), **EN}
+    )
     assert compared.status_code == 200, compared.text
     assert compared.json()["agree"] is False
     assert sorted(d["content"] for d in compared.json()["differences"]) == sorted([[c, a], [a, c]])
