@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import services as accounts
 from minsheng.errors import Forbidden, NotFound, Unauthorized
-from minsheng.http.scope import STATE_KEY, TenantScope, resolve_scope
 from minsheng.http.state import Services
 from minsheng.jobs.outbox import take_enqueued
 from minsheng.tenancy import services as tenancy
@@ -89,10 +88,6 @@ async def provide_platform_admin(principal: accounts.Principal | None) -> accoun
     return user
 
 
-#: The old name of the request's tenant scope, kept while contexts move to ``@requires``.
-TenantAccess = TenantScope
-
-
 async def _enter_tenant(db_session: AsyncSession, slug: str) -> Tenant:
     # With its ancestors: the tenant's hooks need their configurations, and they come in one query.
     tenant = await tenancy.find_with_ancestry(db_session, slug)
@@ -110,13 +105,3 @@ async def provide_public_tenant(slug: str, db_session: AsyncSession) -> Tenant:
     if tenant.status != TenantStatus.ACTIVE:
         raise NotFound("Not found")
     return tenant
-
-
-async def provide_tenant_access(
-    request: Request[Any, Any, Any], slug: str, db_session: AsyncSession, principal: accounts.Principal | None
-) -> TenantScope:
-    """The old member check (401 without login, 404 for non-members), kept while contexts move to
-    ``@requires``: the same scope, without a declared permission."""
-    scope = await resolve_scope(db_session, slug, require_user(principal), None)
-    request.state[STATE_KEY] = scope
-    return scope

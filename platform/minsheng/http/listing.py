@@ -11,14 +11,11 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Request
-from litestar.response import Redirect
 
 from minsheng import clock
 from minsheng.errors import InvalidInput
-from minsheng.http.dependencies import SESSION_COOKIE
 
 # The old role tuple of the project pool's pages, kept only until they declare their permissions.
-STAFF_ROLES = ("tenant_admin", "presidium", "government")
 
 
 @dataclass(frozen=True)
@@ -96,14 +93,6 @@ def parse_ids(values: Iterable[str]) -> list[uuid.UUID]:
         except ValueError as exc:
             raise InvalidInput("The form was not valid; reload the page and try again") from exc
     return list(dict.fromkeys(ids))
-
-
-async def login_first(request: Request[Any, Any, Any]) -> Redirect | None:
-    """Before a staff page: without a session cookie, the login form (coming back here afterwards)."""
-    if request.cookies.get(SESSION_COOKIE):
-        return None
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Redirect(f"/login?{urlencode({'next': here})}", status_code=303)
 
 
 async def posted_form(request: Request[Any, Any, Any]) -> Any:

@@ -17,17 +17,9 @@ from urllib.parse import quote
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts import services as accounts
-from minsheng.accounts.models import Role
-from minsheng.http.dependencies import TenantAccess, provide_tenant_access
 from minsheng.http.scope import LoginRequired, TenantScope
 from minsheng.web.templating import local_redirect_target, render
-
-STAFF = (Role.TENANT_ADMIN.value,)
-ROUND_MANAGERS = (Role.TENANT_ADMIN.value, Role.PRESIDIUM.value)
-SCREEN_VIEWERS = ROUND_MANAGERS
 
 
 def _request_target(request: Request[Any, Any, Any]) -> str:
@@ -41,18 +33,9 @@ def to_login(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return Redirect(f"/login?next={quote(local_redirect_target(target), safe='')}", status_code=303)
 
 
-async def provide_page_access(
-    request: Request[Any, Any, Any], slug: str, db_session: AsyncSession, principal: accounts.Principal | None
-) -> TenantAccess:
-    """A member page's tenant access: the login form for a visitor, 404 for a non-member (as the API)."""
-    if principal is None:
-        raise LoginRequired(_request_target(request))
-    return await provide_tenant_access(request, slug, db_session, principal)
-
-
 def render_tenant_page(
     request: ASGIConnection[Any, Any, Any, Any],
-    scope: TenantScope | TenantAccess,
+    scope: TenantScope,
     template_name: str,
     /,
     *,

@@ -27,14 +27,6 @@ PROTECTED_PREFIXES: dict[str, tuple[str, ...]] = {
     "/api/v1/admin": ("operator",),
     "/api/v1/me": ("user",),
 }
-# Until every context declares its permissions, a handler taking the old ``tenant`` parameter or
-# overriding ``access`` with the old role check still counts as checked.
-LEGACY_TENANT_PARAMETERS = ("tenant",)
-
-
-def _legacy_access(handler: HTTPRouteHandler) -> bool:
-    provider = handler.resolve_dependencies().get("access")
-    return provider is not None and getattr(provider.dependency, "__name__", "") != "provide_scope"
 
 
 def unprotected_routes(app: Litestar) -> list[str]:
@@ -47,8 +39,6 @@ def unprotected_routes(app: Litestar) -> list[str]:
             params: Any = inspect.signature(handler.fn).parameters
             label = f"{sorted(handler.http_methods)} {route.path}"
             if any(route.path.startswith(prefix) for prefix in TENANT_PREFIXES):
-                if any(name in params for name in LEGACY_TENANT_PARAMETERS) or _legacy_access(handler):
-                    continue
                 if declared(handler) is None:
                     missing.append(f"{label}: declares no permission (@requires or @public)")
                 elif "access" not in params:
