@@ -313,7 +313,7 @@ async def supporters(session: AsyncSession, project_ids: Sequence[uuid.UUID]) ->
         .group_by(Suggestion.project_id)
     )
     counts = {project_id: 0 for project_id in project_ids}
-    counts.update({project_id: count for project_id, count in rows.tuples() if project_id is not None})
+    counts.update({project_id: count for project_id, count in rows if project_id is not None})
     return counts
 
 
@@ -349,4 +349,4 @@ async def coverage(
     )
     seen = await session.execute(select(Suggestion.place).where(Suggestion.place.is_not(None)).distinct())
     known = [*configured_places, *(place for place in seen.scalars() if place)]
-    return rules.coverage([rules.CoverageRow(*row) for row in rows.tuples()], known, tz)
+    return rules.coverage([rules.CoverageRow(*row) for row in rows], known, tz)

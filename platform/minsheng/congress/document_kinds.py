@@ -221,8 +221,7 @@ async def round_subjects(session: AsyncSession) -> list[tuple[uuid.UUID, str]]:
         .limit(200)
     )
     return [
-        (round_id, f"{session_title} · {title}")
-        for round_id, session_title, title in (await session.execute(query)).tuples()
+        (round_id, f"{session_title} · {title}") for round_id, session_title, title in (await session.execute(query))
     ]
 
 

@@ -110,7 +110,7 @@ async def count_supervision(session: AsyncSession, table: dict[Key, Figures], ch
     ):
         records.setdefault(project_id, Counter())[method] += int(count)
     inquiries_query = select(SpecialInquiry.project_id, func.count()).where(SpecialInquiry.project_id.in_(ids))
-    inquiries = dict((await session.execute(inquiries_query.group_by(SpecialInquiry.project_id))).tuples().all())
+    inquiries = dict((await session.execute(inquiries_query.group_by(SpecialInquiry.project_id))).all())
     history = await _evaluation_history(session, ids)
     for choice in chosen:
         project = choice.project
@@ -142,7 +142,7 @@ async def _evaluation_history(session: AsyncSession, ids: list[uuid.UUID]) -> di
     reported = select(Rectification.project_id, func.count()).where(
         Rectification.status == RectificationStatus.REPORTED.value, Rectification.project_id.in_(ids)
     )
-    rectified = dict((await session.execute(reported.group_by(Rectification.project_id))).tuples().all())
+    rectified = dict((await session.execute(reported.group_by(Rectification.project_id))).all())
     return {
         project_id: (project_id in unsatisfied, int(rectified.get(project_id, 0)), reevaluated[project_id])
         for project_id in ids

@@ -85,7 +85,7 @@ async def titles(session: AsyncSession, project_ids: list[uuid.UUID]) -> dict[uu
     if not project_ids:
         return {}
     rows = await session.execute(select(Project.id, Project.title).where(Project.id.in_(project_ids)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ async def _display_names(session: AsyncSession, user_ids: list[uuid.UUID]) -> di
     if not user_ids:
         return {}
     rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(set(user_ids))))
-    return {user_id: name for user_id, name in rows.tuples()}
+    return {user_id: name for user_id, name in rows}
 
 
 async def _deputy_names(session: AsyncSession, deputy_ids: list[str]) -> list[str]:

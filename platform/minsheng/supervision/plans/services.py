@@ -203,4 +203,4 @@ async def leader_names(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> 
     if not user_ids:
         return {}
     rows = await session.execute(select(User.id, User.username).where(User.id.in_(set(user_ids))))
-    return {user_id: username for user_id, username in rows.tuples()}
+    return {user_id: username for user_id, username in rows}
