@@ -21,7 +21,7 @@ from minsheng.congress.hall.schemas import (
     CheckInCodeView,
     ScreenView,
 )
-from minsheng.congress.hall.workbook import check_in_code_view, open_screen
+from minsheng.congress.hall.live import check_in_code_view, open_screen
 from minsheng.http.dependencies import provide_principal, services
 from minsheng.http.openapi import problems
 from minsheng.http.problems import request_locale

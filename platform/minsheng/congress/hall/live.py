@@ -1,4 +1,4 @@
-"""What the session's API routes and pages share: the screen's stream, the hall's check-in code."""
+"""The hall's live views, shared by its API routes and pages: the screen's stream and the check-in code."""
 
 from __future__ import annotations
 
