@@ -63,7 +63,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--revision", default="heads", show_default=True)
+@click.option("--revision", default="head", show_default=True)
 @click.option("--app-role", default=None, help="PostgreSQL role to grant data access (never ownership)")
 def db_upgrade(revision: str, app_role: str | None) -> None:
     """Apply migrations as the owner (MINSHENG_MIGRATION_DATABASE_URL or MINSHENG_DATABASE_URL)."""

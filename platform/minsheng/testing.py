@@ -4,23 +4,35 @@ Load it with ``pytest_plugins = ["minsheng.testing"]``. It gives an app on SQLit
 ``MINSHENG_TEST_DATABASE_URL`` is set, the same app on PostgreSQL (``backend`` is parametrized); when
 ``MINSHENG_TEST_CITUS_URL`` is set, on a Citus cluster too (:mod:`minsheng.testing_citus`).
 
-PostgreSQL runs with the real isolation setup: the schema is migrated by the owner (the URL's user)
-into a fresh database, and the app connects as a role that owns nothing, so RLS binds it. Tests marked
-``postgres`` or ``redis`` run whenever those services are configured (CI always configures them).
+PostgreSQL runs with the real isolation setup: the schema is migrated by the owner (the URL's user),
+and the app connects as a role that owns nothing, so RLS binds it. Tests marked ``postgres`` or
+``redis`` run whenever those services are configured (CI always configures them).
+
+Set-up is paid once, not per test (the suite runs under pytest-xdist, ``deploy/dev/test``): SQLite
+tests copy a file migrated once per process; PostgreSQL tests get one database per process (per
+xdist worker), cloned from a template database migrated once for as long as the migrations stay the
+same, and emptied between tests; tests of the same settings' shape share one app, built once
+(:func:`shared_app`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import dataclasses
+import fcntl
+import hashlib
 import json
 import os
 import re
 import secrets
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +45,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from minsheng.app import create_app
-from minsheng.db.migrate import upgrade
+from minsheng.db.migrate import MIGRATIONS, upgrade
+from minsheng.server.core import CorePlugin
 from minsheng.settings import Settings
 
 PG_URL = os.environ.get("MINSHENG_TEST_DATABASE_URL")
@@ -87,7 +100,43 @@ def cheap_password_hashing() -> Iterator[None]:
     passwords._hasher, passwords._DUMMY_HASH = saved
 
 
-# --- PostgreSQL: one migrated database per test session, emptied between tests -----------------
+@contextmanager
+def exclusive(resource: str) -> Iterator[None]:
+    """Hold ``resource`` (a name) against every other test process on this machine while inside.
+
+    For what the tests share outside their own databases, as a Redis database they flush: xdist's
+    workers then take turns on it.
+    """
+    key = hashlib.sha256(resource.encode()).hexdigest()[:16]
+    with (Path(tempfile.gettempdir()) / f"minsheng-test-{key}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """The test Redis (``MINSHENG_TEST_REDIS_URL``, a database other than 0), flushed before and after
+    the test, which holds it alone meanwhile (:func:`exclusive`)."""
+    from redis.asyncio import Redis
+
+    assert REDIS_URL, "MINSHENG_TEST_REDIS_URL is not set"
+    client = Redis.from_url(REDIS_URL)
+    if client.connection_pool.connection_kwargs.get("db", 0) == 0:
+        await client.aclose()
+        pytest.fail("MINSHENG_TEST_REDIS_URL must name a Redis database other than 0: the tests flush it")
+    with exclusive(REDIS_URL):
+        await client.flushdb()
+        try:
+            yield REDIS_URL
+        finally:
+            await client.flushdb()
+            await client.aclose()
+
+
+# --- PostgreSQL: one migrated database per test process, emptied between tests -----------------
 
 
 @dataclass
@@ -111,21 +160,20 @@ def _in_thread(fn: Any, *args: Any) -> Any:
         return pool.submit(fn, *args).result()
 
 
-async def create_postgres_database(base_url: str) -> PostgresDatabase:
-    """A fresh, migrated database beside ``base_url``'s, and the app role that RLS binds.
+_CREATE_APP_ROLE = (
+    f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN "
+    f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF; END $$"
+)
 
-    Used by the ``postgres_database`` fixture and by the benchmarks in ``tests/bench``.
+
+async def create_postgres_database(base_url: str) -> PostgresDatabase:
+    """A fresh database beside ``base_url``'s, migrated in place, and the app role that RLS binds.
+
+    Used for Citus databases, by tests that need a database of their own and by ``tests/bench``.
     """
-    base = make_url(base_url)
     name = f"minsheng_test_{secrets.token_hex(4)}"
-    await _admin_execute(
-        base_url,
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN "
-        f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF; END $$",
-        f"CREATE DATABASE {name}",
-    )
-    owner_url = base.set(database=name).render_as_string(hide_password=False)
-    app_url = base.set(database=name, username=APP_ROLE, password=None).render_as_string(hide_password=False)
+    await _admin_execute(base_url, _CREATE_APP_ROLE, f"CREATE DATABASE {name}")
+    owner_url, app_url = _databases(base_url, name)
     # Alembic runs its own event loop: in a worker thread.
     await asyncio.to_thread(upgrade, owner_url, app_role=APP_ROLE)
     return PostgresDatabase(owner_url=owner_url, app_url=app_url)
@@ -137,22 +185,99 @@ async def drop_postgres_database(base_url: str, database: PostgresDatabase) -> N
     await _admin_execute(base_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def _databases(base_url: str, name: str) -> tuple[str, str]:
+    """The owner's and the app role's URLs of database ``name`` on ``base_url``'s server."""
+    base = make_url(base_url)
+    owner_url = base.set(database=name).render_as_string(hide_password=False)
+    app_url = base.set(database=name, username=APP_ROLE, password=None).render_as_string(hide_password=False)
+    return owner_url, app_url
+
+
+TEMPLATE_PREFIX = "minsheng_template_"
+# pg_advisory_lock's key for building and cloning the template: one process at a time.
+_TEMPLATE_LOCK = 7_316_842_019
+
+
+def template_name() -> str:
+    """The template database's name: a digest of what it is made from (the migrations and the grants),
+    so a changed migration gets a template of its own and an unchanged one is reused across runs."""
+    digest = hashlib.sha256(APP_ROLE.encode())
+    for path in sorted([*MIGRATIONS.rglob("*.py"), MIGRATIONS.parent / "roles.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return TEMPLATE_PREFIX + digest.hexdigest()[:16]
+
+
+async def clone_postgres_database(base_url: str) -> PostgresDatabase:
+    """A database beside ``base_url``'s cloned (``CREATE DATABASE … TEMPLATE``) from a migrated template.
+
+    The template is migrated by the first process that needs it, under an advisory lock, and kept: the
+    next run, or the next xdist worker, clones it in a fraction of a second instead of migrating. The
+    ``postgres_database`` fixture uses it; Citus databases are still migrated in place (they are
+    distributed afterwards, node by node).
+    """
+    template = template_name()
+    engine = create_async_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _TEMPLATE_LOCK})
+            try:
+                await conn.execute(text(_CREATE_APP_ROLE))
+                found = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": template})
+                if not found:
+                    # Built under another name and renamed once whole: an interrupted build is never cloned.
+                    building = f"{template}_building"
+                    await conn.execute(text(f"DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    await conn.execute(text(f"CREATE DATABASE {building}"))
+                    owner_url, _app_url = _databases(base_url, building)
+                    await asyncio.to_thread(upgrade, owner_url, app_role=APP_ROLE)
+                    await conn.execute(text(f"ALTER DATABASE {building} RENAME TO {template}"))
+                    await conn.execute(text(f"ALTER DATABASE {template} WITH IS_TEMPLATE true"))
+                name = f"minsheng_test_{secrets.token_hex(4)}"
+                await conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _TEMPLATE_LOCK})
+    finally:
+        await engine.dispose()
+    owner_url, app_url = _databases(base_url, name)
+    return PostgresDatabase(owner_url=owner_url, app_url=app_url)
+
+
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[PostgresDatabase]:
+    """This process's PostgreSQL database (one per xdist worker), emptied by the ``settings`` fixture."""
     assert PG_URL, "MINSHENG_TEST_DATABASE_URL is not set"
-    database: PostgresDatabase = _in_thread(asyncio.run, create_postgres_database(PG_URL))
+    database: PostgresDatabase = _in_thread(asyncio.run, clone_postgres_database(PG_URL))
     yield database
     _in_thread(asyncio.run, drop_postgres_database(PG_URL, database))
 
 
+# Every table but Alembic's, emptied in one statement; only the tables holding rows are truncated
+# (a test writes a handful of the schema's tables, and TRUNCATE costs per table, full or not).
+_EMPTY_TABLES = """
+DO $$
+DECLARE
+    name text;
+    found boolean;
+    full_tables text[] := '{}';
+BEGIN
+    FOR name IN
+        SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'
+    LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', name) INTO found;
+        IF found THEN
+            full_tables := full_tables || name;
+        END IF;
+    END LOOP;
+    IF cardinality(full_tables) > 0 THEN
+        EXECUTE 'TRUNCATE ' || array_to_string(full_tables, ', ') || ' CASCADE';
+    END IF;
+END $$
+"""
+
+
 async def truncate_all(owner_url: str) -> None:
-    from minsheng.db.base import Base
-    from minsheng.server import contexts
-
-    contexts.install()
-
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    await _admin_execute(owner_url, f"TRUNCATE {tables} CASCADE")
+    """Empty every table of the database at ``owner_url`` (as its owner): the reset between tests."""
+    await _admin_execute(owner_url, _EMPTY_TABLES)
 
 
 async def empty_citus_database(owner_url: str) -> None:
@@ -175,23 +300,85 @@ async def empty_citus_database(owner_url: str) -> None:
         await engine.dispose()
 
 
+# --- SQLite: one migrated file per process, copied for each test --------------------------------
+
+_sqlite_template: Path | None = None
+
+
+def sqlite_template() -> Path:
+    """A SQLite file at the migrations' head, migrated once per process (removed when it exits)."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        folder = Path(tempfile.mkdtemp(prefix="minsheng-sqlite-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "template.sqlite3"
+        _in_thread(upgrade, f"sqlite+aiosqlite:///{path}")
+        # The file alone must hold the whole schema (the database runs in WAL mode).
+        with closing(sqlite3.connect(path)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _sqlite_template = path
+    return _sqlite_template
+
+
+def migrated_sqlite(path: Path) -> str:
+    """A copy of :func:`sqlite_template` at ``path`` (instead of migrating a new file): its URL."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(sqlite_template(), path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
 # --- The app -----------------------------------------------------------------------------------
+
+# One secret for the process: settings that differ only in their folders and databases share an app.
+_SECRET_KEY = "test-secret-" + secrets.token_hex(8)
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Embedded settings in ``tmp_path`` (its SQLite file is migrated when the app starts).
+
+    ``migrated_settings`` gives the same with the file already migrated.
+    """
     settings = Settings(
         data_dir=tmp_path,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'minsheng.sqlite3'}",
         migration_database_url=f"sqlite+aiosqlite:///{tmp_path / 'minsheng.sqlite3'}",
         redis_url=None,
         s3=None,
-        secret_key="test-secret-" + secrets.token_hex(8),
+        secret_key=_SECRET_KEY,
         seed_demo=False,
         log_json=False,
         # Roll-ups at once: tests read figures right after the jobs drain.
         rollup_delay_seconds=0,
     )
     return dataclasses.replace(settings, **overrides)
+
+
+def migrated_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """:func:`make_settings` with its SQLite file copied from the migrated template."""
+    migrated_sqlite(tmp_path / "minsheng.sqlite3")
+    return make_settings(tmp_path, **overrides)
+
+
+#: What ``create_app`` reads of its settings while building the app; everything else is read when the
+#: app starts (its lifespan), so settings that agree on these can share one app.
+APP_SHAPE = ("secret_key", "debug", "log_json")
+_apps: dict[tuple[Any, ...], Litestar] = {}
+
+
+def shared_app(settings: Settings) -> Litestar:
+    """The app for ``settings``: built once per process for all settings of the same :data:`APP_SHAPE`.
+
+    Building takes half a second of CPU (every route handler, the OpenAPI schema); starting takes a
+    few milliseconds. The app's services are made at start-up from the settings handed to it here, so
+    one test's app never carries another's database, folder or services. Tests run one at a time in a
+    process; an app is never started twice at once.
+    """
+    key = tuple(getattr(settings, name) for name in APP_SHAPE)
+    app = _apps.get(key)
+    if app is None:
+        app = _apps[key] = create_app(settings)
+    app.plugins.get(CorePlugin).settings = settings
+    return app
 
 
 @pytest.fixture(
@@ -214,12 +401,12 @@ async def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest)
         else:
             await truncate_all(pg.owner_url)
         return make_settings(tmp_path, database_url=pg.app_url, migration_database_url=pg.owner_url)
-    return make_settings(tmp_path)
+    return migrated_settings(tmp_path)
 
 
 @pytest.fixture
 async def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+    return shared_app(settings)
 
 
 @dataclass
@@ -492,7 +679,7 @@ async def start_live_server(settings: Settings) -> AsyncIterator[LiveServer]:
 @pytest.fixture
 def live_server_settings(tmp_path: Path) -> Settings:
     """The live server's settings (SQLite in ``tmp_path``): override this fixture to change them."""
-    return make_settings(tmp_path)
+    return migrated_settings(tmp_path)
 
 
 @pytest.fixture

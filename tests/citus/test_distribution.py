@@ -173,7 +173,7 @@ async def test_a_later_migration_creating_a_tenant_table_applies_to_the_distribu
     # a new one on top.
     before = ScriptDirectory.from_config(config).get_revision(PLACEMENT_REVISION).down_revision
     await asyncio.to_thread(command.downgrade, config, str(before))
-    await asyncio.to_thread(command.upgrade, config, "heads")
+    await asyncio.to_thread(command.upgrade, config, "head")
     try:
         async with cluster.connect(owner) as conn:
             placed = (

@@ -26,7 +26,7 @@ import pytest
 
 from minsheng.congress.seeding import seed_townships, staff_header
 from minsheng.congress.voting.verify import verify_round_export
-from minsheng.testing import PG_URL, create_postgres_database, drop_postgres_database, make_settings
+from minsheng.testing import PG_URL, clone_postgres_database, drop_postgres_database, make_settings
 
 pytestmark = pytest.mark.postgres
 
@@ -97,7 +97,7 @@ async def burst_then_kill(
 
 async def test_a_killed_server_keeps_every_ballot_it_answered(tmp_path: Path) -> None:
     assert PG_URL, "MINSHENG_TEST_DATABASE_URL is not set"
-    database = await create_postgres_database(PG_URL)
+    database = await clone_postgres_database(PG_URL)
     try:
         settings = make_settings(tmp_path, database_url=database.app_url, migration_database_url=database.owner_url)
         township = (await seed_townships(settings, "kill", DEPUTIES, 0, 0, 1))[0]

@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from arq.connections import RedisSettings, create_pool
 from arq.worker import create_worker
-from redis.asyncio import Redis
 
 from minsheng.db.session import Database
 from minsheng.jobs.worker import worker_settings
 from minsheng.testing import Api
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    url = os.environ["MINSHENG_TEST_REDIS_URL"]
-    assert RedisSettings.from_dsn(url).database != 0, "the tests flush this Redis database"
-    client = Redis.from_url(url)
-    await client.flushdb()
-    try:
-        yield url
-    finally:
-        await client.flushdb()
-        await client.aclose()
 
 
 async def test_the_arq_cron_entry_flags_an_overdue_work_plan(api: Api, town: Any, redis_url: str) -> None:

@@ -13,18 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arq.connections import RedisSettings
 from arq.worker import Worker, create_worker
-from redis.asyncio import Redis
 
-from minsheng.db.migrate import upgrade_async
 from minsheng.db.session import Database
-from minsheng.jobs.registry import JobContext, PermanentFailure, job
+from minsheng.jobs.registry import JobContext, PermanentFailure, job, register_jobs
 from minsheng.jobs.worker import worker_settings
+from minsheng.server import contexts
 from minsheng.settings import Settings
 from minsheng.tenancy.context import TenantRef, current_tenant
 from minsheng.tenancy.models import Tenant, TenantLevel
-from minsheng.testing import truncate_all
+from minsheng.testing import migrated_sqlite, truncate_all
 
 REDIS_ENV = "MINSHENG_TEST_REDIS_URL"
 HERE = Path(__file__).parent
@@ -81,6 +79,12 @@ async def tenant_probe(ctx: JobContext, fail: bool = False) -> dict[str, Any]:
     return {"slug": tenant.slug if tenant else None, "tenant_id": str(ctx.tenant_id) if ctx.tenant_id else None}
 
 
+# Registered as the contexts' JOBS are when an app is built (the platform's own too: tests run
+# ``platform.ping`` without building an app, and in any order under xdist).
+contexts.install()
+register_jobs([record, flaky, refuse, tenant_probe])
+
+
 @pytest.fixture(autouse=True)
 def calls() -> list[tuple[str, Any, int]]:
     """What the sample jobs did in this test: (job name, job id, attempt), in order."""
@@ -112,12 +116,10 @@ def gate() -> Gate:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings on a fresh database: SQLite migrated to head, or PostgreSQL emptied (connecting as a
+    """Settings on a fresh database: SQLite at the migrations' head, or PostgreSQL emptied (connecting as a
     role that row-level security binds), when ``MINSHENG_TEST_DATABASE_URL`` is set."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
-        await upgrade_async(url)
-        owner_url = url
+        url = owner_url = migrated_sqlite(tmp_path / "db.sqlite3")
     else:
         postgres = request.getfixturevalue("postgres_database")
         await truncate_all(postgres.owner_url)
@@ -150,21 +152,6 @@ async def tenant(database: Database) -> TenantRef:
         session.add(county)
         await session.flush()
         return TenantRef(county.id, county.slug)
-
-
-@pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    """The test Redis, its database (never 0) flushed before and after the test."""
-    url = os.environ[REDIS_ENV]
-    if RedisSettings.from_dsn(url).database == 0:
-        pytest.fail(f"{REDIS_ENV} must name a Redis database other than 0: the tests flush it")
-    client = Redis.from_url(url)
-    await client.flushdb()
-    try:
-        yield url
-    finally:
-        await client.flushdb()
-        await client.aclose()
 
 
 async def _run_burst_worker(settings: Settings, **overrides: Any) -> Worker:

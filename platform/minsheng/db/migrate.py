@@ -20,17 +20,24 @@ def alembic_config(url: str, app_role: str | None = None) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "heads", app_role: str | None = None) -> None:
+def upgrade(url: str, revision: str = "head", app_role: str | None = None) -> None:
     """Bring the schema at ``url`` (connected as the tables' owner) up to ``revision``.
 
-    ``app_role`` (PostgreSQL) is then granted data access, never ownership, so RLS binds it.
+    ``head`` is the one head of the chain: with two (an unmerged branch) Alembic refuses, instead of
+    applying both in an order nobody chose. ``app_role`` (PostgreSQL) is then granted data access,
+    never ownership, so RLS binds it.
     """
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
     command.upgrade(alembic_config(url, app_role), revision)
 
 
-async def upgrade_async(url: str, revision: str = "heads", app_role: str | None = None) -> None:
+def downgrade(url: str, revision: str) -> None:
+    """Take the schema at ``url`` back down to ``revision`` (``base``: nothing left but Alembic's table)."""
+    command.downgrade(alembic_config(url), revision)
+
+
+async def upgrade_async(url: str, revision: str = "head", app_role: str | None = None) -> None:
     """``upgrade`` from inside a running event loop (Alembic's env runs its own loop)."""
     await asyncio.to_thread(upgrade, url, revision, app_role)
 

@@ -6,11 +6,15 @@ import asyncio
 from typing import Any, Literal
 
 from alembic import context
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
+# The models (autogenerate compares them with the database) and the grants every upgrade ends with;
+# nothing else of the app: a revision's own file holds all the SQL it runs.
 from minsheng.db.base import Base, UtcDateTime
 from minsheng.db.roles import grant_app_role
-from minsheng.db.session import make_engine
 from minsheng.server import contexts  # noqa: F401  (imports every model)
 
 config = context.config
@@ -39,8 +43,30 @@ def _run(connection: Connection) -> None:
             grant_app_role(connection, app_role)
 
 
+def _engine(url: str) -> AsyncEngine:
+    if not url.startswith("sqlite"):
+        return create_async_engine(url, poolclass=NullPool)
+    engine = create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # As the app opens the file (WAL, foreign keys, a busy timeout), so a migration sees what it sees.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
 async def _run_async(url: str) -> None:
-    engine = make_engine(url, pool=False)
+    engine = _engine(url)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()

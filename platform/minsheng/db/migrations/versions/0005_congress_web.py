@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from minsheng.db.rls import disable_tenant_rls, enable_tenant_rls
-
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -50,3 +48,27 @@ def downgrade() -> None:
     with op.batch_alter_table("agenda_items", schema=None) as batch_op:
         batch_op.drop_index("ix_agenda_items_tenant_session")
     op.drop_table("agenda_items")
+
+
+# The tenant policy as this revision wrote it. A migration keeps its own copy of its SQL, so it creates
+# the same schema whatever the app's code becomes (platform/docs/architecture.md, "Tenancy and
+# isolation"). SQLite (embedded mode, one process) has no row-level security.
+_TENANT_PREDICATE = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid"
+
+
+def enable_tenant_rls(table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(
+        f"CREATE POLICY tenant_isolation ON {table} USING ({_TENANT_PREDICATE}) WITH CHECK ({_TENANT_PREDICATE})"
+    )
+
+
+def disable_tenant_rls(table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
+    op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
