@@ -15,6 +15,7 @@ from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import services as accounts
+from minsheng.db.after_commit import discard, run_after_commit
 from minsheng.errors import Forbidden, NotFound, Unauthorized
 from minsheng.http.scope import STATE_KEY, TenantScope, resolve_scope
 from minsheng.http.state import Services
@@ -43,9 +44,11 @@ async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]
             yield session
         except BaseException:
             await session.rollback()
+            discard(session)
             raise
         else:
             await session.commit()
+            await run_after_commit(session)
             job_ids = take_enqueued(session)
             if job_ids:
                 await svc.dispatcher.notify(job_ids)

@@ -213,8 +213,9 @@ class RoundsController(Controller):
     @requires(Permission.ROUNDS_EXPORT)
     @get("/{round_id:uuid}/export", responses=problems(409))
     async def export(self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession) -> dict[str, Any]:
-        """A closed round for ``minsheng verify`` (``minsheng-round-export/1``): ballots without
-        deputies, the stored result, and the audit chain up to the round's close.
+        """A closed round for ``minsheng verify`` (``minsheng-round-export/2``): the ballot contents
+        (no deputy, no receipt) and the receipts as two separate sorted lists, the stored result, and
+        the audit chain up to the round's close.
         """
         return await export.round_export(db_session, round_id)
 
