@@ -20,6 +20,7 @@ from minsheng.congress.models import (
     VotingMethod,
     VotingRound,
 )
+from minsheng.congress.voting import key_shares
 from minsheng.db.base import utcnow
 from minsheng.db.lookup import locked, one_or_not_found
 from minsheng.errors import Conflict, InvalidInput, NotFound, RuleViolation
@@ -28,7 +29,6 @@ from minsheng.plugins.registries import BallotFormat
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.projects import candidates as candidate_lists
 from minsheng.projects.models import Project, ProjectStatus
-from minsheng.secrecy.keeping import new_subject_key
 
 
 def ballot_format(hooks: TenantHooks, code: str) -> BallotFormat:
@@ -212,10 +212,6 @@ def require_status(voting_round: VotingRound | Row[Any], status: RoundStatus) ->
         )
 
 
-#: Who keeps a round's private key while it is open: the platform (``minsheng.secrecy.custody``).
-PLATFORM_CUSTODY = "platform"
-
-
 async def open_round(session: AsyncSession, round_id: uuid.UUID, hooks: TenantHooks, *, actor: str) -> VotingRound:
     """Open a draft round for ballots when the session has adopted its voting method and is quorate
     (platform/docs/domain.md: quorum), else 409.
@@ -242,8 +238,7 @@ async def open_round(session: AsyncSession, round_id: uuid.UUID, hooks: TenantHo
     voting_round.status = RoundStatus.OPEN.value
     voting_round.entitled = figures.entitled
     # Every phone ballot is sealed to this key; its private half stays out of the database until the close.
-    voting_round.key_custody = PLATFORM_CUSTODY
-    voting_round.ballot_key = await new_subject_key(voting_round.tenant_id, voting_round.id)
+    await key_shares.round_key(session, voting_round, hooks)
     voting_round.opened_at = utcnow()
     await session.flush()
     await audit.record(

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.audit import services as audit
 from minsheng.congress.hall import sessions
 from minsheng.congress.models import Ballot, RoundStatus, SealedBallot, VotingMethod, VotingRound
-from minsheng.congress.voting import issuing, paper, rounds
+from minsheng.congress.voting import issuing, key_shares, paper, rounds
 from minsheng.congress.voting.casting import ballot_scope
 from minsheng.congress.voting.rules import ballot_hash, result_order
 from minsheng.db import idempotency
@@ -78,7 +78,10 @@ class OpenedBallot:
 
 
 async def private_key(voting_round: VotingRound) -> bytes:
-    """The round's private key from its custody; 409 when it is gone (the sealed ballots cannot be opened)."""
+    """The round's private key from its custody (the platform's, or the scrutineers' shares entered);
+    409 when it is gone (the sealed ballots cannot be opened) or too few shares have been entered."""
+    if voting_round.key_custody == key_shares.SCRUTINEERS:
+        return await key_shares.rebuilt_key(voting_round)
     try:
         return await current_custody().fetch(voting_round.tenant_id, voting_round.id)
     except KeyDestroyed as exc:
@@ -100,9 +103,11 @@ async def open_phone_ballots(session: AsyncSession, voting_round: VotingRound) -
     ).scalars()
     boxes = list(sealed)
     opened: list[Any] = []
-    if boxes:
+    # The scrutineers' custody counts nothing, not even an empty box, before enough shares are entered.
+    if boxes or voting_round.key_custody == key_shares.SCRUTINEERS:
+        private = await private_key(voting_round)
         try:
-            opened = open_all(await private_key(voting_round), boxes)
+            opened = open_all(private, boxes)
         except SealBroken as exc:
             raise Conflict("The key of this voting round does not open its sealed ballots") from exc
     ballots = [OpenedBallot(uuid.uuid4(), choice["content"]) for choice in opened]
@@ -123,6 +128,8 @@ async def open_phone_ballots(session: AsyncSession, voting_round: VotingRound) -
         )
     await session.execute(delete(SealedBallot).where(SealedBallot.round_id == voting_round.id))
     destroy_after_commit(session, voting_round.tenant_id, voting_round.id)
+    if voting_round.key_custody == key_shares.SCRUTINEERS:
+        key_shares.destroy_shares_after_commit(session, voting_round)
     return ballots, sorted(str(choice["receipt"]) for choice in opened)
 
 
