@@ -4,7 +4,10 @@ wrong share is refused with a message naming the scrutineer's number (platform/d
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from congress.test_congress_pages import deputy_browser, form_token
 
 from minsheng.testing import Api
 
@@ -83,3 +86,31 @@ async def test_a_wrong_share_is_refused_naming_the_scrutineer(api: Api, another_
     stranger = await api.client.post(f"{url}/key-shares", json={"share": share}, headers=hall.deputy_headers[3])
     assert stranger.status_code == 403
     assert (await hall.close(round_id)).status_code == 409
+
+
+async def test_a_scrutineer_collects_and_enters_a_share_on_the_page(api: Api, another_hall) -> None:
+    hall = await another_hall(deputies=4, settings=SCRUTINEERS)
+    round_id = await _round_held_by_scrutineers(api, hall)
+    phone = await deputy_browser(hall, 1)
+    assert f'data-key-round="{round_id}"' in (await phone.get(f"/t/{hall.slug}/vote")).text
+    url = f"/t/{hall.slug}/rounds/{round_id}/key-share"
+    page = await phone.get(url)
+    assert page.status_code == 200 and 'data-entered="0" data-needed="2"' in page.text
+    token = await form_token(phone, url)
+    collected = await phone.post(f"{url}/collect", data={"_csrf_token": token})
+    assert collected.status_code == 200 and collected.headers["cache-control"] == "no-store"
+    share = re.search(r'data-share="([^"]+)"', collected.text)
+    assert share and share.group(1).startswith("2-")
+    again = await phone.post(f"{url}/collect", data={"_csrf_token": token})
+    assert again.status_code == 409 and "data-share" not in again.text
+
+    at = share.group(1).index("-") + 1
+    wrong = share.group(1)[:at] + ("A" if share.group(1)[at] != "A" else "B") + share.group(1)[at + 1 :]
+    refused = await phone.post(url, data={"share": wrong, "_csrf_token": token})
+    assert refused.status_code == 422 and "这不是第2号监票人的密钥份额" in refused.text
+    entered = await phone.post(url, data={"share": share.group(1), "_csrf_token": token})
+    assert entered.status_code == 303
+    assert 'data-entered="1" data-needed="2"' in (await phone.get(url)).text
+    # A deputy who holds no share is shown nothing.
+    other = await deputy_browser(hall, 3)
+    assert (await other.get(url)).status_code == 403

@@ -108,6 +108,15 @@ def _require_scrutineers(voting_round: VotingRound) -> dict[str, Any]:
     return voting_round.key_shares
 
 
+async def rounds_holding_a_share(session: AsyncSession, username: str) -> list[VotingRound]:
+    """The open rounds whose key is split among scrutineers, one of them ``username``."""
+    query = select(VotingRound).where(
+        VotingRound.status == RoundStatus.OPEN.value, VotingRound.key_custody == SCRUTINEERS
+    )
+    found = (await session.execute(query.order_by(VotingRound.opened_at))).scalars()
+    return [r for r in found if username in (r.key_shares or {}).get("holders", [])]
+
+
 async def collect_share(session: AsyncSession, round_id: uuid.UUID, *, username: str) -> Share:
     """A scrutineer's share, handed out once: it is then deleted from the platform. 409 the second time."""
     voting_round = await _get_round(session, round_id)

@@ -24,7 +24,7 @@ from minsheng.congress.hall import reading as hall
 from minsheng.congress.hall.reading import CandidateLine
 from minsheng.congress.models import Deputy, RoundStatus, VotingMethod, VotingRound
 from minsheng.congress.roster import services as roster
-from minsheng.congress.voting import casting, rounds
+from minsheng.congress.voting import casting, key_shares, rounds
 from minsheng.congress.voting.casting import TAKES_PAPER_BALLOTS, TAKES_PHONE_BALLOTS
 from minsheng.db.idempotency import checked_key
 from minsheng.errors import DomainError, Forbidden
@@ -169,6 +169,7 @@ async def open_rounds_page(request: Request[Any, Any, Any], access: TenantScope,
         taken=taken,
         paper=paper,
         counting=await _counting_rounds(db_session, access),
+        key_rounds=await key_shares.rounds_holding_a_share(db_session, access.user.username),
     )
 
 
