@@ -35,7 +35,7 @@ from minsheng.secrecy.keeping import current_custody, destroy_after_commit, open
 from minsheng.secrecy.sealing import SealBroken
 
 CHOICES = ("yes", "no", "abstain")
-#: Every column: the close writes the ballots back from what it read.
+#: Every column of the stored ballots (paper ones, and phone ones of a round opened before sealing).
 BALLOT_COLUMNS = tuple(every_column(Ballot))
 
 
