@@ -21,7 +21,11 @@ Action = Callable[[], Awaitable[None]]
 
 
 def after_commit(session: AsyncSession, action: Action) -> None:
-    """Run ``action`` once the session's transaction has committed (never if it rolls back)."""
+    """Run ``action`` once the session's transaction has committed (never if it rolls back).
+
+    A savepoint rolled back does not take the action with it: register it last, once nothing of the
+    work it belongs to can fail any more (a page runs a refusable step inside a savepoint).
+    """
     session.info.setdefault(KEY, []).append(action)
 
 

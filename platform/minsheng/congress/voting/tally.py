@@ -93,8 +93,8 @@ async def open_phone_ballots(session: AsyncSession, voting_round: VotingRound) -
     the sealed rows; the ballots and, apart, the sorted receipts (in this, the closing, transaction).
 
     Only the close writes the plain contents, all of them in one transaction and none beside a deputy:
-    nothing on disk, live or dead, pairs a participation with readable marks. The key is destroyed
-    once this transaction commits.
+    nothing on disk, live or dead, pairs a participation with readable marks. The close destroys the
+    key once its transaction commits (:func:`_destroy_keys_after_commit`).
     """
     if voting_round.ballot_key is None:
         return [], []
@@ -127,9 +127,6 @@ async def open_phone_ballots(session: AsyncSession, voting_round: VotingRound) -
             ],
         )
     await session.execute(delete(SealedBallot).where(SealedBallot.round_id == voting_round.id))
-    destroy_after_commit(session, voting_round.tenant_id, voting_round.id)
-    if voting_round.key_custody == key_shares.SCRUTINEERS:
-        key_shares.destroy_shares_after_commit(session, voting_round)
     return ballots, sorted(str(choice["receipt"]) for choice in opened)
 
 
@@ -285,7 +282,16 @@ async def close_round(
     voting_round.status = RoundStatus.CLOSED.value
     voting_round.closed_at = utcnow()
     await session.flush()
+    _destroy_keys_after_commit(session, voting_round)
     return voting_round
+
+
+def _destroy_keys_after_commit(session: AsyncSession, voting_round: VotingRound) -> None:
+    """Destroy the round's key material once the close has committed. Registered last, when nothing of
+    the close can fail any more: a close refused inside a savepoint (a page's) must leave the key."""
+    destroy_after_commit(session, voting_round.tenant_id, voting_round.id)
+    if voting_round.key_custody == key_shares.SCRUTINEERS:
+        key_shares.destroy_shares_after_commit(session, voting_round)
 
 
 def stored_result(voting_round: VotingRound) -> dict[str, Any]:

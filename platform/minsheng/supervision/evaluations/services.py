@@ -248,7 +248,7 @@ async def _open_rectification(
 
 async def _open_ratings(session: AsyncSession, evaluation: SatisfactionEvaluation) -> list[str]:
     """Open the evaluation's sealed ratings, write them as plain rows in a random order, delete the
-    sealed rows (in the closing transaction); the sorted receipts. The key is destroyed after the commit."""
+    sealed rows (in the closing transaction); the sorted receipts. The close destroys the key after its commit."""
     if evaluation.rating_key is None:
         return []
     found = await session.execute(select(SealedRating.sealed).where(SealedRating.evaluation_id == evaluation.id))
@@ -274,7 +274,6 @@ async def _open_ratings(session: AsyncSession, evaluation: SatisfactionEvaluatio
             ],
         )
     await session.execute(delete(SealedRating).where(SealedRating.evaluation_id == evaluation.id))
-    destroy_after_commit(session, evaluation.tenant_id, evaluation.id)
     return sorted(str(choice["receipt"]) for choice in opened)
 
 
@@ -338,6 +337,8 @@ async def close_evaluation(
         result["reevaluation_id"] = str(rectification.reevaluation_id)
     evaluation.result = result
     await session.flush()
+    # Registered last, when nothing of the close can fail: a close refused in a savepoint keeps the key.
+    destroy_after_commit(session, evaluation.tenant_id, evaluation.id)
     return evaluation
 
 

@@ -8,8 +8,8 @@ Create Date: 2026-12-04
 The sealed tables are WITHOUT ROWID on SQLite, as ballots are (an implicit rowid numbers rows in
 writing order). ``ballots.receipt`` and ``evaluation_ratings.receipt`` are dropped: a receipt proves
 that a ballot was counted, never what it said (platform/docs/threat-model.md); the receipts of closed
-rounds stay in their stored results. Rounds and evaluations open at the upgrade have no key: their
-choices were stored as before and are counted as before.
+rounds stay in their stored results. Close every round and evaluation before upgrading: one open at
+the upgrade has no key, refuses further choices, and its choices already stored lose their receipts.
 """
 
 from collections.abc import Sequence
