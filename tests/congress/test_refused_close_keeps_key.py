@@ -32,3 +32,17 @@ async def test_a_refused_close_leaves_the_sealed_ballots_countable(api: Api, hal
     body = closed.json()
     assert (body["valid"], len(body["receipts"])) == (3, 2)
     assert sorted(row["yes"] for row in body["candidates"]) == [1, 1, 1]
+
+
+async def test_deleting_a_tenant_destroys_the_keys_of_its_open_rounds(api: Api, hall) -> None:
+    await hall.add_deputies(2)
+    projects = await hall.add_projects(3)
+    await hall.open_round(projects, 2)
+    store = api.services.store
+    kept = await store.list(f"ballot-keys/{hall.tenant_id}/")
+    assert len(kept) == 1
+    deleted = await api.client.delete(
+        f"/api/v1/admin/tenants/{hall.slug}", params={"confirm": hall.slug}, headers=await api.operator()
+    )
+    assert deleted.status_code == 200, deleted.text
+    assert await store.list(f"ballot-keys/{hall.tenant_id}/") == []
