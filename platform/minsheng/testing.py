@@ -588,6 +588,67 @@ async def dump_database(url: str, xmin_tables: tuple[str, ...] = ()) -> Database
     return DatabaseDump(rows=rows, schema=schema, xmin=xmin)
 
 
+@dataclass(frozen=True)
+class HeapTuple:
+    """One tuple as it lies in a heap page, live or dead: its relation, writing transaction and bytes."""
+
+    relation: str
+    xmin: int
+    xmax: int
+    data: bytes
+
+
+async def heap_tuples(url: str) -> list[HeapTuple]:
+    """Every tuple of every table of the ``public`` schema and of their TOAST tables, read from the raw
+    heap pages (``pageinspect``) as the superuser who owns the test database: live and dead row versions
+    alike, as a reader of the data files, or of a backup of them, would find them."""
+    engine = create_async_engine(url)
+    found: list[HeapTuple] = []
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
+            relations = await connection.execute(
+                text(
+                    "SELECT c.oid::regclass::text, pg_relation_size(c.oid) / current_setting('block_size')::int"
+                    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm')"
+                    " UNION ALL"
+                    " SELECT t.oid::regclass::text, pg_relation_size(t.oid) / current_setting('block_size')::int"
+                    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " JOIN pg_class t ON t.oid = c.reltoastrelid WHERE n.nspname = 'public'"
+                )
+            )
+            for relation, blocks in relations.all():
+                for block in range(int(blocks)):
+                    items = await connection.execute(
+                        text(
+                            "SELECT t_xmin::text::bigint, t_xmax::text::bigint, t_data"
+                            " FROM heap_page_items(get_raw_page(:relation, :block)) WHERE t_data IS NOT NULL"
+                        ),
+                        {"relation": relation, "block": block},
+                    )
+                    found.extend(HeapTuple(relation, int(xmin), int(xmax), bytes(data)) for xmin, xmax, data in items)
+            await connection.commit()
+    finally:
+        await engine.dispose()
+    return found
+
+
+def identity_marks(*values: Any) -> set[bytes]:
+    """How ``values`` (UUIDs, names) lie in a heap tuple: as text, and a UUID also as its 16 raw bytes."""
+    marks: set[bytes] = set()
+    for value in values:
+        marks.add(str(value).encode())
+        if isinstance(value, uuid.UUID):
+            marks.add(value.bytes)
+    return marks
+
+
+def transactions_holding(tuples: list[HeapTuple], marks: set[bytes]) -> set[int]:
+    """The writing transactions (``xmin``) of the tuples that hold any of ``marks``."""
+    return {item.xmin for item in tuples if any(mark in item.data for mark in marks)}
+
+
 # --- Browser tests: the real app behind uvicorn, driven by Debian's Chromium through Playwright ----
 #
 # Chromium runs once per session (a plain process with a DevTools port); each test connects to it with

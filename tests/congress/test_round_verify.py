@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 
 from minsheng.cli import main
-from minsheng.congress.voting.rules import receipt_code
 from minsheng.congress.voting.verify import verify_round_export
 from minsheng.testing import Api
 
@@ -20,10 +18,15 @@ async def _finished_round(api: Api, hall) -> tuple[str, dict[str, Any]]:
     await hall.add_deputies(6)
     projects = await hall.add_projects(3)
     round_id = await hall.open_round(projects, 2)
+    receipts = []
     for deputy in range(6):
         selected = [str(projects[deputy % 3]), str(projects[(deputy + 1) % 3])][: 1 + deputy % 2]
-        assert (await hall.vote(round_id, deputy, {"selected": selected})).status_code == 201
-    assert (await hall.close(round_id)).status_code == 200
+        cast = await hall.vote(round_id, deputy, {"selected": selected})
+        assert cast.status_code == 201
+        receipts.append(cast.json()["receipt"])
+    closed = await hall.close(round_id)
+    assert closed.status_code == 200
+    assert closed.json()["receipts"] == sorted(receipts)
     response = await api.client.get(f"{hall.base}/rounds/{round_id}/export", headers=await hall.clerk())
     assert response.status_code == 200, response.text
     return round_id, response.json()
@@ -37,18 +40,27 @@ def _verify(tmp_path: Path, document: dict[str, Any]) -> Any:
 
 async def test_an_export_of_a_finished_round_verifies_offline(api: Api, hall, tmp_path: Path) -> None:
     round_id, document = await _finished_round(api, hall)
-    assert document["format"] == "minsheng-round-export/1"
+    assert document["format"] == "minsheng-round-export/2"
     assert document["round"]["id"] == round_id
     assert (document["round"]["entitled"], document["round"]["issued"], document["round"]["returned"]) == (6, 6, 6)
-    receipts = [ballot["receipt"] for ballot in document["ballots"]]
-    assert receipts == sorted(receipts) and len(receipts) == 6
-    assert not any("deputy" in key for ballot in document["ballots"] for key in ballot)
+    # Receipts and contents are two separate sorted lists: nothing pairs a receipt with marks.
+    receipts = document["receipts"]
+    assert receipts == sorted(receipts) and len(set(receipts)) == 6
+    assert all(isinstance(code, str) for code in receipts)
+    assert all(set(ballot) == {"id", "content", "valid"} for ballot in document["ballots"])
+    ids = [ballot["id"] for ballot in document["ballots"]]
+    assert ids == sorted(ids) and len(ids) == 6
+    text = json.dumps({k: v for k, v in document.items() if k != "receipts"})
+    # A receipt appears elsewhere only in the result's own list and the chain's own list, never beside marks.
+    for code in receipts:
+        assert text.count(code) == 2, code
+    assert document["chain"][-1]["payload"]["receipts"] == receipts
     assert document["chain"][-1]["action"] == "round.closed"
     assert document["result"]["chain_head"] == document["chain"][-1]["digest"]
 
     outcome = _verify(tmp_path, document)
     assert outcome.exit_code == 0, outcome.output
-    assert "receipts: all 6 recomputed" in outcome.output
+    assert "receipts: 6, apart from the contents, exactly those the chain records" in outcome.output
     assert "tally: recomputed through approve_up_to_seats" in outcome.output
     assert "OK: the round export verifies" in outcome.output
 
@@ -61,12 +73,22 @@ async def test_an_altered_ballot_fails_verification(api: Api, hall, tmp_path: Pa
     ballot["content"] = [others[0]]
     outcome = _verify(tmp_path, altered)
     assert outcome.exit_code == 1
-    assert f"MISMATCH: ballot {ballot['id']}: receipt {ballot['receipt']} does not match its content" in outcome.output
+    assert "is not the one the chain records" in outcome.output
 
-    # A forger who also recomputes the receipt is caught by the hashes in the chain.
-    ballot["receipt"] = receipt_code(uuid.UUID(ballot["id"]), ballot["content"])
-    report = verify_round_export(altered)
-    assert not report.ok and "is not the one the chain records" in str(report.failure)
+
+async def test_altered_or_paired_receipts_fail_verification(api: Api, hall) -> None:
+    _round_id, document = await _finished_round(api, hall)
+    forged = copy.deepcopy(document)
+    forged["receipts"][0] = "0" * 12
+    report = verify_round_export(forged)
+    assert not report.ok and "receipts are not those the round.closed event records" in str(report.failure)
+    dropped = copy.deepcopy(document)
+    del dropped["receipts"][-1]
+    assert not verify_round_export(dropped).ok
+    paired = copy.deepcopy(document)
+    paired["ballots"][0]["receipt"] = paired["receipts"][0]
+    report = verify_round_export(paired)
+    assert not report.ok and "must not pair receipts with contents" in str(report.failure)
 
 
 async def test_a_removed_ballot_fails_verification(api: Api, hall, tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ async def test_paper_ballots_over_marked_count_as_invalid(api: Api, hall) -> Non
         (str(a), 3, True),
         (str(b), 1, False),
     ]
-    assert len(body["receipts"]) == 5
+    assert body["receipts"] == [], "a paper ballot has no receipt"
     events = await api.client.get(f"{hall.base}/audit?action=round.paper_ballots_entered", headers=await hall.clerk())
     assert {item["actor"] for item in events.json()["items"]} == {f"teller-{hall.slug}", f"teller2-{hall.slug}"}
 

@@ -1,5 +1,7 @@
 """a server killed with SIGKILL in the middle of a ballot burst loses no ballot
-it answered 201, records none twice, and the round still closes to a result that verifies.
+it answered 201, records none twice, and the round still closes to a result that verifies; after the
+close, the sealed ballots (as a backup taken before it holds them) open for nobody: the round's key
+was destroyed, so not even the app's own configuration opens them.
 
 The real server (``minsheng serve``) runs on PostgreSQL as a subprocess. Every deputy of a township
 votes at once; once a third of the ballots are answered the server is killed (``kill -9``: no
@@ -17,15 +19,21 @@ import signal
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from minsheng.congress.seeding import seed_townships, staff_header
 from minsheng.congress.voting.verify import verify_round_export
+from minsheng.secrecy.custody import KeyDestroyed, wrapping_key
+from minsheng.secrecy.keeping import custody_for
+from minsheng.secrecy.sealing import SealBroken, open_sealed
 from minsheng.testing import PG_URL, clone_postgres_database, drop_postgres_database, make_settings
 
 pytestmark = pytest.mark.postgres
@@ -95,6 +103,26 @@ async def burst_then_kill(
     return dict(accepted)
 
 
+async def sealed_ballots(owner_url: str) -> list[bytes]:
+    """The sealed ballots as the database's owner (or a backup) sees them."""
+    engine = create_async_engine(owner_url)
+    try:
+        async with engine.connect() as connection:
+            return [bytes(row[0]) for row in await connection.execute(text("SELECT sealed FROM sealed_ballots"))]
+    finally:
+        await engine.dispose()
+
+
+async def tenant_id(owner_url: str, slug: str) -> uuid.UUID:
+    engine = create_async_engine(owner_url)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(text("SELECT id FROM tenants WHERE slug = :slug"), {"slug": slug})
+            return uuid.UUID(str(found.scalar_one()))
+    finally:
+        await engine.dispose()
+
+
 async def test_a_killed_server_keeps_every_ballot_it_answered(tmp_path: Path) -> None:
     assert PG_URL, "MINSHENG_TEST_DATABASE_URL is not set"
     database = await clone_postgres_database(PG_URL)
@@ -106,7 +134,8 @@ async def test_a_killed_server_keeps_every_ballot_it_answered(tmp_path: Path) ->
         env.update(
             MINSHENG_DATABASE_URL=database.app_url,
             MINSHENG_MIGRATION_DATABASE_URL=database.owner_url,
-            MINSHENG_DATA_DIR=str(tmp_path / "var"),
+            # The data folder the rounds were opened with: its object store keeps their keys.
+            MINSHENG_DATA_DIR=str(settings.data_dir),
             MINSHENG_SECRET_KEY=settings.secret_key,
             MINSHENG_SEED_DEMO="0",
             MINSHENG_LOG_JSON="1",
@@ -137,6 +166,11 @@ async def test_a_killed_server_keeps_every_ballot_it_answered(tmp_path: Path) ->
                     # 409: the killed request's ballot was committed before its answer was lost.
                     assert response.status_code in (201, 409), response.text
                     retried[index] = response.status_code
+                # What a backup taken before the close holds: every sealed ballot, which the key opens now.
+                backup = await sealed_ballots(database.owner_url)
+                township_id = await tenant_id(database.owner_url, township.slug)
+                key = await custody_for(settings).fetch(township_id, uuid.UUID(round_id))
+                assert len(backup) == DEPUTIES and open_sealed(key, backup[0])["receipt"]
                 closed = await client.post(f"{base}/api/v1/t/{township.slug}/rounds/{round_id}/close", headers=clerk)
                 assert closed.status_code == 200, closed.text
                 exported = await client.get(f"{base}/api/v1/t/{township.slug}/rounds/{round_id}/export", headers=clerk)
@@ -157,5 +191,12 @@ async def test_a_killed_server_keeps_every_ballot_it_answered(tmp_path: Path) ->
         assert {row["project_id"]: row["yes"] for row in result["candidates"]} == expected
         report = verify_round_export(exported.json())
         assert report.ok, report.summary
+        # After the close: nothing sealed is left, and the round's key is gone from the app's custody.
+        assert await sealed_ballots(database.owner_url) == []
+        with pytest.raises(KeyDestroyed):
+            await custody_for(settings).fetch(township_id, uuid.UUID(round_id))
+        # Nor does the key the app's secret derives (the one that wrapped the round's key) open them.
+        with pytest.raises(SealBroken):
+            open_sealed(wrapping_key(settings.secret_key), backup[0])
     finally:
         await drop_postgres_database(PG_URL, database)

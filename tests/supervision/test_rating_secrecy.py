@@ -26,13 +26,16 @@ async def test_no_table_row_or_column_links_a_deputy_to_a_rating(api: Api, make_
     assert (await office.close(evaluation)).status_code == 200
 
     dump = await dump_database(
-        api.services.settings.migration_database_url, ("evaluation_ratings", "evaluation_participations")
+        api.services.settings.migration_database_url,
+        ("evaluation_ratings", "evaluation_participations", "sealed_ratings"),
     )
     schema, rows = dump.schema, dump.rows
 
     # The rating table: no deputy, no user, no time, nothing sequential; it points only to its evaluation.
     columns = {c["name"]: c for c in schema["evaluation_ratings"]["columns"]}
-    assert set(columns) == {"tenant_id", "evaluation_id", "id", "rating", "receipt"}
+    assert set(columns) == {"tenant_id", "evaluation_id", "id", "rating"}
+    # The sealed ratings were opened and deleted by the close.
+    assert rows["sealed_ratings"] == []
     for column in columns.values():
         assert not isinstance(column["type"], sa.DateTime | sa.Date | sa.Time)
     assert {fk["referred_table"] for fk in schema["evaluation_ratings"]["foreign_keys"]} == {
@@ -70,8 +73,9 @@ async def test_no_table_row_or_column_links_a_deputy_to_a_rating(api: Api, make_
     deputy_names = {row["username"] for row in rows["users"] if row["username"].startswith("d")}
     assert not {row["actor"] for row in rows["audit_events"]} & deputy_names
 
-    # PostgreSQL's system columns: the close rewrote both tables in one transaction, so ``xmin`` no
-    # longer pairs a rating with the participation written beside it.
+    # PostgreSQL's system columns: the readable ratings were all written by the close, a transaction
+    # that wrote no participation; each participation was written by its deputy's own rating.
     if dump.xmin:
         assert len(dump.xmin["evaluation_ratings"]) == 1
-        assert dump.xmin["evaluation_ratings"] == dump.xmin["evaluation_participations"]
+        assert len(dump.xmin["evaluation_participations"]) == 6
+        assert not dump.xmin["evaluation_ratings"] & dump.xmin["evaluation_participations"]

@@ -15,7 +15,6 @@ from minsheng.audit import services as audit
 from minsheng.congress.models import Ballot, PaperEntry, VotingRound
 from minsheng.congress.voting import rounds
 from minsheng.congress.voting.casting import TAKES_PAPER_BALLOTS, cast_ballot, checked_ballot, require_taking
-from minsheng.congress.voting.rules import receipt_code
 from minsheng.errors import InvalidInput
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
@@ -82,7 +81,6 @@ async def enter_paper_ballots(
                 content=content,
                 valid=problem is None,
                 invalid_reason=_json_safe(problem) if problem is not None else None,
-                receipt=receipt_code(ballot_id, content),
                 entry_id=entry.id,
             )
         )

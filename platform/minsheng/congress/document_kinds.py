@@ -114,14 +114,16 @@ async def voting_method_context(
 async def ballot_paper_context(
     session: AsyncSession, tenant: TenantView, subject_id: uuid.UUID | None
 ) -> dict[str, Any]:
-    """Ballot papers: one numbered sheet (1 .. deputies present) in the round's paper layout."""
+    """Ballot papers: one unnumbered sheet per deputy present, in the round's paper layout."""
     context = await round_context(session, tenant, subject_id)
     voting_round = await rounds.get_round(session, _round_id(subject_id))
     present = await sessions.present_count(session, voting_round.session_id)
     if present == 0:
         raise Conflict("No deputy has checked in yet: ballot papers are printed for the deputies present")
     context["present"] = present
-    context["sheets"] = [{"sheet_number": n, "sheet_label": f"编号：{n:03d}"} for n in range(1, present + 1)]
+    # Identical sheets, one per deputy present: a ballot paper carries no number that could be noted
+    # against the deputy it was handed to (platform/docs/threat-model.md).
+    context["sheets"] = [{} for _ in range(present)]
     return context
 
 

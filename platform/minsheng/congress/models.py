@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     UniqueConstraint,
     Uuid,
@@ -150,6 +151,13 @@ class VotingRound(TenantScoped, Timestamped, Base):
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
     opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The public half of the round's key (X25519), made when it opens: every phone ballot is sealed to
+    # it. The private half is never here (``minsheng.secrecy``; platform/docs/threat-model.md).
+    ballot_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Who holds the private half while the round is open: ``platform`` or ``scrutineers`` (shares).
+    key_custody: Mapped[str | None] = mapped_column(String(16))
+    # With the scrutineers' custody: {"needed": k, "commitments": {"1": digest, ...}}; never a share.
+    key_shares: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn)
 
 
 class RoundCandidate(TenantScoped, Base):
@@ -219,10 +227,33 @@ class PaperEntry(TenantScoped, Base):
     entered_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False, default=utcnow)
 
 
-class Ballot(TenantScoped, Base):
-    """One secret ballot: a random id, the marks, whether the format accepts it, and its receipt.
+class SealedBallot(TenantScoped, Base):
+    """A phone ballot as it arrives: its marks and receipt sealed to the round's public key.
 
-    No deputy, no user, no time, no sequence: nothing that could be joined to a participation.
+    Written with the deputy's participation (one transaction refuses a second ballot), so it must be
+    unreadable: nobody holding the database, its WAL or a backup can open it. At the close it is
+    opened, written apart as a :class:`Ballot` and deleted; then the round's key is destroyed.
+    """
+
+    __tablename__ = "sealed_ballots"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "round_id"], ["voting_rounds.tenant_id", "voting_rounds.id"], ondelete="CASCADE"
+        ),
+        {"sqlite_with_rowid": False},
+    )
+
+    round_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class Ballot(TenantScoped, Base):
+    """One secret ballot's content: a random id, the marks, and whether the format accepts it.
+
+    No deputy, no user, no time, no sequence, no receipt: nothing that could be joined to a
+    participation or to the receipt a deputy holds. A phone ballot is written here only at the close,
+    opened from its :class:`SealedBallot` and shuffled with all the others in one transaction.
     ``entry_id`` names the teller's batch for a paper ballot (NULL for an electronic one).
     """
 
@@ -243,5 +274,4 @@ class Ballot(TenantScoped, Base):
     content: Mapped[Any] = mapped_column(JsonColumn, nullable=False)
     valid: Mapped[bool] = mapped_column(Boolean, nullable=False)
     invalid_reason: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn)  # {message, params}
-    receipt: Mapped[str] = mapped_column(String(16), nullable=False)
     entry_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

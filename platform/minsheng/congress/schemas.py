@@ -153,6 +153,26 @@ class Receipt(msgspec.Struct):
     receipt: str
 
 
+class KeyShareView(msgspec.Struct):
+    """A scrutineer's share of a round's key, handed out once: ``share`` as printed for them."""
+
+    number: int
+    share: str
+    needed: int
+    holders: int
+
+
+class KeyShareIn(msgspec.Struct):
+    share: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class KeySharesEntered(msgspec.Struct):
+    """How many shares are entered, of those needed before the round can be counted."""
+
+    entered: int
+    needed: int
+
+
 class PaperBallotsIn(msgspec.Struct):
     ballots: Annotated[list[Any], msgspec.Meta(min_length=1, max_length=5000)]
     """Each ballot as marked: a mapping ``{project_id: yes|no|abstain}`` or a list of selected ids."""

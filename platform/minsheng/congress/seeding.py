@@ -18,6 +18,7 @@ from minsheng.congress.models import CheckIn, Deputy, VotingMethod
 from minsheng.congress.voting import rounds
 from minsheng.db.session import Database
 from minsheng.projects.models import CandidateEntry, CandidateList, Project
+from minsheng.secrecy.keeping import custody_for, install_custody
 from minsheng.settings import Settings
 from minsheng.tenancy.configuration import tenant_hooks
 from minsheng.tenancy.context import TenantRef, tenant_scope
@@ -130,6 +131,8 @@ async def seed_townships(
 ) -> list[Township]:
     """A province and a county, then townships ``{prefix}-t0`` (``deputies``) and ``-t1``... (``per_tenant``)."""
     database = Database(settings)
+    # The rounds opened here keep their keys where the app started on ``settings`` will look for them.
+    install_custody(custody_for(settings))
     try:
         async with database.session() as session:
             province = TenantDraft(slug=f"{prefix}-prov", name="省", level="province")

@@ -16,7 +16,7 @@ from minsheng.congress.hall.web_controllers import AgendaController, ScreenContr
 from minsheng.congress.roster import jobs as roster_jobs
 from minsheng.congress.roster import pages as roster_pages
 from minsheng.congress.roster.controllers import RosterController, RosterWorkbookController
-from minsheng.congress.voting import phone_pages, round_pages, teller_pages
+from minsheng.congress.voting import key_share_pages, phone_pages, round_pages, teller_pages
 from minsheng.congress.voting.controllers import RoundsController
 from minsheng.db import idempotency
 
@@ -33,6 +33,7 @@ ROUTES: list[Any] = [
     *round_pages.ROUTES,
     *phone_pages.ROUTES,
     *teller_pages.ROUTES,
+    *key_share_pages.ROUTES,
 ]
 JOBS: list[Any] = [roster_jobs.import_roster]
 PERIODIC: list[Any] = []

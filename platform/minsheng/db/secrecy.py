@@ -1,17 +1,14 @@
 """Storing a secret choice (a ballot, a satisfaction rating) apart from who made it.
 
-platform/docs/architecture.md, "Secret and verifiable ballots", for every context that needs the guarantee (the
-congress vote in ``congress/casting.py`` and ``congress/tally.py``, satisfaction evaluations in
-``supervision/evaluations.py``):
-
-- :func:`record_secret_choice` (ORM objects) and :class:`SecretInsert` (Core statements built once,
-  for a hot path such as a burst of ballots) write the participation (who; its key refuses a second
-  choice even under concurrent requests) and the secret row (what; random id, no person, no time) in
-  the same transaction, the participation first, so a refused participation takes its secret row
-  down with it;
-- :func:`rewrite_in_key_order` rewrites both tables' rows at close, in the closing transaction and
-  in key order, so PostgreSQL's system columns (``xmin``, ``ctid``) stop pairing a secret row with
-  the participation written beside it.
+platform/docs/architecture.md, "Secret and verifiable ballots", and platform/docs/threat-model.md, for every
+context that needs the guarantee (the congress vote in ``congress/voting/casting.py`` and
+``congress/voting/tally.py``, satisfaction evaluations in ``supervision/evaluations/services.py``):
+:func:`record_secret_choice` (ORM objects) and :class:`SecretInsert` (Core statements built once, for a
+hot path such as a burst of ballots) write the participation (who; its key refuses a second choice even
+under concurrent requests) and the secret row in the same transaction, the participation first, so a
+refused participation takes its secret row down with it. The secret row is **sealed**
+(``minsheng.secrecy``): the transaction that names the person writes nothing readable about the
+choice; the close opens the sealed rows and writes the plain contents apart.
 
 Both tables must be ``WITHOUT ROWID`` on SQLite (``{"sqlite_with_rowid": False}``): an implicit
 rowid would number them in writing order.
@@ -19,10 +16,10 @@ rowid would number them in writing order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, delete, insert, inspect, select
+from sqlalchemy import Insert, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -69,30 +66,5 @@ class SecretInsert:
 
 
 def every_column(model: Any) -> list[Any]:
-    """The model's column attributes: a select of them reads rows :func:`rewrite_in_key_order` can write back."""
+    """The model's column attributes, for a select that reads whole rows without loading ORM objects."""
     return [getattr(model, attribute.key) for attribute in inspect(model).column_attrs]
-
-
-async def rewrite_in_key_order(
-    session: AsyncSession,
-    model: Any,
-    *criteria: ColumnElement[bool],
-    rows: Sequence[Mapping[str, Any]] | None = None,
-) -> int:
-    """Delete the rows of ``model`` matching ``criteria`` and insert them again sorted by primary key.
-
-    ``rows``: the rows to write back when the caller has read them already (a select of
-    :func:`every_column`), saving a read; otherwise the matching rows are read here. Returns how many
-    rows were written. Rows keep every column's value; only their physical place and writing
-    transaction change (see the module docstring).
-    """
-    mapper = inspect(model)
-    if rows is None:
-        found = await session.execute(select(*every_column(model)).where(*criteria))
-        rows = [row._asdict() for row in found.all()]
-    await session.execute(delete(model).where(*criteria))
-    if rows:
-        key = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
-        ordered = sorted(rows, key=lambda row: tuple(str(row[name]) for name in key))
-        await session.execute(insert(model), [dict(row) for row in ordered])
-    return len(rows)

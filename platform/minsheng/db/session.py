@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from minsheng.db.after_commit import discard, run_after_commit
 from minsheng.settings import Settings
 
 
@@ -95,7 +96,9 @@ class Database:
                 await session.commit()
             except BaseException:
                 await session.rollback()
+                discard(session)
                 raise
+            await run_after_commit(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

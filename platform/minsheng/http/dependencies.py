@@ -15,6 +15,7 @@ from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts import services as accounts
+from minsheng.db.after_commit import discard, run_after_commit
 from minsheng.errors import Forbidden, NotFound, Unauthorized
 from minsheng.http.state import Services
 from minsheng.jobs.outbox import take_enqueued
@@ -42,9 +43,11 @@ async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]
             yield session
         except BaseException:
             await session.rollback()
+            discard(session)
             raise
         else:
             await session.commit()
+            await run_after_commit(session)
             job_ids = take_enqueued(session)
             if job_ids:
                 await svc.dispatcher.notify(job_ids)

@@ -102,6 +102,24 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
             "default": False,
             "description": msgid("citizens may also rate projects online, one rating per verified phone (满意度测评)"),
         },
+        "ballot_key_custody": {
+            "type": "string",
+            "title": msgid("Who keeps the key that opens each round's ballots"),
+            "enum": ["platform", "scrutineers"],
+            "default": "platform",
+            "description": msgid(
+                "platform: the platform keeps it until the close; scrutineers: it is split among the session's"
+                " scrutineers, who enter their shares before the count (监票人)"
+            ),
+        },
+        "ballot_key_shares_needed": {
+            "type": "integer",
+            "title": msgid("Scrutineers' shares needed to count"),
+            "minimum": 1,
+            "maximum": 15,
+            "default": 2,
+            "description": msgid("how many scrutineers must enter their shares before a round is counted"),
+        },
         "rectification_days": {
             "type": "integer",
             "title": msgid("Days the government has to rectify"),

@@ -38,8 +38,13 @@ def wrapping_key(secret_key: str) -> bytes:
     )
 
 
+def tenant_keys(tenant_id: uuid.UUID) -> str:
+    """The object-store prefix of a tenant's ballot keys (kept out of the tenant's export)."""
+    return f"{PREFIX}/{tenant_id}/"
+
+
 def _key(tenant_id: uuid.UUID, subject_id: uuid.UUID) -> str:
-    return f"{PREFIX}/{tenant_id}/{subject_id}.key"
+    return f"{tenant_keys(tenant_id)}{subject_id}.key"
 
 
 class PlatformCustody:
@@ -74,4 +79,4 @@ class PlatformCustody:
 
     async def destroy_tenant(self, tenant_id: uuid.UUID) -> None:
         """Destroy every key of a tenant (the tenant is deleted)."""
-        await self._store.delete_prefix(f"{PREFIX}/{tenant_id}/")
+        await self._store.delete_prefix(tenant_keys(tenant_id))

@@ -34,6 +34,8 @@ from minsheng.http.scope import LoginRequired, provide_scope
 from minsheng.http.state import Services
 from minsheng.jobs.dispatch import make_dispatcher
 from minsheng.plugins.manager import get_plugin_manager
+from minsheng.secrecy.custody import PlatformCustody
+from minsheng.secrecy.keeping import install_custody
 from minsheng.server import contexts
 from minsheng.server.health import health, ready
 from minsheng.server.logging import configure_logging
@@ -119,6 +121,8 @@ class CorePlugin(InitPluginProtocol):
         install_signer(load_signer(settings))
         database = Database(settings)
         store = await _open_store(settings)
+        # The keeper of ballot keys: wrapped under the app's secret, in the object store, never the database.
+        install_custody(PlatformCustody(store, settings.secret_key))
         plugins = get_plugin_manager()
         dispatcher = make_dispatcher(settings, database)
         rate_limiter = make_rate_limiter(settings)

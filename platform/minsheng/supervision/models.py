@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -240,6 +241,8 @@ class SatisfactionEvaluation(TenantScoped, Timestamped, Base):
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
     opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The public half of the evaluation's key: every deputy's rating is sealed to it on arrival.
+    rating_key: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class EvaluationParticipation(TenantScoped, Base):
@@ -260,8 +263,28 @@ class EvaluationParticipation(TenantScoped, Base):
     deputy_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
 
 
+class SealedRating(TenantScoped, Base):
+    """A deputy's rating as it arrives: sealed to the evaluation's public key, opened only at its close
+    (as :class:`~minsheng.congress.models.SealedBallot` for a ballot)."""
+
+    __tablename__ = "sealed_ratings"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "evaluation_id"],
+            ["satisfaction_evaluations.tenant_id", "satisfaction_evaluations.id"],
+            ondelete="CASCADE",
+        ),
+        {"sqlite_with_rowid": False},
+    )
+
+    evaluation_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
 class EvaluationRating(TenantScoped, Base):
-    """One secret rating: a random id, the rating and its receipt. No deputy, user, time or sequence."""
+    """One secret rating: a random id and the rating, written at the evaluation's close from its sealed
+    form. No deputy, user, time, sequence or receipt."""
 
     __tablename__ = "evaluation_ratings"
     __table_args__ = (
@@ -277,7 +300,6 @@ class EvaluationRating(TenantScoped, Base):
     evaluation_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     rating: Mapped[str] = mapped_column(String(30), nullable=False)
-    receipt: Mapped[str] = mapped_column(String(16), nullable=False)
 
 
 class RectificationStatus(enum.StrEnum):

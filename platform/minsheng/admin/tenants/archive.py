@@ -26,6 +26,7 @@ from minsheng.db.base import Base, tenant_tables, utcnow
 from minsheng.errors import Conflict, InvalidInput
 from minsheng.jobs.models import Job
 from minsheng.oversight import tracking
+from minsheng.secrecy.custody import tenant_keys
 from minsheng.storage import ObjectStore, tenant_prefix
 from minsheng.tenancy import services as tenancy
 from minsheng.tenancy.context import TenantRef, tenant_scope
@@ -139,6 +140,8 @@ async def delete_tenant(
     await session.flush()
     if keys:
         await store.delete_prefix(tenant_prefix(tenant.id))
+    # The keys of its open rounds and evaluations go too: nothing is left that opens a sealed choice.
+    await store.delete_prefix(tenant_keys(tenant.id))
     return {"rows": sum(counts.values()), "objects": len(keys)}
 
 

@@ -19,9 +19,9 @@ from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.congress.hall import big_screen, checkin_code, sessions
+from minsheng.congress.hall.live import check_in_code_view, open_screen
 from minsheng.congress.hall.schemas import ScreenView
 from minsheng.congress.hall.web_controllers import STREAM_ACCESS
-from minsheng.congress.hall.live import check_in_code_view, open_screen
 from minsheng.http.dependencies import services
 from minsheng.http.pages import render_tenant_page
 from minsheng.http.scope import TenantScope, requires

@@ -14,6 +14,7 @@ from litestar.response import ServerSentEvent
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.congress.hall import agenda, big_screen, sessions
+from minsheng.congress.hall.live import check_in_code_view, open_screen
 from minsheng.congress.hall.schemas import (
     AgendaIn,
     AgendaItemView,
@@ -21,7 +22,6 @@ from minsheng.congress.hall.schemas import (
     CheckInCodeView,
     ScreenView,
 )
-from minsheng.congress.hall.live import check_in_code_view, open_screen
 from minsheng.http.dependencies import provide_principal, services
 from minsheng.http.openapi import problems
 from minsheng.http.problems import request_locale

@@ -1,8 +1,11 @@
 """Casting an electronic secret ballot: the hot path of the vote.
 
-platform/docs/architecture.md, "Secret and verifiable ballots": a participation row (who voted) and a ballot row
-(what was voted) are written in the same transaction; the participation's key (tenant, round, deputy)
-makes the database refuse a second ballot from one deputy, however many requests race.
+platform/docs/architecture.md, "Secret and verifiable ballots": a participation row (who voted) and a sealed
+ballot (what was voted, with its receipt, sealed to the round's public key: ``minsheng.secrecy``) are
+written in the same transaction; the participation's key (tenant, round, deputy) makes the database
+refuse a second ballot from one deputy, however many requests race. Nothing readable about the vote is
+ever written beside the deputy: the marks become readable only at the close, written apart
+(``tally.py``; platform/docs/threat-model.md).
 
 A ballot arrives with hundreds of others at once, so its statements are few and built once (Core, so
 their cache keys are memoised): one query after the token and the tenant (the round, locked, with the
@@ -17,28 +20,29 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, exists, insert, select, true
+from sqlalchemy import Row, Table, bindparam, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.services import Principal
 from minsheng.congress.models import (
-    Ballot,
     CheckIn,
     Deputy,
     PaperIssue,
     Participation,
     RoundStatus,
+    SealedBallot,
     VotingMethod,
     VotingRound,
 )
 from minsheng.congress.roster import services as roster
 from minsheng.congress.voting import rounds
-from minsheng.congress.voting.rules import BallotKeyProblem, canonical_ballot, electronic_ballot, receipt_code
+from minsheng.congress.voting.rules import BallotKeyProblem, canonical_ballot, electronic_ballot, new_receipt
 from minsheng.db.idempotency import Idempotency
 from minsheng.db.secrecy import SecretInsert
 from minsheng.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from minsheng.i18n import Term
 from minsheng.plugins.tenant_hooks import TenantHooks
+from minsheng.secrecy.sealing import seal
 from minsheng.tenancy.context import current_tenant
 
 TAKES_PHONE_BALLOTS = (VotingMethod.ELECTRONIC, VotingMethod.MIXED)
@@ -66,7 +70,7 @@ _DEPUTIES = cast(Table, Deputy.__table__)
 _CHECKINS = cast(Table, CheckIn.__table__)
 _PARTICIPATIONS = cast(Table, Participation.__table__)
 _PAPER_ISSUES = cast(Table, PaperIssue.__table__)
-_BALLOTS = cast(Table, Ballot.__table__)
+_SEALED = cast(Table, SealedBallot.__table__)
 
 _DEPUTY = (
     select(_DEPUTIES.c.id)
@@ -89,6 +93,7 @@ _VOTER = (
         _ROUND.c.method,
         _ROUND.c.ballot_format,
         _ROUND.c.seats,
+        _ROUND.c.ballot_key,
         _DEPUTY.label("deputy_id"),
         exists()
         .where(
@@ -121,17 +126,15 @@ _PARTICIPATION_VALUES: dict[str, Any] = {
     "round_id": bindparam("r"),
     "deputy_id": bindparam("d"),
 }
-_BALLOT_VALUES: dict[str, Any] = {
+_SEALED_VALUES: dict[str, Any] = {
     "tenant_id": bindparam("t"),
     "round_id": bindparam("r"),
     "id": bindparam("b"),
-    "content": bindparam("c", type_=_BALLOTS.c.content.type),
-    "valid": true(),
-    "receipt": bindparam("k"),
+    "sealed": bindparam("s", type_=_SEALED.c.sealed.type),
 }
 #: Both rows in one statement on PostgreSQL (a second ballot of the deputy fails it on the
 #: participation's key), the participation first on SQLite (``minsheng.db.secrecy``).
-_INSERT = SecretInsert(insert(_PARTICIPATIONS).values(_PARTICIPATION_VALUES), insert(_BALLOTS).values(_BALLOT_VALUES))
+_INSERT = SecretInsert(insert(_PARTICIPATIONS).values(_PARTICIPATION_VALUES), insert(_SEALED).values(_SEALED_VALUES))
 
 
 #: Candidates of open rounds by (tenant, round): a round's candidates are written once, when it is
@@ -149,6 +152,11 @@ async def _candidates(session: AsyncSession, tenant_id: uuid.UUID, round_id: uui
             _CANDIDATES.clear()
         _CANDIDATES[key] = found
     return found
+
+
+def sealed_choice(content: Any, receipt: str) -> dict[str, Any]:
+    """What a phone ballot seals: its marks and its receipt, parted again when the round closes."""
+    return {"content": content, "receipt": receipt}
 
 
 def ballot_scope(round_id: uuid.UUID) -> str:
@@ -217,8 +225,10 @@ async def cast_ballot(
         return str(receipt)
     if not voter.checked_in:
         raise Conflict("Check in to the session before voting")
-    ballot_id = uuid.uuid4()
-    receipt = receipt_code(ballot_id, content)
+    if voter.ballot_key is None:
+        # Opened before ballots were sealed: there is no key to seal to, and nothing readable may be stored.
+        raise Conflict("This voting round was opened without a ballot key: close it and open a new one")
+    receipt = new_receipt()
     if replay is not None and not await replay.claim(session, receipt):
         # The same key's first request was answered meanwhile: answer what it answered.
         first = await replay.recall(session, differs=_another_ballot())
@@ -227,7 +237,13 @@ async def cast_ballot(
         return str(first)
     await _INSERT.write(
         connection,
-        {"t": tenant.id, "r": voter.id, "d": voter.deputy_id, "b": ballot_id, "c": content, "k": receipt},
+        {
+            "t": tenant.id,
+            "r": voter.id,
+            "d": voter.deputy_id,
+            "b": uuid.uuid4(),
+            "s": seal(voter.ballot_key, sealed_choice(content, receipt)),
+        },
         repeated=repeated,
     )
     # No audit event here: its actor, sequence number and time would order the voters; the close

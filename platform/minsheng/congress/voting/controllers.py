@@ -16,6 +16,9 @@ from minsheng.congress.schemas import (
     CandidateResult,
     CloseRound,
     Created,
+    KeyShareIn,
+    KeySharesEntered,
+    KeyShareView,
     NewPaperIssue,
     NewRunoff,
     PaperBallotsIn,
@@ -28,7 +31,7 @@ from minsheng.congress.schemas import (
     RoundView,
     TellerEntryView,
 )
-from minsheng.congress.voting import export, issuing, paper, rounds, tally
+from minsheng.congress.voting import export, issuing, key_shares, paper, rounds, tally
 from minsheng.db.idempotency import checked_key
 from minsheng.http.idempotency import IdempotencyKeyHeader
 from minsheng.http.openapi import problems
@@ -213,10 +216,36 @@ class RoundsController(Controller):
     @requires(Permission.ROUNDS_EXPORT)
     @get("/{round_id:uuid}/export", responses=problems(409))
     async def export(self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession) -> dict[str, Any]:
-        """A closed round for ``minsheng verify`` (``minsheng-round-export/1``): ballots without
-        deputies, the stored result, and the audit chain up to the round's close.
+        """A closed round for ``minsheng verify`` (``minsheng-round-export/2``): the ballot contents
+        (no deputy, no receipt) and the receipts as two separate sorted lists, the stored result, and
+        the audit chain up to the round's close.
         """
         return await export.round_export(db_session, round_id)
+
+    @requires(Permission.TENANT_READ)
+    @get("/{round_id:uuid}/key-share", responses=problems(409))
+    async def collect_key_share(
+        self, access: TenantScope, round_id: uuid.UUID, db_session: AsyncSession
+    ) -> KeyShareView:
+        """The caller's share of the round's key, when the tenant has the scrutineers hold it: handed out
+        once (then deleted from the platform; 409 the second time); 403 for anyone but its scrutineer."""
+        share = await key_shares.collect_share(db_session, round_id, username=access.user.username)
+        voting_round = await rounds.get_round(db_session, round_id)
+        held = voting_round.key_shares or {}
+        return KeyShareView(
+            number=share.number, share=share.text(), needed=int(held["needed"]), holders=len(held["holders"])
+        )
+
+    @requires(Permission.TENANT_READ)
+    @post("/{round_id:uuid}/key-shares", status_code=200, responses=problems(409, 422))
+    async def enter_key_share(
+        self, access: TenantScope, round_id: uuid.UUID, data: KeyShareIn, db_session: AsyncSession
+    ) -> KeySharesEntered:
+        """A scrutineer enters a share of the round's key before the count; 422 naming the scrutineer's
+        number for a share that is not theirs or mistyped; 409 when the round is not open."""
+        await key_shares.require_holder(db_session, round_id, access.user.username)
+        entered, needed = await key_shares.enter_share(db_session, round_id, data.share, actor=access.user.username)
+        return KeySharesEntered(entered=entered, needed=needed)
 
     @requires(Permission.ROUNDS_CONDUCT)
     @post("/{round_id:uuid}/close", status_code=200, responses=problems(409))

@@ -1,8 +1,10 @@
 """The export of a closed round for offline verification (``minsheng verify``).
 
-Ballots without deputies (random id, receipt, content, valid), the stored result, and the tenant's
-audit chain up to and including the round's ``round.closed`` event, which holds the sorted ballot
-hashes and the tally the verifier recomputes.
+The ballot contents without deputies or receipts (random id, content, valid), sorted by id; the
+receipts as their own sorted list, so nothing pairs a receipt with marks (a receipt proves that a
+ballot was counted, never what it said: platform/docs/threat-model.md); the stored result; and the
+tenant's audit chain up to and including the round's ``round.closed`` event, which holds the sorted
+ballot hashes, the sorted receipts and the tally the verifier recomputes.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from minsheng.congress.models import Ballot
 from minsheng.congress.voting import rounds, tally
 from minsheng.errors import Conflict
 
-EXPORT_FORMAT = "minsheng-round-export/1"
+EXPORT_FORMAT = "minsheng-round-export/2"
 
 
 async def round_export(session: AsyncSession, round_id: uuid.UUID) -> dict[str, Any]:
@@ -42,9 +44,7 @@ async def round_export(session: AsyncSession, round_id: uuid.UUID) -> dict[str, 
         )
     ).scalars()
     rows = (
-        await session.execute(
-            select(Ballot.id, Ballot.receipt, Ballot.content, Ballot.valid).where(Ballot.round_id == voting_round.id)
-        )
+        await session.execute(select(Ballot.id, Ballot.content, Ballot.valid).where(Ballot.round_id == voting_round.id))
     ).all()
     return {
         "format": EXPORT_FORMAT,
@@ -61,9 +61,10 @@ async def round_export(session: AsyncSession, round_id: uuid.UUID) -> dict[str, 
             "returned": result["ballots_returned"],
         },
         "ballots": [
-            {"id": str(row.id), "receipt": row.receipt, "content": row.content, "valid": row.valid}
-            for row in sorted(rows, key=lambda row: (row.receipt, str(row.id)))
+            {"id": str(row.id), "content": row.content, "valid": row.valid}
+            for row in sorted(rows, key=lambda row: str(row.id))
         ],
+        "receipts": sorted(result["receipts"]),
         "result": result,
         "chain": [event_as_dict(event) for event in events],
     }

@@ -24,7 +24,7 @@ from minsheng.congress.hall import reading as hall
 from minsheng.congress.hall.reading import CandidateLine
 from minsheng.congress.models import Deputy, RoundStatus, VotingMethod, VotingRound
 from minsheng.congress.roster import services as roster
-from minsheng.congress.voting import casting, rounds
+from minsheng.congress.voting import casting, key_shares, rounds
 from minsheng.congress.voting.casting import TAKES_PAPER_BALLOTS, TAKES_PHONE_BALLOTS
 from minsheng.db.idempotency import checked_key
 from minsheng.errors import DomainError, Forbidden
@@ -169,6 +169,7 @@ async def open_rounds_page(request: Request[Any, Any, Any], access: TenantScope,
         taken=taken,
         paper=paper,
         counting=await _counting_rounds(db_session, access),
+        key_rounds=await key_shares.rounds_holding_a_share(db_session, access.user.username),
     )
 
 
@@ -195,6 +196,7 @@ async def _ballot_page(
     error: DomainError | Reason | None = None,
     status_code: int = 200,
     receipt: str | None = None,
+    checked: str | None = None,
 ) -> Template:
     ballot_format = rounds.ballot_format(access.hooks, voting_round.ballot_format)
     lines = await hall.candidate_lines(db_session, voting_round.id)
@@ -220,7 +222,16 @@ async def _ballot_page(
         idempotency_key=form_text(data or {}, "idempotency_key", 64) or str(uuid.uuid4()),
         result=voting_round.result if step == "result" else None,
         titles={str(line.project_id): line.title for line in lines},
+        # A receipt the deputy checks against the closed round's list (inclusion, never content).
+        checked=checked,
+        found=step == "result" and checked is not None and checked in (voting_round.result or {}).get("receipts", []),
     )
+
+
+def receipt_asked(value: str | None) -> str | None:
+    """A receipt code as a deputy types it (spaces and case forgiven), or None when none was given."""
+    code = "".join((value or "").split()).lower()[:16]
+    return code or None
 
 
 async def _votable(
@@ -250,7 +261,8 @@ async def ballot_form(
     open); a closed round's published result."""
     _deputy_row, voting_round, blocked = await _votable(db_session, access, round_id)
     if blocked:
-        return await _ballot_page(request, access, db_session, voting_round, step=blocked)
+        code = receipt_asked(request.query_params.get("receipt")) if blocked == "result" else None
+        return await _ballot_page(request, access, db_session, voting_round, step=blocked, checked=code)
     return await _ballot_page(request, access, db_session, voting_round)
 
 

@@ -20,6 +20,7 @@ from minsheng.congress.models import (
     VotingMethod,
     VotingRound,
 )
+from minsheng.congress.voting import key_shares
 from minsheng.db.base import utcnow
 from minsheng.db.lookup import locked, one_or_not_found
 from minsheng.errors import Conflict, InvalidInput, NotFound, RuleViolation
@@ -236,6 +237,8 @@ async def open_round(session: AsyncSession, round_id: uuid.UUID, hooks: TenantHo
         raise conflict
     voting_round.status = RoundStatus.OPEN.value
     voting_round.entitled = figures.entitled
+    # Every phone ballot is sealed to this key; its private half stays out of the database until the close.
+    await key_shares.round_key(session, voting_round, hooks)
     voting_round.opened_at = utcnow()
     await session.flush()
     await audit.record(

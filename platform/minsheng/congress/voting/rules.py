@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -91,9 +92,14 @@ def ballot_hash(ballot_id: uuid.UUID, content: Any) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def receipt_code(ballot_id: uuid.UUID, content: Any) -> str:
-    """The receipt shown to the deputy: the first 12 hex digits of the ballot's hash."""
-    return ballot_hash(ballot_id, content)[:RECEIPT_LENGTH]
+def new_receipt() -> str:
+    """A receipt for the deputy: 12 random hex digits, drawn apart from the ballot and its content.
+
+    It proves that the ballot was counted (it is in the closed round's list of receipts), never what
+    the ballot said: nothing computes it from the content, and the published receipts and contents
+    are two separate sorted lists (platform/docs/threat-model.md).
+    """
+    return secrets.token_hex(RECEIPT_LENGTH // 2)
 
 
 def electronic_ballot(choices: Mapping[str, str] | None, selected: Sequence[str] | None) -> Any:

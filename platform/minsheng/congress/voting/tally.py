@@ -1,33 +1,41 @@
 """Closing a round: validity, tally through the format, outcome through the tenant's rule, the result.
 
-At close the sorted ballot hashes and the tally go into the tenant's audit chain as one event; the
-published result lists the receipts and the chain head after that event (platform/docs/architecture.md).
+At close the round's private key is fetched from its custody, every sealed phone ballot is opened,
+the contents are shuffled and written as plain ballots (random ids; no person, time or receipt) in
+the closing transaction, and the sealed rows are deleted; once that transaction commits, the key is
+destroyed (platform/docs/threat-model.md). The sorted ballot hashes, the sorted receipts and the tally
+go into the tenant's audit chain as one event; the published result lists the receipts apart from
+the contents and the chain head after that event (platform/docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.audit import services as audit
 from minsheng.congress.hall import sessions
-from minsheng.congress.models import Ballot, Participation, RoundStatus, VotingMethod, VotingRound
-from minsheng.congress.voting import issuing, paper, rounds
+from minsheng.congress.models import Ballot, RoundStatus, SealedBallot, VotingMethod, VotingRound
+from minsheng.congress.voting import issuing, key_shares, paper, rounds
 from minsheng.congress.voting.casting import ballot_scope
 from minsheng.congress.voting.rules import ballot_hash, result_order
 from minsheng.db import idempotency
 from minsheng.db.base import utcnow
-from minsheng.db.secrecy import every_column, rewrite_in_key_order
+from minsheng.db.secrecy import every_column
 from minsheng.errors import Conflict, InvalidInput
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Outcome, Reason
+from minsheng.secrecy.custody import KeyDestroyed
+from minsheng.secrecy.keeping import current_custody, destroy_after_commit, open_all
+from minsheng.secrecy.sealing import SealBroken
 
 CHOICES = ("yes", "no", "abstain")
-#: Every column: the close writes the ballots back from what it read.
+#: Every column of the stored ballots (paper ones, and phone ones of a round opened before sealing).
 BALLOT_COLUMNS = tuple(every_column(Ballot))
 
 
@@ -59,19 +67,67 @@ def _reason(reason: Reason | None) -> dict[str, Any] | None:
     }
 
 
-async def _reshuffle(session: AsyncSession, voting_round: VotingRound, ballots: list[Any]) -> None:
-    """Rewrite the round's participations and ``ballots`` in key order, in this (the closing) transaction.
+@dataclass(frozen=True)
+class OpenedBallot:
+    """A phone ballot opened at the close, as written to ``ballots``: a fresh random id and its marks."""
 
-    While a round is open, PostgreSQL's system columns (``xmin``: the writing transaction; ``ctid``:
-    the place on disk) tie each ballot to the participation written with it. Rewriting both tables'
-    rows here gives all of them the same transaction and an order that is random for ballots and by
-    deputy for participations, so nothing in the live tables links the two once the round is closed
-    (``minsheng.db.secrecy``). Only ``ballots`` are written back: a paper round keeps the counted entry's.
+    id: uuid.UUID
+    content: Any
+    valid: bool = True
+    entry_id: uuid.UUID | None = None
+
+
+async def private_key(voting_round: VotingRound) -> bytes:
+    """The round's private key from its custody (the platform's, or the scrutineers' shares entered);
+    409 when it is gone (the sealed ballots cannot be opened) or too few shares have been entered."""
+    if voting_round.key_custody == key_shares.SCRUTINEERS:
+        return await key_shares.rebuilt_key(voting_round)
+    try:
+        return await current_custody().fetch(voting_round.tenant_id, voting_round.id)
+    except KeyDestroyed as exc:
+        raise Conflict("The key of this voting round is gone: its sealed ballots cannot be opened") from exc
+
+
+async def open_phone_ballots(session: AsyncSession, voting_round: VotingRound) -> tuple[list[OpenedBallot], list[str]]:
+    """Open the round's sealed ballots, write their contents as plain ballots in a random order, delete
+    the sealed rows; the ballots and, apart, the sorted receipts (in this, the closing, transaction).
+
+    Only the close writes the plain contents, all of them in one transaction and none beside a deputy:
+    nothing on disk, live or dead, pairs a participation with readable marks. The close destroys the
+    key once its transaction commits (:func:`_destroy_keys_after_commit`).
     """
-    await rewrite_in_key_order(session, Participation, Participation.round_id == voting_round.id)
-    await rewrite_in_key_order(
-        session, Ballot, Ballot.round_id == voting_round.id, rows=[row._asdict() for row in ballots]
-    )
+    if voting_round.ballot_key is None:
+        return [], []
+    sealed = (
+        await session.execute(select(SealedBallot.sealed).where(SealedBallot.round_id == voting_round.id))
+    ).scalars()
+    boxes = list(sealed)
+    opened: list[Any] = []
+    # The scrutineers' custody counts nothing, not even an empty box, before enough shares are entered.
+    if boxes or voting_round.key_custody == key_shares.SCRUTINEERS:
+        private = await private_key(voting_round)
+        try:
+            opened = open_all(private, boxes)
+        except SealBroken as exc:
+            raise Conflict("The key of this voting round does not open its sealed ballots") from exc
+    ballots = [OpenedBallot(uuid.uuid4(), choice["content"]) for choice in opened]
+    if ballots:
+        await session.execute(
+            insert(Ballot),
+            [
+                {
+                    "tenant_id": voting_round.tenant_id,
+                    "round_id": voting_round.id,
+                    "id": ballot.id,
+                    "content": ballot.content,
+                    "valid": True,
+                    "entry_id": None,
+                }
+                for ballot in ballots
+            ],
+        )
+    await session.execute(delete(SealedBallot).where(SealedBallot.round_id == voting_round.id))
+    return ballots, sorted(str(choice["receipt"]) for choice in opened)
 
 
 async def _counted_paper_ballots(
@@ -119,7 +175,9 @@ async def close_round(
     candidates = [str(c) for c in await rounds.candidates_of(session, voting_round.id)]
     present = await sessions.present_count(session, voting_round.session_id)
     entitled = voting_round.entitled or 0
-    ballots = list((await session.execute(select(*BALLOT_COLUMNS).where(Ballot.round_id == voting_round.id))).all())
+    stored = list((await session.execute(select(*BALLOT_COLUMNS).where(Ballot.round_id == voting_round.id))).all())
+    opened, receipts = await open_phone_ballots(session, voting_round)
+    ballots: list[Any] = [*opened, *stored]
     phone = [row for row in ballots if row.entry_id is None]
     method = voting_round.method
     paper_issued = paper_returned = 0
@@ -164,7 +222,6 @@ async def close_round(
             tally=tally, seats=voting_round.seats, entitled=entitled, ballot_format=voting_round.ballot_format
         )
 
-    await _reshuffle(session, voting_round, ballots)
     await idempotency.forget(session, ballot_scope(voting_round.id))
     hashes = sorted(ballot_hash(row.id, row.content) for row in ballots)
     ranks = {ranked.candidate: ranked.rank for ranked in outcome.chosen}
@@ -193,6 +250,8 @@ async def close_round(
             "chosen": [[ranked.candidate, ranked.rank] for ranked in outcome.chosen],
             "tied": list(outcome.tied),
             "ballot_hashes": hashes,
+            # The receipts apart from the contents: a deputy finds theirs, and learns nothing of any vote.
+            "receipts": receipts,
             # The rules the ballots were checked under (e.g. 多选作废 on or off), for the offline verifier.
             "settings": rule_settings(hooks),
         },
@@ -212,7 +271,7 @@ async def close_round(
             }
             for candidate in result_order(candidates, tally, ranks)
         ],
-        "receipts": sorted(row.receipt for row in ballots),
+        "receipts": receipts,
         "chain_head": event.digest,
         "tied": list(outcome.tied),
         "remaining_seats": outcome.remaining_seats,
@@ -223,7 +282,16 @@ async def close_round(
     voting_round.status = RoundStatus.CLOSED.value
     voting_round.closed_at = utcnow()
     await session.flush()
+    _destroy_keys_after_commit(session, voting_round)
     return voting_round
+
+
+def _destroy_keys_after_commit(session: AsyncSession, voting_round: VotingRound) -> None:
+    """Destroy the round's key material once the close has committed. Registered last, when nothing of
+    the close can fail any more: a close refused inside a savepoint (a page's) must leave the key."""
+    destroy_after_commit(session, voting_round.tenant_id, voting_round.id)
+    if voting_round.key_custody == key_shares.SCRUTINEERS:
+        key_shares.destroy_shares_after_commit(session, voting_round)
 
 
 def stored_result(voting_round: VotingRound) -> dict[str, Any]:

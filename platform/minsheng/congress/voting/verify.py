@@ -1,9 +1,11 @@
-"""Offline verification of a round export (``minsheng-round-export/1``); no database, no network.
+"""Offline verification of a round export (``minsheng-round-export/2``); no database, no network.
 
-The checks, in order, stop at the first mismatch:
+The export lists the ballot contents and the receipts apart, never paired (a receipt proves that a
+ballot was counted, not what it said: platform/docs/threat-model.md). The checks, in order, stop at
+the first mismatch:
 
 1. the audit chain holds (every digest and link), and ends with the round's ``round.closed`` event;
-2. every ballot's receipt is recomputed from its id and content (``congress.rules.receipt_code``);
+2. the receipts are exactly those the ``round.closed`` event recorded, one per phone ballot;
 3. the sorted hashes of the ballots are exactly those the ``round.closed`` event recorded;
 4. each ballot's validity is recomputed by the ballot format, and the valid and invalid counts agree;
 5. the tally is recomputed through the ballot format and equals the one in the chain;
@@ -21,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from minsheng.audit.services import verify_events
-from minsheng.congress.voting.rules import ballot_hash, receipt_code
+from minsheng.congress.voting.rules import ballot_hash
 from minsheng.plugins.registries import BallotFormat
 
-ROUND_EXPORT_FORMAT = "minsheng-round-export/1"
+ROUND_EXPORT_FORMAT = "minsheng-round-export/2"
 CHOICES = ("yes", "no", "abstain")
 FIGURES = ("status", "entitled", "present", "ballots_issued", "ballots_returned", "valid", "invalid")
 
@@ -81,13 +83,28 @@ def _closed_event(chain: list[dict[str, Any]], round_id: str) -> dict[str, Any]:
     return last
 
 
-def _check_receipts(ballots: list[dict[str, Any]]) -> None:
-    for ballot in ballots:
-        expected = receipt_code(uuid.UUID(str(ballot["id"])), ballot["content"])
-        if ballot["receipt"] != expected:
-            raise Mismatch(
-                f"ballot {ballot['id']}: receipt {ballot['receipt']} does not match its content (recomputed {expected})"
-            )
+def phone_ballots(round_info: Mapping[str, Any], result: Mapping[str, Any]) -> int:
+    """How many ballots of the round were cast on phones, each with its receipt (a paper ballot has none)."""
+    method = round_info.get("method")
+    if method == "paper":
+        return 0
+    if method == "mixed":
+        return int(((result.get("by_method") or {}).get("electronic") or {}).get("ballots_returned") or 0)
+    return int(round_info.get("returned") or 0)
+
+
+def _check_receipts(
+    receipts: list[str], recorded: list[str], round_info: Mapping[str, Any], result: Mapping[str, Any]
+) -> None:
+    if any(isinstance(item, dict) for item in receipts):
+        raise Mismatch("the receipts are paired with something: a receipt must stand alone")
+    if receipts != sorted(recorded):
+        raise Mismatch("the export's receipts are not those the round.closed event records")
+    if len(set(receipts)) != len(receipts):
+        raise Mismatch("a receipt is listed twice")
+    expected = phone_ballots(round_info, result)
+    if len(receipts) != expected:
+        raise Mismatch(f"{len(receipts)} receipts but {expected} ballots were cast on phones")
 
 
 def _check_hashes(ballots: list[dict[str, Any]], recorded: list[str]) -> None:
@@ -107,9 +124,7 @@ def _check_validity(
         recomputed = fmt.validate(ballot["content"], candidates, seats) is None
         if recomputed != bool(ballot["valid"]):
             state = "valid" if recomputed else "invalid"
-            raise Mismatch(
-                f"ballot {ballot['receipt']} is marked valid={ballot['valid']} but the format finds it {state}"
-            )
+            raise Mismatch(f"ballot {ballot['id']} is marked valid={ballot['valid']} but the format finds it {state}")
         if recomputed:
             valid.append(ballot["content"])
     invalid = len(ballots) - len(valid)
@@ -125,7 +140,6 @@ def _check_result(
     result: Mapping[str, Any],
     payload: Mapping[str, Any],
     round_info: Mapping[str, Any],
-    ballots: list[dict[str, Any]],
     head: str,
 ) -> None:
     for key in FIGURES:
@@ -153,8 +167,8 @@ def _check_result(
             raise Mismatch(f"result gives {candidate} figures {row.get('figures')}; the tally has {expected_figures}")
         if bool(row.get("chosen")) != (candidate in chosen) or row.get("rank") != chosen.get(candidate):
             raise Mismatch(f"result says {candidate} chosen={row.get('chosen')} rank={row.get('rank')}; chain differs")
-    if sorted(result.get("receipts") or []) != sorted(b["receipt"] for b in ballots):
-        raise Mismatch("the result's receipts are not the receipts of the ballots")
+    if sorted(result.get("receipts") or []) != sorted(payload.get("receipts") or []):
+        raise Mismatch("the result's receipts are not those the round.closed event records")
     if result.get("chain_head") != head:
         raise Mismatch(f"the result's chain head {result.get('chain_head')} is not the round.closed digest {head}")
     if list(result.get("tied") or []) != list(payload.get("tied") or []):
@@ -184,8 +198,11 @@ def verify_round_export(
         payload = closed.get("payload") or {}
         report.passed.append(f"audit chain: {len(chain)} events, ending with round.closed {closed['digest']}")
 
-        _check_receipts(ballots)
-        report.passed.append(f"receipts: all {len(ballots)} recomputed from the ballot contents")
+        if any("receipt" in ballot for ballot in ballots):
+            raise Mismatch("a ballot carries a receipt: the export must not pair receipts with contents")
+        receipts = [str(code) for code in document.get("receipts") or []]
+        _check_receipts(receipts, list(payload.get("receipts") or []), round_info, result)
+        report.passed.append(f"receipts: {len(receipts)}, apart from the contents, exactly those the chain records")
 
         _check_hashes(ballots, list(payload.get("ballot_hashes") or []))
         report.passed.append("ballot hashes: exactly those recorded in round.closed")
@@ -207,7 +224,7 @@ def verify_round_export(
             raise Mismatch(f"recomputed tally {recomputed} differs from the chain's {payload.get('tally')}")
         report.passed.append(f"tally: recomputed through {code}, equal to the chain's")
 
-        _check_result(result, payload, round_info, ballots, closed["digest"])
+        _check_result(result, payload, round_info, closed["digest"])
         report.passed.append(f"result: {result.get('status')}, agrees with the chain and the ballots")
     except Mismatch as mismatch:
         report.failure = str(mismatch)

@@ -2,10 +2,13 @@
 ``satisfaction_rule`` decides; "unsatisfied" opens a rectification (整改) with a deadline and a
 re-evaluation.
 
-Secrecy as for ballots (platform/docs/architecture.md, "Secret and verifiable ballots", via ``minsheng.db.secrecy``):
-a participation row (who) and a rating row (what; random id, no deputy, no time) in one transaction;
-the participation's key refuses a second rating under any concurrency; at close both tables are
-rewritten in key order, and the sorted rating hashes go into the tenant's audit chain.
+Secrecy as for ballots (platform/docs/architecture.md, "Secret and verifiable ballots"; platform/docs/threat-model.md):
+a participation row (who) and the rating sealed to the evaluation's public key (``minsheng.secrecy``)
+in one transaction; the participation's key refuses a second rating under any concurrency. At close
+the evaluation's private key is fetched, the ratings opened, shuffled and written as plain rows
+(random id, no deputy, no time, no receipt) in the closing transaction, the sealed rows deleted, and
+the key destroyed once that transaction commits. The sorted rating hashes and, apart, the sorted
+receipts go into the tenant's audit chain.
 """
 
 from __future__ import annotations
@@ -13,21 +16,24 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.accounts.services import Principal
 from minsheng.audit import services as audit
 from minsheng.collection.rules import china_day
 from minsheng.congress.roster import services as roster
-from minsheng.congress.voting.rules import ballot_hash, receipt_code
+from minsheng.congress.voting.rules import ballot_hash, new_receipt
 from minsheng.db.base import utcnow
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import locked, one_or_not_found
-from minsheng.db.secrecy import record_secret_choice, rewrite_in_key_order
+from minsheng.db.secrecy import record_secret_choice
 from minsheng.errors import Conflict, Forbidden, InvalidInput, NotFound
 from minsheng.plugins.configuration import DEFAULTS_PLUGIN
 from minsheng.plugins.tenant_hooks import TenantHooks
+from minsheng.secrecy.custody import KeyDestroyed
+from minsheng.secrecy.keeping import current_custody, destroy_after_commit, new_subject_key, open_all
+from minsheng.secrecy.sealing import SealBroken, seal
 from minsheng.supervision import alerts, rules
 from minsheng.supervision.models import (
     EvaluationParticipation,
@@ -36,8 +42,10 @@ from minsheng.supervision.models import (
     Rectification,
     RectificationStatus,
     SatisfactionEvaluation,
+    SealedRating,
 )
 from minsheng.supervision.plans import services as plans
+from minsheng.tenancy.context import current_tenant
 
 
 def tenant_setting(hooks: TenantHooks, name: str) -> Any:
@@ -65,6 +73,12 @@ async def _open(session: AsyncSession, evaluation: SatisfactionEvaluation) -> No
     evaluation.members = members
     evaluation.status = EvaluationStatus.OPEN.value
     evaluation.opened_at = utcnow()
+    tenant = current_tenant()
+    assert tenant is not None
+    if evaluation.id is None:
+        evaluation.id = uuid.uuid4()
+    # Every rating is sealed to this key; its private half stays out of the database until the close.
+    evaluation.rating_key = await new_subject_key(tenant.id, evaluation.id)
 
 
 async def open_evaluation(
@@ -153,12 +167,14 @@ async def rate(session: AsyncSession, evaluation_id: uuid.UUID, principal: Princ
     key = (evaluation.tenant_id, evaluation.id, deputy.id)
     if await session.get(EvaluationParticipation, key) is not None:
         raise Conflict("You have already rated in this evaluation")
-    rating_id = uuid.uuid4()
-    receipt = receipt_code(rating_id, rating)
+    if evaluation.rating_key is None:
+        raise Conflict("This evaluation was opened without a rating key: close it and open a new one")
+    receipt = new_receipt()
+    sealed = seal(evaluation.rating_key, {"rating": rating, "receipt": receipt})
     await record_secret_choice(
         session,
         EvaluationParticipation(evaluation_id=evaluation.id, deputy_id=deputy.id),
-        EvaluationRating(evaluation_id=evaluation.id, id=rating_id, rating=rating, receipt=receipt),
+        SealedRating(evaluation_id=evaluation.id, id=uuid.uuid4(), sealed=sealed),
         repeated=Conflict("You have already rated in this evaluation"),
     )
     # No audit event: its actor and time would order the raters; the close records every hash.
@@ -230,6 +246,37 @@ async def _open_rectification(
     return rectification
 
 
+async def _open_ratings(session: AsyncSession, evaluation: SatisfactionEvaluation) -> list[str]:
+    """Open the evaluation's sealed ratings, write them as plain rows in a random order, delete the
+    sealed rows (in the closing transaction); the sorted receipts. The close destroys the key after its commit."""
+    if evaluation.rating_key is None:
+        return []
+    found = await session.execute(select(SealedRating.sealed).where(SealedRating.evaluation_id == evaluation.id))
+    boxes = list(found.scalars())
+    opened: list[Any] = []
+    if boxes:
+        try:
+            private = await current_custody().fetch(evaluation.tenant_id, evaluation.id)
+            opened = open_all(private, boxes)
+        except (KeyDestroyed, SealBroken) as exc:
+            raise Conflict("The key of this evaluation is gone: its sealed ratings cannot be opened") from exc
+    if opened:
+        await session.execute(
+            insert(EvaluationRating),
+            [
+                {
+                    "tenant_id": evaluation.tenant_id,
+                    "evaluation_id": evaluation.id,
+                    "id": uuid.uuid4(),
+                    "rating": str(choice["rating"]),
+                }
+                for choice in opened
+            ],
+        )
+    await session.execute(delete(SealedRating).where(SealedRating.evaluation_id == evaluation.id))
+    return sorted(str(choice["receipt"]) for choice in opened)
+
+
 async def close_evaluation(
     session: AsyncSession, evaluation_id: uuid.UUID, *, actor: str, hooks: TenantHooks
 ) -> SatisfactionEvaluation:
@@ -241,10 +288,11 @@ async def close_evaluation(
     """
     evaluation = await get_evaluation(session, evaluation_id, for_update=True)
     require_status(evaluation, EvaluationStatus.OPEN)
+    receipts = await _open_ratings(session, evaluation)
     rows = list(
         (
             await session.execute(
-                select(EvaluationRating.id, EvaluationRating.rating, EvaluationRating.receipt).where(
+                select(EvaluationRating.id, EvaluationRating.rating).where(
                     EvaluationRating.evaluation_id == evaluation.id
                 )
             )
@@ -254,8 +302,6 @@ async def close_evaluation(
     members = evaluation.members or 0
     decided = hooks.satisfaction_rule(counts=counts, members=members)
     participations = await ratings_received(session, evaluation.id)
-    await rewrite_in_key_order(session, EvaluationParticipation, EvaluationParticipation.evaluation_id == evaluation.id)
-    await rewrite_in_key_order(session, EvaluationRating, EvaluationRating.evaluation_id == evaluation.id)
     event = await audit.record(
         session,
         "evaluation.closed",
@@ -268,6 +314,7 @@ async def close_evaluation(
             "participations": participations,
             "rectification_required": decided.rectification_required,
             "rating_hashes": sorted(ballot_hash(row.id, row.rating) for row in rows),
+            "receipts": receipts,
         },
     )
     evaluation.status = EvaluationStatus.CLOSED.value
@@ -279,7 +326,7 @@ async def close_evaluation(
         "members": members,
         "rectification_required": decided.rectification_required,
         "reason": _reason(decided.reason),
-        "receipts": sorted(row.receipt for row in rows),
+        "receipts": receipts,
         "chain_head": event.digest,
         "rectification_id": None,
         "reevaluation_id": None,
@@ -290,6 +337,8 @@ async def close_evaluation(
         result["reevaluation_id"] = str(rectification.reevaluation_id)
     evaluation.result = result
     await session.flush()
+    # Registered last, when nothing of the close can fail: a close refused in a savepoint keeps the key.
+    destroy_after_commit(session, evaluation.tenant_id, evaluation.id)
     return evaluation
 
 
