@@ -19,7 +19,7 @@ from minsheng.testing import Api
 #: Statements per accepted ballot, from the request's first statement to the last insert: the cache
 #: epochs (on PostgreSQL with the tenant's ``set_config`` folded in), the token with its user and the
 #: user's memberships (each deputy's first request; later ones take them from the process's cache:
-#: ``tests/http/test_request_context_cost.py``), the round locked with the caller's deputy, check-in
+#: ``tests/congress/test_request_context_cost.py``), the round locked with the caller's deputy, check-in
 #: and earlier vote in one query, and the inserts. PostgreSQL writes both rows in one statement;
 #: SQLite sends ``BEGIN IMMEDIATE`` and two inserts. The first ballot of a round also reads the candidates.
 BALLOT_STATEMENTS = {"postgresql": 5, "sqlite": 7}
