@@ -7,12 +7,15 @@ would), and asks again. On PostgreSQL and SQLite alike: the cache epochs are bum
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import update
 
 from minsheng.accounts import services as accounts
 from minsheng.accounts.models import AuthSession, User
-from minsheng.accounts.services import digest_of
+from minsheng.accounts.services import TOUCH_INTERVAL, digest_of
 from minsheng.db.base import utcnow
+from minsheng.http.context import write_touches
 from minsheng.tenancy.models import Tenant
 from minsheng.testing import Api, random_slug
 
@@ -105,3 +108,30 @@ async def test_a_tenants_plugins_and_status_are_seen_by_the_next_request(api: Ap
     async with api.services.database.session() as session:
         await session.execute(update(Tenant).where(Tenant.slug == slug).values(status="suspended"))
     assert (await api.client.get(profile, headers=headers)).status_code == 404
+
+
+async def test_an_api_tokens_last_seen_is_written_beside_the_request_and_keeps_the_cache(api: Api) -> None:
+    slug, _username, headers = await member(api, ["clerk"])
+    digest = digest_of(headers["Authorization"].removeprefix("Bearer "))
+    long_ago = utcnow() - TOUCH_INTERVAL * 5
+    async with api.services.database.session() as session:
+        await session.execute(update(AuthSession).where(AuthSession.id == digest).values(last_seen_at=long_ago))
+
+    assert (await api.client.get(f"/api/v1/t/{slug}/", headers=headers)).status_code == 200
+    assert await last_seen(api, digest) == long_ago, "the request itself writes nothing"
+    assert await write_touches(api.services.database) == 1
+    assert await last_seen(api, digest) > long_ago + TOUCH_INTERVAL * 4
+    assert await write_touches(api.services.database) == 0, "once per token and interval"
+
+    # The refresh does not bump the epochs: the token is still served from the process's cache.
+    assert digest in cached_logins(api)
+    assert (await api.client.get(f"/api/v1/t/{slug}/", headers=headers)).status_code == 200
+    assert digest in cached_logins(api)
+
+
+async def last_seen(api: Api, digest: str) -> datetime:
+    async with api.services.database.session() as session:
+        row = await session.get(AuthSession, digest, populate_existing=True)
+        assert row is not None
+        moment = row.last_seen_at
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

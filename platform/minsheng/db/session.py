@@ -41,7 +41,7 @@ def make_engine(url: str, *, pool: bool = True) -> AsyncEngine:
             kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_recycle=POOL_RECYCLE_SECONDS)
         else:
             kwargs["poolclass"] = NullPool
-        if _loopback_without_ssl_choice(url):
+        if loopback_without_ssl_choice(url):
             kwargs["connect_args"] = {"ssl": False}
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
@@ -51,7 +51,8 @@ def make_engine(url: str, *, pool: bool = True) -> AsyncEngine:
     return engine
 
 
-def _loopback_without_ssl_choice(url: str) -> bool:
+def loopback_without_ssl_choice(url: str) -> bool:
+    """Whether ``url`` names a loopback (or Unix-socket) PostgreSQL through asyncpg and says nothing of TLS."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql" or parsed.get_driver_name() != "asyncpg":
         return False
