@@ -20,14 +20,16 @@ Figures depend on the machine: nothing here asserts a timing. The load generator
 machine's cores with the servers, which holds both figures down alike.
 Seeding is ``minsheng.congress.seeding`` (shared with ``tests/e2e/test_sigkill_ballots.py``).
 
-The ballot path (``minsheng.congress.voting.casting``) sends 6 statements per ballot on PostgreSQL, down
-from 12: the token, the tenant with its ancestors, one ``set_config``, the membership, one query for
-the locked round with the deputy, check-in and earlier vote, and one statement writing participation
-and ballot (a data-modifying CTE); candidates are cached per open round.
-``tests/congress/test_ballot_queries.py`` pins the count. What remains per request is mostly Python:
-uvicorn, Litestar's middleware and dependency injection, the token and membership lookups, the
-tenant's plugin view (for the ballot format), SQLAlchemy's execution layers, and the pool's
-pre-ping (``db/session.py``: one more round trip per request, about 8-10% of a ballot's CPU).
+The ballot path sends 3 statements per ballot on PostgreSQL once the deputy's token is known to the
+server process (5 on its first request), down from 12: the cache epochs with the tenant's
+``set_config`` in the same statement (``minsheng.http.context``: the token, memberships and tenant
+come from the process's cache), one query for the locked round with the deputy, check-in and earlier
+vote, and one statement writing participation and ballot (a data-modifying CTE); candidates are
+cached per open round. ``tests/congress/test_ballot_queries.py`` and
+``tests/congress/test_request_context_cost.py`` pin the counts. What remains per request is mostly
+Python: uvicorn, Litestar's middleware and dependency injection, SQLAlchemy's session and execution
+layers. The pool no longer pings at checkout. ``wrk_bench.py`` measures the server without this
+bench's client in the way (``tests/bench/README.md``); the figures below predate both.
 
 Measured 2026-11-28 on a shared 2-core machine (client, servers and PostgreSQL on the same cores,
 other work beside; noisy): 1 worker, burst of 300 accepted in 1.26-1.35 s (222-238/s), p99 ~1.2 s;

@@ -133,7 +133,8 @@ async def authenticate(session: AsyncSession, settings: Settings, username: str,
     return user
 
 
-def _digest(secret: str) -> str:
+def digest_of(secret: str) -> str:
+    """What is stored of a token or cookie secret (its SHA-256), the key of its ``auth_sessions`` row."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -143,7 +144,7 @@ async def open_session(session: AsyncSession, settings: Settings, user: User, ki
     now = utcnow()
     lifetime = settings.token_lifetime_minutes if kind == "api" else 12 * 60
     row = AuthSession(
-        id=_digest(secret),
+        id=digest_of(secret),
         user_id=user.id,
         kind=kind,
         csrf_token=secrets.token_urlsafe(24),
@@ -159,7 +160,7 @@ async def resolve_session(session: AsyncSession, settings: Settings, secret: str
     """The user behind a token or cookie, or None when it is unknown, expired or idle too long."""
     # The session row and its user in one round trip: this runs on every authenticated request.
     query = select(AuthSession, User).join(User, User.id == AuthSession.user_id)
-    query = query.where(AuthSession.id == _digest(secret))
+    query = query.where(AuthSession.id == digest_of(secret))
     found = (await session.execute(query)).first()
     if found is None:
         return None

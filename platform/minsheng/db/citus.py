@@ -49,6 +49,7 @@ COORDINATOR_TABLES: dict[str, str] = {
     "password_links": "one-time links to set a password, looked up by token before a tenant is known",
     "platform_audit_events": "the platform's own hash chain: one sequence, written by operators",
     "alembic_version": "the schema's revision, read by migrations only",
+    "cache_epochs": "one row read at the start of every request, bumped by triggers on the reference tables",
 }
 
 # The first distributed table: every other one is colocated with it, and placement commands name it

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.accounts import services as accounts
 from minsheng.db.after_commit import discard, run_after_commit
 from minsheng.errors import Forbidden, NotFound, Unauthorized
+from minsheng.http import context
 from minsheng.http.state import Services
 from minsheng.jobs.outbox import take_enqueued
 from minsheng.tenancy import services as tenancy
@@ -56,12 +57,20 @@ async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]
 async def provide_principal(
     request: Request[Any, Any, Any], state: State, db_session: AsyncSession
 ) -> accounts.Principal | None:
-    """The logged-in user: a bearer token on the API, the session cookie on pages."""
+    """The logged-in user: a bearer token on the API, the session cookie on pages.
+
+    The request's first statement reads the cache epochs and binds a known tenant (``http/context.py``);
+    an API token's caller then usually comes from the process's cache without a query.
+    """
     svc = services(state)
     auth = request.headers.get("authorization", "")
+    slug = request.path_params.get("slug")
+    bearer = auth.lower().startswith("bearer ")
+    if bearer or isinstance(slug, str):
+        await context.read_epochs(db_session, slug if isinstance(slug, str) else None)
     principal = None
-    if auth.lower().startswith("bearer "):
-        principal = await accounts.resolve_session(db_session, svc.settings, auth[7:].strip(), "api")
+    if bearer:
+        principal = await context.api_principal(db_session, auth[7:].strip())
     elif not request.url.path.startswith("/api/"):
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:

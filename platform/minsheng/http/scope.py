@@ -16,7 +16,6 @@ the scope (``scope.hooks``, ``scope.tenant``) and never fetch the tenant again.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -30,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minsheng.accounts.models import Membership
 from minsheng.accounts.services import Principal
 from minsheng.errors import Forbidden, NotFound, Unauthorized
+from minsheng.http import context
 from minsheng.permissions import Permission, Role, permissions_of
 from minsheng.plugins.manager import get_plugin_manager
 from minsheng.plugins.tenant_hooks import TenantHooks
@@ -124,18 +124,22 @@ class TenantScope:
 
 
 async def _roles(
-    session: AsyncSession, user_id: uuid.UUID, chain: tuple[TenantSnapshot, ...]
+    session: AsyncSession, principal: Principal, chain: tuple[TenantSnapshot, ...]
 ) -> tuple[list[str] | None, bool]:
     """The caller's roles in the tenant (None: not a member), and whether it is an admin of an ancestor."""
     ids = [t.id for t in chain]
-    rows = (
-        await session.execute(
-            select(Membership.tenant_id, Membership.roles).where(
-                Membership.user_id == user_id, Membership.tenant_id.in_(ids)
+    cached = context.cached_roles(session, principal)
+    if cached is not None:
+        held = {tenant_id: list(cached[tenant_id]) for tenant_id in ids if tenant_id in cached}
+    else:
+        rows = (
+            await session.execute(
+                select(Membership.tenant_id, Membership.roles).where(
+                    Membership.user_id == principal.user_id, Membership.tenant_id.in_(ids)
+                )
             )
-        )
-    ).all()
-    held = {tenant_id: list(roles) for tenant_id, roles in rows}
+        ).all()
+        held = {tenant_id: list(roles) for tenant_id, roles in rows}
     ancestor_admin = any(Role.TENANT_ADMIN in held.get(t.id, ()) for t in chain[:-1])
     return held.get(chain[-1].id), ancestor_admin
 
@@ -149,16 +153,20 @@ async def resolve_scope(
     session: AsyncSession, slug: str, principal: Principal | None, declaration: Permission | str | None
 ) -> TenantScope:
     """The scope of tenant ``slug`` for ``principal``, enforcing ``declaration`` (see the module)."""
-    rows = await tenancy.chain_of(session, slug)
-    if not rows:
-        raise NotFound("Not found")
-    chain = tuple(TenantSnapshot.of(row) for row in rows)
+    cached = context.cached_tenant(session, slug)
+    if cached is not None:
+        chain = cached.chain
+    else:
+        rows = await tenancy.chain_of(session, slug)
+        if not rows:
+            raise NotFound("Not found")
+        chain = tuple(TenantSnapshot.of(row) for row in rows)
     tenant = chain[-1]
     operator = principal is not None and principal.is_platform_admin
     roles: list[str] | None = None
     ancestor_admin = False
     if principal is not None:
-        roles, ancestor_admin = await _roles(session, principal.user_id, chain)
+        roles, ancestor_admin = await _roles(session, principal, chain)
     if declaration != PUBLIC:
         if principal is None:
             raise Unauthorized("Authentication required")
@@ -166,7 +174,11 @@ async def resolve_scope(
             raise NotFound("Not found")
     if not tenant.active and not operator:
         raise NotFound("Not found")
-    hooks = hooks_for_chain(get_plugin_manager(), chain)
+    if cached is not None:
+        hooks = cached.hooks
+    else:
+        hooks = hooks_for_chain(get_plugin_manager(), chain)
+        context.keep_tenant(session, slug, context.CachedTenant(chain, hooks))
     held = set(roles or ())
     if ancestor_admin:
         held.add("ancestor_admin")

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, QueryParameter
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.http.openapi import problems
@@ -22,6 +23,7 @@ from minsheng.projects import candidates
 from minsheng.projects import services as projects
 from minsheng.projects.export import EXPORT_DISPOSITION, XLSX, export_pool
 from minsheng.projects.models import Project, Screening
+from minsheng.projects.pool_page import pool_page
 from minsheng.projects.schemas import (
     CandidateListRequest,
     CandidateListView,
@@ -46,7 +48,8 @@ def _money(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 2)))
 
 
-def project_view(row: Project, supporters: int) -> ProjectView:
+def project_view(row: Project | Row[Any], supporters: int) -> ProjectView:
+    """The API's view of a project: an ORM row or a Core row of ``projects`` (``pool_page.py``)."""
     return ProjectView(
         **{name: getattr(row, name) for name in ProjectView.__struct_fields__ if name not in ("budget", "supporters")},
         budget=float(row.budget) if row.budget is not None else None,
@@ -107,9 +110,8 @@ class ProjectsController(Controller):
     ) -> Page[ProjectView]:
         """The project pool with each project's supporters (suggestions merged into it)."""
         where = projects.PoolFilter(status, category, year, q)
-        rows, total = await projects.pool(db_session, where, page=page, per_page=per_page)
-        counts = await projects.supporters(db_session, [r.id for r in rows])
-        return Page(items=[project_view(r, counts[r.id]) for r in rows], total=total)
+        rows, total = await pool_page(db_session, where, page=page, per_page=per_page)
+        return Page(items=[project_view(r, r.supporters) for r in rows], total=total)
 
     @requires(Permission.PROJECTS_READ)
     @get(

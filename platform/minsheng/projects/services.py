@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -272,18 +272,24 @@ async def pool(
     session: AsyncSession, where: PoolFilter, *, page: int, per_page: int | None
 ) -> tuple[list[Project], int]:
     """The project pool, filtered, newest first (``per_page`` None: every match, for exports)."""
-    query = select(Project)
+    query = select(Project).where(*pool_conditions(where))
+    return await page_of(session, query, Project.created_at.desc(), Project.id, page=page, per_page=per_page)
+
+
+def pool_conditions(where: PoolFilter) -> list[ColumnElement[bool]]:
+    """The pool filter as conditions on ``projects`` (for the ORM and for Core: ``pool_page.py``)."""
+    conditions: list[ColumnElement[bool]] = []
     if where.status:
-        query = query.where(Project.status == where.status)
+        conditions.append(Project.status == where.status)
     if where.category:
-        query = query.where(Project.category == where.category)
+        conditions.append(Project.category == where.category)
     if where.year:
-        query = query.where(Project.year == where.year)
+        conditions.append(Project.year == where.year)
     if where.q and where.q.strip():
         text = where.q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{text}%"
-        query = query.where(or_(Project.title.ilike(pattern, escape="\\"), Project.content.ilike(pattern, escape="\\")))
-    return await page_of(session, query, Project.created_at.desc(), Project.id, page=page, per_page=per_page)
+        conditions.append(or_(Project.title.ilike(pattern, escape="\\"), Project.content.ilike(pattern, escape="\\")))
+    return conditions
 
 
 async def supporters(session: AsyncSession, project_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:

@@ -6,6 +6,7 @@ Kept in one place (as in litestar-fullstack) so ``app.py`` stays a few lines.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from minsheng import __version__
 from minsheng.audit.signing import install_signer, load_signer
 from minsheng.db.migrate import upgrade_async
 from minsheng.db.session import Database
+from minsheng.http.context import run_touch_writer
 from minsheng.http.dependencies import provide_db_session, provide_principal
 from minsheng.http.middleware import request_context_middleware
 from minsheng.http.pages import to_login
@@ -139,10 +141,15 @@ class CorePlugin(InitPluginProtocol):
 
             await seed_demo(app.state.services)
         await dispatcher.start()
+        # API tokens' last_seen_at, refreshed in batches beside the requests (http/context.py).
+        touch_writer = asyncio.create_task(run_touch_writer(database))
         log.info("started", database=settings.database_url.split("@")[-1], jobs=type(dispatcher).__name__)
         try:
             yield
         finally:
+            touch_writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await touch_writer
             await dispatcher.stop()
             await rate_limiter.close()
             await asyncio.shield(database.dispose())

@@ -79,7 +79,8 @@ def _tenant_setting(conn: Connection, tenant_id: str) -> tuple[TextClause, dict[
 _BOUND = "minsheng.bound_tenant"
 
 
-def _note_bound(session: Session, tenant_id: str) -> None:
+def note_bound(session: Session, tenant_id: str) -> None:
+    """Record that the open transaction (or savepoint) just bound ``tenant_id``."""
     if session.in_nested_transaction():
         session.info.pop(_BOUND, None)
     else:
@@ -116,7 +117,10 @@ async def rebind_tenant(session: AsyncSession) -> None:
     if session.in_transaction() and session.bind is not None and session.bind.dialect.name == "postgresql":
         tenant = current_tenant()
         tenant_id = str(tenant.id) if tenant else ""
+        bound = session.info.get(_BOUND)
+        if bound is not None and bound[0] is session.sync_session.get_transaction() and bound[1] == tenant_id:
+            return  # this transaction bound it already (e.g. in the request's first statement)
         connection = (await session.connection()).sync_connection
         assert connection is not None  # an open transaction has its connection
         await session.execute(*_tenant_setting(connection, tenant_id))
-        _note_bound(session.sync_session, tenant_id)
+        note_bound(session.sync_session, tenant_id)
