@@ -1,4 +1,4 @@
-"""Must show 6: every change is audited in a hash chain; changing one stored event makes
+"""Every change is audited in a hash chain; changing one stored event makes
 ``minsheng verify`` fail at that event. The API's own check and the export agree."""
 
 from __future__ import annotations

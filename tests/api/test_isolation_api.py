@@ -1,4 +1,4 @@
-"""Must show 1 (API half): a user of tenant A gets 404 for every tenant-B URL."""
+"""A user of tenant A gets 404 for every tenant-B URL."""
 
 from __future__ import annotations
 

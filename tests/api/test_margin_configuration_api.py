@@ -1,4 +1,4 @@
-"""Must show 2: different plugin configurations, different margin answers; inheritance down the tree."""
+"""Different plugin configurations, different margin answers; inheritance down the tree."""
 
 from __future__ import annotations
 

@@ -229,7 +229,7 @@ async def test_the_big_screen_updates_without_a_reload(live_server: LiveServer, 
 async def test_a_deputy_who_took_paper_cannot_vote_on_the_phone_and_the_phone_refuses_too_many_yes(
     live_server: LiveServer, phone_page: Any
 ) -> None:
-    """Must show 7: in a round on phones and paper, the deputy handed a paper ballot finds no ballot on the
+    """In a round on phones and paper, the deputy handed a paper ballot finds no ballot on the
     phone (and a ballot sent anyway is refused); another deputy marking yes for more candidates than
     seats is told so, and the phone sends nothing until the marks are within the seats."""
     hall = await open_hall(live_server, ballot_format="yes_no_abstain", method="mixed")

@@ -8,7 +8,7 @@ from minsheng.testing import Api
 
 
 async def test_thirty_of_sixty_is_not_chosen_and_thirty_one_is(api: Api, hall) -> None:
-    """Must show 3: chosen needs more than half of all 60 deputies, through ballots end to end."""
+    """Chosen needs more than half of all 60 deputies, through ballots end to end."""
     await hall.add_deputies(60)
     a, b, c = await hall.add_projects(3)
     round_id = await hall.open_round([a, b, c], 2)
@@ -130,7 +130,7 @@ async def test_only_checked_in_deputies_of_the_tenant_vote_while_the_round_is_op
 async def test_three_hundred_deputies_sending_three_ballots_each_store_exactly_three_hundred(
     api: Api, hall, backend: str
 ) -> None:
-    """Must show 4: 900 concurrent requests, one ballot per deputy stored, the rest answered 409.
+    """900 concurrent requests, one ballot per deputy stored, the rest answered 409.
 
     On PostgreSQL all 900 are in flight at once. The embedded SQLite has one writer that waits by
     polling, so there at most 60 are in flight; each deputy's three requests still race each other.

@@ -18,7 +18,7 @@ def choices(projects: list[uuid.UUID], yes: int) -> dict[str, str]:
 
 
 async def test_more_yes_than_seats_is_refused_on_the_phone_and_counted_invalid_on_paper(api: Api, hall) -> None:
-    """Must show 2: with 2 seats, a phone ballot with three yes is 422 (two are fine); a paper ballot so
+    """With 2 seats, a phone ballot with three yes is 422 (two are fine); a paper ballot so
     marked is counted invalid."""
     await hall.add_deputies(4)
     projects = await hall.add_projects(3)
@@ -112,7 +112,7 @@ async def _ballot(api: Api, hall: Any, round_id: str, deputy: int, ballot: dict[
 
 
 async def test_a_retried_ballot_gets_the_same_receipt_and_another_ballot_409(api: Api, hall) -> None:
-    """Must show 5: the same key and ballot answer the first receipt (201); another ballot under the key,
+    """The same key and ballot answer the first receipt (201); another ballot under the key,
     or any ballot under another key or none, is 409; the round counts one ballot."""
     await hall.add_deputies(2)
     a, b = await hall.add_projects(2)

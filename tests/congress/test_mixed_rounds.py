@@ -24,7 +24,7 @@ async def issue(api: Api, hall: Any, round_id: str, deputy: int) -> Any:
 
 
 async def test_sixty_present_fifty_five_on_phones_five_on_paper(api: Api, hall) -> None:
-    """Must show 3: 60 present, 55 phone ballots, 5 paper ballots handed out and entered by two tellers;
+    """60 present, 55 phone ballots, 5 paper ballots handed out and entered by two tellers;
     paper after a phone ballot and a phone ballot after paper are 409; the result counts 60 issued, 60
     returned, 60 valid, and per candidate the sum of both."""
     await hall.add_deputies(60)

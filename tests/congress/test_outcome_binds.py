@@ -8,6 +8,8 @@ from typing import Any
 
 from congress.conftest import open_township_hall
 
+from minsheng.collection.rules import china_day
+from minsheng.db.base import utcnow
 from minsheng.testing import Api
 
 
@@ -27,7 +29,12 @@ async def _adjustment(api: Api, hall: Any, project: Any, kind: str = "amend", de
     assert proposed.status_code == 201, proposed.text
     decided = await api.client.post(
         f"{hall.base}/adjustments/{proposed.json()['id']}/decision",
-        json={"decision": decision, "notes": "镇人大主席团第五次会议决定"},
+        json={
+            "decision": decision,
+            "meeting_name": "镇人大主席团第五次会议",
+            "meeting_date": china_day(utcnow()).isoformat(),
+            "notes": "镇人大主席团第五次会议决定",
+        },
         headers=await hall.presidium(),
     )
     assert decided.status_code == 200, decided.text
@@ -35,7 +42,7 @@ async def _adjustment(api: Api, hall: Any, project: Any, kind: str = "amend", de
 
 
 async def test_a_chosen_project_changes_only_through_an_approved_adjustment(api: Api) -> None:
-    """Must show 6: a chosen project's direct edit (and its re-screening) is 409; the adjustment path
+    """A chosen project's direct edit (and its re-screening) is 409; the adjustment path
     changes it, with the old and new values in the audit chain."""
     hall = await open_township_hall(api, deputies=3)
     chosen, other, lost = await hall.add_projects(3)

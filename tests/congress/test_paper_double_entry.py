@@ -1,4 +1,4 @@
-"""Must show 6: double entry of paper ballots by two tellers; mismatches block the close.
+"""Double entry of paper ballots by two tellers; mismatches block the close.
 
 Each teller enters the whole box; the entries are compared as multisets of normalised markings,
 the order of entry and of the marks on a ballot do not matter; agreeing ballots count once.

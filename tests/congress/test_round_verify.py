@@ -1,4 +1,4 @@
-"""Must show 8: ``minsheng verify`` passes on a round export and fails when the export is altered."""
+"""``minsheng verify`` passes on a round export and fails when the export is altered."""
 
 from __future__ import annotations
 

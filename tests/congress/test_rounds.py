@@ -13,7 +13,7 @@ from minsheng.testing import Api
 
 @pytest.mark.parametrize(("candidates", "accepted"), [(11, False), (12, True), (15, True), (16, False)])
 async def test_ten_seats_take_twelve_to_fifteen_candidates(api: Api, hall, candidates: int, accepted: bool) -> None:
-    """Must show 1: the default margin rule through the API."""
+    """The default margin rule through the API."""
     projects = await hall.add_projects(candidates)
     session_id = await hall.new_session()
     response = await hall.new_round(session_id, projects, 10, "approve_up_to_seats")
@@ -45,7 +45,7 @@ async def test_the_margin_rules_reason_is_translated(api: Api, hall) -> None:
 async def test_candidates_come_from_the_fixed_list_of_the_year_the_session_decides(
     api: Api, hall, another_hall
 ) -> None:
-    """Must show 1: a screened-in project that is not on the session year's fixed list is refused (422
+    """A screened-in project that is not on the session year's fixed list is refused (422
     naming it), as is anything else that is not on the list; the list's projects make a round."""
     listed = await hall.add_projects(2)
     screened_unlisted = await hall.add_projects(1, listed=False)
@@ -115,7 +115,7 @@ async def test_only_staff_and_presidium_create_rounds(api: Api, hall) -> None:
 
 
 async def test_opening_needs_two_thirds_present_and_happens_once(api: Api, hall) -> None:
-    """Must show 2: 30 deputies; 19 present is refused, exactly 20 (two thirds) opens the round."""
+    """30 deputies; 19 present is refused, exactly 20 (two thirds) opens the round."""
     await hall.add_deputies(30)
     projects = await hall.add_projects(2)
     session_id = await hall.new_session()

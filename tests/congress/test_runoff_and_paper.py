@@ -8,7 +8,7 @@ from minsheng.testing import Api
 
 
 async def test_a_tie_at_the_cut_off_requires_a_runoff_that_decides(api: Api, hall) -> None:
-    """Must show 5: 10 deputies, 2 seats; a has 8, b and c 6 each: a is chosen, b and c go to a runoff."""
+    """10 deputies, 2 seats; a has 8, b and c 6 each: a is chosen, b and c go to a runoff."""
     await hall.add_deputies(10)
     a, b, c = await hall.add_projects(3)
     round_id = await hall.open_round([a, b, c], 2)
@@ -48,7 +48,7 @@ async def test_a_tie_at_the_cut_off_requires_a_runoff_that_decides(api: Api, hal
 
 
 async def test_three_at_forty_of_sixty_for_two_seats_go_to_a_runoff_that_decides(api: Api, hall) -> None:
-    """Must show 4: 60 deputies, 2 seats, each ballot approves 2 of 3: all three at 40 approvals (more than
+    """60 deputies, 2 seats, each ballot approves 2 of 3: all three at 40 approvals (more than
     half) tie at the cut-off: runoff_required; the runoff among the three for the 2 seats decides."""
     await hall.add_deputies(60)
     a, b, c = await hall.add_projects(3)
@@ -114,7 +114,7 @@ async def paper_round(hall, deputies: int = 5) -> tuple[str, list]:
 
 
 async def test_paper_ballots_over_marked_count_as_invalid(api: Api, hall) -> None:
-    """Must show 6: marking both candidates for one seat (多选作废) makes that ballot invalid, not refused."""
+    """Marking both candidates for one seat (多选作废) makes that ballot invalid, not refused."""
     round_id, (a, b) = await paper_round(hall)
     ballots = [[str(a)], [str(a)], [str(a)], [str(b)], [str(a), str(b)]]
     entered = await hall.enter_paper(round_id, ballots)
@@ -134,7 +134,7 @@ async def test_paper_ballots_over_marked_count_as_invalid(api: Api, hall) -> Non
 
 
 async def test_more_ballots_returned_than_issued_voids_the_round(api: Api, hall) -> None:
-    """Must show 6: returned above issued: void, and the reason says so."""
+    """Returned above issued: void, and the reason says so."""
     round_id, (a, _b) = await paper_round(hall)
     await hall.enter_twice(round_id, [[str(a)]] * 5)
     body = (await hall.close(round_id, ballots_issued=4, ballots_returned=5)).json()

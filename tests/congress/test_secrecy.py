@@ -1,4 +1,4 @@
-"""Must show 7: after a finished round, nothing in the database links a deputy to a ballot.
+"""After a finished round, nothing in the database links a deputy to a ballot.
 
 The test reads the database as its owner, table by table and cell by cell, without the models:
 whatever a future migration adds is inspected too.

@@ -1,4 +1,4 @@
-"""Must show 7 (the app half): the README's run command's server, started on the embedded default in an
+"""The README's run command's server, started on the embedded default in an
 empty data directory, answers with the demo tenants and prints working demo logins."""
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ async def _propose(api: Api, town: Town, project: Any, **body: Any) -> Any:
 
 
 async def test_a_terminated_project_leaves_the_statistics_but_stays_on_the_record(api: Api, town: Town) -> None:
-    """Must show: terminated by decision, out of the progress statistics, kept with its decision."""
+    """Terminated by decision, out of the progress statistics, kept with its decision."""
     kept, ended = await town.choose(["学校改造", "道路提质"])
     for project in (kept, ended):
         assert (await town.file_plan(project)).status_code == 201

@@ -75,7 +75,7 @@ async def alerts(api: Api, town: Any, stage: str = "") -> list[dict[str, Any]]:
 async def test_an_unfiled_work_plan_is_flagged_overdue_the_day_after_its_month(
     api: Api, town: Any, quiet: Database
 ) -> None:
-    """Must show: reminder before, nothing new on the due day itself (exactly one month), overdue after."""
+    """Reminder before, nothing new on the due day itself (exactly one month), overdue after."""
     (project,) = await town.choose(["学校改造"])  # voted 10 January 2026: due 10 February
     with capture_channel("capture", accepts="user") as sent:
         await tick(quiet, date(2026, 2, 2))
@@ -140,7 +140,7 @@ async def test_a_plan_filed_on_time_is_never_flagged_and_late_reports_are(api: A
 async def test_the_reminder_is_sent_once_not_once_per_job_retry(
     api: Api, town: Any, quiet: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Must show: the check job fails after raising its alert and is retried; arq delivers it twice;
+    """The check job fails after raising its alert and is retried; arq delivers it twice;
     the channel fails once: the reminder is still raised once and sent once per channel."""
     await town.choose(["学校改造"])
     real = implementation_jobs.check_deadlines

@@ -1,4 +1,4 @@
-"""Must show 5: with Redis unreachable a request that enqueues a job still succeeds; the job runs once
+"""With Redis unreachable a request that enqueues a job still succeeds; the job runs once
 Redis is back."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Must show 1 (database half): row-level security holds for raw SQL as the app's role.
+"""Row-level security holds for raw SQL as the app's role.
 
 The app connects as a role that owns no table; with tenant A set it sees no row of tenant B, and with
 no tenant set it sees no row at all, whatever the query.

@@ -1,4 +1,4 @@
-"""Must show 4 through the API, on local disk and on a real S3-protocol server (moto):
+"""Through the API, on local disk and on a real S3-protocol server (moto):
 a round trip works; an oversized file and a file whose content does not match its claimed type are
 refused with a clear error, and nothing is stored."""
 

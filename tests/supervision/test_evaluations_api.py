@@ -13,7 +13,7 @@ from minsheng.testing import Api
 async def test_with_29_members_15_satisfied_is_satisfied_14_and_1_basically_is_basically_and_14_is_not(
     api: Api, make_office: Any
 ) -> None:
-    """Must show: the three outcomes at the boundary of 29 members (more than half is 15)."""
+    """The three outcomes at the boundary of 29 members (more than half is 15)."""
     office = await make_office(deputies=29)
     first, second, third = await office.add_projects(3)
 

@@ -30,7 +30,7 @@ async def _inquiry(api: Api, office: Any, project: Any) -> str:
 
 
 async def test_a_commitment_stays_open_until_closed_with_evidence(api: Api, make_office: Any) -> None:
-    """Must show: a deputy asks, the official answers and promises a fix; closing without evidence is 422."""
+    """A deputy asks, the official answers and promises a fix; closing without evidence is 422."""
     office = await make_office(deputies=2)
     (project,) = await office.add_projects(1)
     inquiry = await _inquiry(api, office, project)
