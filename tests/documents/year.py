@@ -20,6 +20,7 @@ from minsheng.implementation import plans, progress
 from minsheng.supervision.evaluations import services as evaluations
 from minsheng.supervision.inquiries import services as inquiries
 from minsheng.supervision.plans import services as supervision
+from minsheng.tenancy.configuration import current_tenant_hooks
 from minsheng.testing_tenant import NO_PASSWORD
 
 TODAY = date(2026, 3, 20)
@@ -94,6 +95,7 @@ async def seed_year(county: County, session_title: str) -> YearOfRecords:
                     deputies=county.deputies[number * 2 : number * 2 + 2],
                     methods=["quarterly_meeting", "follow_up_review"],
                     actor="clerk",
+                    hooks=await current_tenant_hooks(session),
                 )
             await supervision.adopt_plan(session, plan.id, actor="standing")
             inquiry = await inquiries.create_inquiry(
@@ -116,12 +118,19 @@ async def seed_year(county: County, session_title: str) -> YearOfRecords:
                 actor="clerk",
             )
             first = await evaluations.open_evaluation(
-                session, school, title="课后延时服务满意度测评", public=False, actor="standing"
+                session,
+                school,
+                title="课后延时服务满意度测评",
+                public=False,
+                actor="standing",
+                hooks=await current_tenant_hooks(session),
             )
     await _rate(county, first.id, ["unsatisfied", "unsatisfied", "unsatisfied", "basically_satisfied", "abstain"])
     with county.scope():
         async with database.session() as session:
-            closed = await evaluations.close_evaluation(session, first.id, actor="standing")
+            closed = await evaluations.close_evaluation(
+                session, first.id, actor="standing", hooks=await current_tenant_hooks(session)
+            )
             assert closed.outcome == "unsatisfied", closed.result
             rectification = await evaluations.rectification_of(session, first.id)
             assert rectification is not None
@@ -132,7 +141,9 @@ async def seed_year(county: County, session_title: str) -> YearOfRecords:
     await _rate(county, again.id, ["satisfied", "satisfied", "satisfied", "basically_satisfied", "abstain"])
     with county.scope():
         async with database.session() as session:
-            await evaluations.close_evaluation(session, again.id, actor="standing")
+            await evaluations.close_evaluation(
+                session, again.id, actor="standing", hooks=await current_tenant_hooks(session)
+            )
     return YearOfRecords(
         round_id=round_id,
         plan_id=str(plan.id),
