@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.app import create_app
 from minsheng.audit.models import TenantAuditEvent
+from minsheng.audit.signing import load_signer, public_key_text
 from minsheng.audit.verify import verify_database_chain
 from minsheng.collection.models import Suggestion
 from minsheng.congress.models import Ballot, Deputy, VotingRound
@@ -118,7 +119,9 @@ async def test_the_first_start_seeds_a_whole_year_once(settings: Settings) -> No
     assert first["deputies"] == script.ROSTER_SIZE
     assert first["rounds"] == [("closed", "decided", script.PRESENT)]  # one receipt per ballot
     assert first["ballots"] == script.PRESENT
-    verified = await verify_database_chain(settings, ZHAOZHUANG)
+    # As `minsheng verify --tenant` does: the installation's own checkpoint key is trusted.
+    installation_key = public_key_text(load_signer(settings).public)
+    verified = await verify_database_chain(settings, ZHAOZHUANG, public_keys=[installation_key])
     assert verified.ok, verified.summary
     # The round's export recomputes offline: receipts, ballot hashes, tally and the chain to the close.
     exported = verify_round_export(seen["export"])
