@@ -75,8 +75,9 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
         },
         "yes_within_seats": {
             "type": "boolean",
+            "title": msgid("More yes than seats makes a ballot invalid"),
             "default": True,
-            "description": (
+            "description": msgid(
                 "a yes/no/abstain ballot with more yes than seats is invalid (所投赞成票多于应选数的为无效票)"
             ),
         },
@@ -105,7 +106,8 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
         "ballot_key_custody": {
             "type": "string",
             "title": msgid("Who keeps the key that opens each round's ballots"),
-            "enum": ["platform", "scrutineers"],
+            # The options are message ids too: the settings page shows them translated.
+            "enum": [msgid("platform"), msgid("scrutineers")],
             "default": "platform",
             "description": msgid(
                 "platform: the platform keeps it until the close; scrutineers: it is split among the session's"
@@ -133,7 +135,7 @@ SETTINGS_SCHEMA: Mapping[str, object] = {
             "title": msgid("Time zone"),
             "enum": list(TIME_ZONES),
             "default": DEFAULT_TIME_ZONE,
-            "description": "the zone of every date and time people see, and of today and deadlines (北京时间)",
+            "description": msgid("the zone of every date and time people see, and of today and deadlines (北京时间)"),
         },
     },
     "additionalProperties": False,

@@ -251,7 +251,8 @@ def _setting_title(context: Context, plugin: str, key: str) -> str:
 @pass_context
 def _setting_value(context: Context, value: object) -> str:
     """A setting's value in words: yes or no, a list joined as offices write one, a time zone by its
-    name, text as it is."""
+    name, a choice by its label (the choices of a schema's ``enum`` are message ids), other text as it
+    is (a catalog knows no such message)."""
     locale = _context_locale(context)
     if isinstance(value, bool):
         return translate(msgid("Setting on") if value else msgid("Setting off"), locale)
@@ -259,6 +260,8 @@ def _setting_value(context: Context, value: object) -> str:
         return translate("、", locale).join(str(item) for item in value) or "—"
     if isinstance(value, str) and value in clock.TIME_ZONE_NAMES:
         return translate(clock.TIME_ZONE_NAMES[value], locale)
+    if isinstance(value, str):
+        return translate(value, locale)
     return "—" if value is None else str(value)
 
 
