@@ -26,6 +26,7 @@ from minsheng.audit.signing import install_signer, load_signer
 from minsheng.db.migrate import upgrade_async
 from minsheng.db.session import Database
 from minsheng.http.dependencies import provide_db_session, provide_principal
+from minsheng.http.input_policy import input_policy_middleware
 from minsheng.http.middleware import request_context_middleware
 from minsheng.http.pages import to_login
 from minsheng.http.problems import EXCEPTION_HANDLERS
@@ -87,7 +88,7 @@ class CorePlugin(InitPluginProtocol):
             }
         )
         app_config.exception_handlers.update({**EXCEPTION_HANDLERS, LoginRequired: to_login})
-        app_config.middleware[:0] = [request_context_middleware, prometheus.middleware]
+        app_config.middleware[:0] = [request_context_middleware, prometheus.middleware, input_policy_middleware]
         app_config.template_config = make_template_config()
         app_config.csrf_config = CSRFConfig(
             secret=settings.secret_key,

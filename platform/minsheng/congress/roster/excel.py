@@ -25,6 +25,7 @@ from minsheng.accounts.passwords import check_password_policy
 from minsheng.errors import DomainError, InvalidInput
 from minsheng.i18n import DISPLAY_TIMEZONE
 from minsheng.plugins.verdicts import Reason
+from minsheng.storage.spreadsheets import cell_text
 
 SHEET_TITLE = "代表名单"
 NAME, USERNAME, PASSWORD, ACTIVE = "姓名", "用户名", "初始密码", "在任"
@@ -169,9 +170,8 @@ def read_rows(content: bytes) -> tuple[list[RosterRow], list[RowProblem]]:
     return rows, problems
 
 
-def _safe(text: str) -> str:
-    # A cell beginning with one of these is a formula to Excel; a name must never run as one.
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+# Stored text never runs as a formula nor breaks the workbook (storage/spreadsheets.py).
+_safe = cell_text
 
 
 def _sheet(book: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]) -> Worksheet:
