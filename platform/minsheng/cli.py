@@ -33,6 +33,16 @@ def main() -> None:
     contexts.install()
 
 
+def _checked_settings() -> Settings:
+    """The settings, or the one-line reason the server must not start (a weak secret)."""
+    from minsheng.secrets_policy import WeakSecret
+
+    try:
+        return Settings.from_env()
+    except WeakSecret as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -40,6 +50,8 @@ def main() -> None:
 def serve(host: str, port: int, workers: int) -> None:
     """Run the web server (embedded mode migrates and seeds demo data on start)."""
     import uvicorn
+
+    _checked_settings()
 
     uvicorn.run("minsheng.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None)
 
@@ -51,7 +63,7 @@ def worker() -> None:
 
     from minsheng.jobs.worker import worker_settings
 
-    settings = Settings.from_env()
+    settings = _checked_settings()
     if not settings.redis_url:
         raise click.ClickException("MINSHENG_REDIS_URL is not set; embedded mode runs jobs inside the server")
     run_worker(worker_settings(settings))

@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from minsheng.secrets_policy import check_secret_key
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(f"MINSHENG_{name}")
@@ -116,7 +118,7 @@ class Settings:
             migration_database_url=_env("MIGRATION_DATABASE_URL") or database_url,
             redis_url=_env("REDIS_URL"),
             s3=s3,
-            secret_key=_env("SECRET_KEY") or _stable_dev_secret(data_dir),
+            secret_key=_secret_key(data_dir, embedded=_env("DATABASE_URL") is None),
             seed_demo=_env_bool("SEED_DEMO", _env("DATABASE_URL") is None),
             max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
             session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 30),
@@ -147,6 +149,14 @@ def _smtp_from_env() -> SmtpSettings | None:
         sender=_env("SMTP_FROM", "minsheng@localhost") or "minsheng@localhost",
         starttls=_env_bool("SMTP_STARTTLS", False),
     )
+
+
+def _secret_key(data_dir: Path, *, embedded: bool) -> str:
+    """The app's secret: checked (``secrets_policy``) unless embedded, where one is made if none is set."""
+    value = _env("SECRET_KEY")
+    if embedded:
+        return value or _stable_dev_secret(data_dir)
+    return check_secret_key(value)
 
 
 def _stable_dev_secret(data_dir: Path) -> str:
