@@ -47,13 +47,36 @@ def _checked_settings() -> Settings:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For/-Proto are believed; "
+    "sets MINSHENG_TRUSTED_PROXIES",
+)
+def serve(host: str, port: int, workers: int, forwarded_allow_ips: str | None) -> None:
     """Run the web server (embedded mode migrates and seeds demo data on start)."""
     import uvicorn
 
+    from minsheng.http.proxies import parse_networks
+
+    if forwarded_allow_ips is not None:
+        try:
+            parse_networks(forwarded_allow_ips)
+        except ValueError as exc:
+            raise click.ClickException(f"--forwarded-allow-ips: {exc}") from exc
+        os.environ["MINSHENG_TRUSTED_PROXIES"] = forwarded_allow_ips  # the worker processes read it too
     _checked_settings()
 
-    uvicorn.run("minsheng.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None)
+    # The app reads the forwarded headers itself (``minsheng.http.proxies``), from its own setting only.
+    uvicorn.run(
+        "minsheng.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=False,
+    )
 
 
 @main.command()

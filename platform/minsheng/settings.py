@@ -87,6 +87,9 @@ class Settings:
     extra: dict[str, str] = field(default_factory=dict)
     # The e-mail notification channel; None (no MINSHENG_SMTP_HOST) leaves e-mail unsent.
     smtp: SmtpSettings | None = None
+    # Addresses or CIDRs of the proxies in front of the app, whose X-Forwarded-For/-Proto are believed
+    # (``minsheng.http.proxies``); empty: every connection is taken as it comes.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_postgres(self) -> bool:
@@ -133,6 +136,7 @@ class Settings:
             smtp=_smtp_from_env(),
             public_url=(_env("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
             audit_signing_key=_env("AUDIT_SIGNING_KEY"),
+            trusted_proxies=tuple(p.strip() for p in (_env("TRUSTED_PROXIES") or "").split(",") if p.strip()),
             audit_signing_key_file=Path(key_file) if (key_file := _env("AUDIT_SIGNING_KEY_FILE")) else None,
         )
 

@@ -30,6 +30,7 @@ from minsheng.http.input_policy import input_policy_middleware
 from minsheng.http.middleware import request_context_middleware
 from minsheng.http.pages import to_login
 from minsheng.http.problems import EXCEPTION_HANDLERS
+from minsheng.http.proxies import parse_networks, proxy_middleware_for
 from minsheng.http.ratelimit import make_rate_limiter
 from minsheng.http.scope import LoginRequired, provide_scope
 from minsheng.http.state import Services
@@ -88,7 +89,14 @@ class CorePlugin(InitPluginProtocol):
             }
         )
         app_config.exception_handlers.update({**EXCEPTION_HANDLERS, LoginRequired: to_login})
-        app_config.middleware[:0] = [request_context_middleware, prometheus.middleware, input_policy_middleware]
+        # The real client first: every later step (rate limits, logs, cookies) sees it.
+        proxies = proxy_middleware_for(parse_networks(settings.trusted_proxies))
+        app_config.middleware[:0] = [
+            proxies,
+            request_context_middleware,
+            prometheus.middleware,
+            input_policy_middleware,
+        ]
         app_config.template_config = make_template_config()
         app_config.csrf_config = CSRFConfig(
             secret=settings.secret_key,
