@@ -185,7 +185,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         migration_database_url=f"sqlite+aiosqlite:///{tmp_path / 'minsheng.sqlite3'}",
         redis_url=None,
         s3=None,
-        secret_key="test-secret-" + secrets.token_hex(8),
+        secret_key="test-secret-" + secrets.token_hex(16),  # 32 bytes and more, as production requires
         seed_demo=False,
         log_json=False,
         # Roll-ups at once: tests read figures right after the jobs drain.
