@@ -46,26 +46,33 @@ async def test_forwarded_headers_from_an_untrusted_peer_are_ignored(office: Any,
     assert statuses == [201, 201, 429]  # one bucket: the connection's own address
 
 
-async def _login(api: Api, client: Any, headers: dict[str, str]) -> Any:
-    page = await client.get("/login", headers=headers)
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    cookies = "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar)
-    client.cookies.clear()
-    form = {"username": "proxied", "password": PASSWORD, "next": "/", "_csrf_token": token}
-    return await client.post("/login", data=form, headers={**headers, "Cookie": cookies})
+async def _login(client_from: Any, address: str, headers: dict[str, str]) -> Any:
+    """Open the login page and post it, from a browser of its own behind ``address``."""
+    async with client_from(address) as client:
+        page = await client.get("/login", headers=headers)
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        # Sent by hand: the jar keeps a Secure cookie from a plain-http test client.
+        cookies = "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar)
+        client.cookies.clear()
+        form = {"username": "proxied", "password": PASSWORD, "next": "/", "_csrf_token": token}
+        return await client.post("/login", data=form, headers={**headers, "Cookie": cookies})
+
+
+def _session_cookie(response: Any) -> str:
+    found = [v for v in response.headers.get_list("set-cookie") if v.startswith("minsheng_session=")]
+    assert found, response.text[:300]
+    return found[0].lower()
 
 
 async def test_the_session_cookie_is_secure_when_the_original_scheme_was_https(api: Api, client_from: Any) -> None:
     await api.make_user("proxied")
-    async with client_from(PROXY) as proxy:
-        https = await _login(api, proxy, {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"})
-        http = await _login(api, proxy, {"X-Forwarded-Proto": "http", "X-Forwarded-For": "203.0.113.7"})
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    https = await _login(client_from, PROXY, {"X-Forwarded-Proto": "https", **forwarded})
     assert https.status_code == 303, https.text
-    session = [v for v in https.headers.get_list("set-cookie") if v.startswith("minsheng_session=")]
-    assert session and "secure" in session[0].lower(), https.headers
-    plain = [v for v in http.headers.get_list("set-cookie") if v.startswith("minsheng_session=")]
-    assert plain and "secure" not in plain[0].lower()
-    async with client_from("192.0.2.44") as stranger:
-        claimed = await _login(api, stranger, {"X-Forwarded-Proto": "https"})
-    cookie = [v for v in claimed.headers.get_list("set-cookie") if v.startswith("minsheng_session=")]
-    assert cookie and "secure" not in cookie[0].lower()  # only a trusted proxy says what the scheme was
+    assert "secure" in _session_cookie(https)
+    assert "secure" in https.headers.get("set-cookie", "").lower()  # the CSRF cookie too
+    http = await _login(client_from, PROXY, {"X-Forwarded-Proto": "http", **forwarded})
+    assert "secure" not in _session_cookie(http)
+    # Only a trusted proxy says what the scheme was.
+    claimed = await _login(client_from, "192.0.2.44", {"X-Forwarded-Proto": "https"})
+    assert "secure" not in _session_cookie(claimed)

@@ -13,7 +13,6 @@ from pathlib import Path
 import structlog
 from litestar import Litestar
 from litestar.config.app import AppConfig
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -25,6 +24,7 @@ from minsheng import __version__
 from minsheng.audit.signing import install_signer, load_signer
 from minsheng.db.migrate import upgrade_async
 from minsheng.db.session import Database
+from minsheng.http.csrf import csrf_middleware_for
 from minsheng.http.dependencies import provide_db_session, provide_principal
 from minsheng.http.input_policy import input_policy_middleware
 from minsheng.http.middleware import request_context_middleware
@@ -91,21 +91,15 @@ class CorePlugin(InitPluginProtocol):
         app_config.exception_handlers.update({**EXCEPTION_HANDLERS, LoginRequired: to_login})
         # The real client first: every later step (rate limits, logs, cookies) sees it.
         proxies = proxy_middleware_for(parse_networks(settings.trusted_proxies))
+        # CSRF last: the input policy has refused hostile bodies before it reads a form's token.
         app_config.middleware[:0] = [
             proxies,
             request_context_middleware,
             prometheus.middleware,
             input_policy_middleware,
+            csrf_middleware_for(settings.secret_key),
         ]
         app_config.template_config = make_template_config()
-        app_config.csrf_config = CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="minsheng_csrf",
-            header_name="x-csrf-token",
-            cookie_samesite="strict",
-            # Anchored: Litestar matches these as regular expressions anywhere in the path.
-            exclude=["^/api/", "^/health$", "^/ready$", "^/metrics"],
-        )
         app_config.openapi_config = OpenAPIConfig(
             title="Minsheng API",
             version=__version__,
