@@ -90,6 +90,8 @@ class Settings:
     # Addresses or CIDRs of the proxies in front of the app, whose X-Forwarded-For/-Proto are believed
     # (``minsheng.http.proxies``); empty: every connection is taken as it comes.
     trusted_proxies: tuple[str, ...] = ()
+    # The bearer token Prometheus sends to read ``/metrics``; None: the endpoint is off.
+    metrics_token: str | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -136,6 +138,7 @@ class Settings:
             smtp=_smtp_from_env(),
             public_url=(_env("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
             audit_signing_key=_env("AUDIT_SIGNING_KEY"),
+            metrics_token=_env("METRICS_TOKEN"),
             trusted_proxies=tuple(p.strip() for p in (_env("TRUSTED_PROXIES") or "").split(",") if p.strip()),
             audit_signing_key_file=Path(key_file) if (key_file := _env("AUDIT_SIGNING_KEY_FILE")) else None,
         )
