@@ -33,15 +33,50 @@ def main() -> None:
     contexts.install()
 
 
+def _checked_settings() -> Settings:
+    """The settings, or the one-line reason the server must not start (a weak secret)."""
+    from minsheng.secrets_policy import WeakSecret
+
+    try:
+        return Settings.from_env()
+    except WeakSecret as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For/-Proto are believed; "
+    "sets MINSHENG_TRUSTED_PROXIES",
+)
+def serve(host: str, port: int, workers: int, forwarded_allow_ips: str | None) -> None:
     """Run the web server (embedded mode migrates and seeds demo data on start)."""
     import uvicorn
 
-    uvicorn.run("minsheng.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None)
+    from minsheng.http.proxies import parse_networks
+
+    if forwarded_allow_ips is not None:
+        try:
+            parse_networks(forwarded_allow_ips)
+        except ValueError as exc:
+            raise click.ClickException(f"--forwarded-allow-ips: {exc}") from exc
+        os.environ["MINSHENG_TRUSTED_PROXIES"] = forwarded_allow_ips  # the worker processes read it too
+    _checked_settings()
+
+    # The app reads the forwarded headers itself (``minsheng.http.proxies``), from its own setting only.
+    uvicorn.run(
+        "minsheng.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=False,
+    )
 
 
 @main.command()
@@ -51,7 +86,7 @@ def worker() -> None:
 
     from minsheng.jobs.worker import worker_settings
 
-    settings = Settings.from_env()
+    settings = _checked_settings()
     if not settings.redis_url:
         raise click.ClickException("MINSHENG_REDIS_URL is not set; embedded mode runs jobs inside the server")
     run_worker(worker_settings(settings))

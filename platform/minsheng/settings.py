@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from minsheng.secrets_policy import check_secret_key
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(f"MINSHENG_{name}")
@@ -85,6 +87,11 @@ class Settings:
     extra: dict[str, str] = field(default_factory=dict)
     # The e-mail notification channel; None (no MINSHENG_SMTP_HOST) leaves e-mail unsent.
     smtp: SmtpSettings | None = None
+    # Addresses or CIDRs of the proxies in front of the app, whose X-Forwarded-For/-Proto are believed
+    # (``minsheng.http.proxies``); empty: every connection is taken as it comes.
+    trusted_proxies: tuple[str, ...] = ()
+    # The bearer token Prometheus sends to read ``/metrics``; None: the endpoint is off.
+    metrics_token: str | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -116,7 +123,7 @@ class Settings:
             migration_database_url=_env("MIGRATION_DATABASE_URL") or database_url,
             redis_url=_env("REDIS_URL"),
             s3=s3,
-            secret_key=_env("SECRET_KEY") or _stable_dev_secret(data_dir),
+            secret_key=_secret_key(data_dir, embedded=_env("DATABASE_URL") is None),
             seed_demo=_env_bool("SEED_DEMO", _env("DATABASE_URL") is None),
             max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
             session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 30),
@@ -131,6 +138,8 @@ class Settings:
             smtp=_smtp_from_env(),
             public_url=(_env("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
             audit_signing_key=_env("AUDIT_SIGNING_KEY"),
+            metrics_token=_env("METRICS_TOKEN"),
+            trusted_proxies=tuple(p.strip() for p in (_env("TRUSTED_PROXIES") or "").split(",") if p.strip()),
             audit_signing_key_file=Path(key_file) if (key_file := _env("AUDIT_SIGNING_KEY_FILE")) else None,
         )
 
@@ -147,6 +156,14 @@ def _smtp_from_env() -> SmtpSettings | None:
         sender=_env("SMTP_FROM", "minsheng@localhost") or "minsheng@localhost",
         starttls=_env_bool("SMTP_STARTTLS", False),
     )
+
+
+def _secret_key(data_dir: Path, *, embedded: bool) -> str:
+    """The app's secret: checked (``secrets_policy``) unless embedded, where one is made if none is set."""
+    value = _env("SECRET_KEY")
+    if embedded:
+        return value or _stable_dev_secret(data_dir)
+    return check_secret_key(value)
 
 
 def _stable_dev_secret(data_dir: Path) -> str:

@@ -336,7 +336,7 @@ def migrated_sqlite(path: Path) -> str:
 # --- The app -----------------------------------------------------------------------------------
 
 # One secret for the process: settings that differ only in their folders and databases share an app.
-_SECRET_KEY = "test-secret-" + secrets.token_hex(8)
+_SECRET_KEY = "test-secret-" + secrets.token_hex(16)  # 32 bytes and more, as production requires
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

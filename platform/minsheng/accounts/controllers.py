@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from typing import Any
+
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,10 +33,14 @@ class AuthController(Controller):
     tags = ["authentication"]
 
     @post("/token", status_code=200, responses=problems(401, 429))
-    async def token(self, data: TokenRequest, state: State, db_session: AsyncSession) -> TokenResponse:
-        """Exchange a username and password for a bearer token; 401 on a wrong password, 429 when locked."""
+    async def token(
+        self, data: TokenRequest, state: State, db_session: AsyncSession, request: Request[Any, Any, Any]
+    ) -> TokenResponse:
+        """Exchange a username and password for a bearer token; 401 on a wrong password, 429 while the
+        name or the address must wait."""
         svc = services(state)
-        user = await accounts.authenticate(db_session, svc.settings, data.username, data.password)
+        address = request.client.host if request.client else None
+        user = await accounts.authenticate(db_session, svc.settings, data.username, data.password, address)
         secret, _row = await accounts.open_session(db_session, svc.settings, user, "api")
         return TokenResponse(
             access_token=secret,

@@ -43,12 +43,13 @@ async def login(
     db_session: AsyncSession,
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Response[Any]:
-    """Check the password (with lockout) and open a cookie session; errors re-show the form."""
+    """Check the password (with login throttling) and open a cookie session; errors re-show the form."""
     svc = services(state)
+    address = request.client.host if request.client else None
     username = (data.get("username") or "").strip()
     next_url = local_redirect_target(data.get("next"), default="/home")
     try:
-        user = await accounts.authenticate(db_session, svc.settings, username, data.get("password") or "")
+        user = await accounts.authenticate(db_session, svc.settings, username, data.get("password") or "", address)
     except DomainError as exc:
         status = exc.status_code
         return render(

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minsheng.accounts.models import AuthSession, LoginThrottle, Membership, Role, User
+from minsheng.accounts import throttling
+from minsheng.accounts.models import AuthSession, Membership, Role, User
 from minsheng.accounts.passwords import NO_PASSWORD, check_password_policy, hash_password, verify_password
+from minsheng.audit import services as audit
 from minsheng.db.base import utcnow
 from minsheng.errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
 from minsheng.settings import Settings
@@ -90,27 +90,30 @@ async def find_user(session: AsyncSession, username: str) -> User | None:
     return (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
 
 
-async def _throttle(session: AsyncSession, name: str, *, create: bool) -> LoginThrottle | None:
-    # The row stays locked until the transaction ends, so concurrent attempts on one name are counted
-    # one after another: parallel guessing cannot outrun the lockout.
-    if create:
-        insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-        await session.execute(insert(LoginThrottle).values(username=name, failures=0).on_conflict_do_nothing())
-    query = select(LoginThrottle).where(LoginThrottle.username == name).with_for_update()
-    return (await session.execute(query.execution_options(populate_existing=True))).scalar_one_or_none()
+async def authenticate(
+    session: AsyncSession, settings: Settings, username: str, password: str, address: str | None = None
+) -> User:
+    """Check a password under the login throttling (``accounts.throttling``); a name or an address that
+    must wait answers 429 with the wait, whatever the password.
 
-
-async def authenticate(session: AsyncSession, settings: Settings, username: str, password: str) -> User:
-    """Check a password, counting failures per name; a locked name answers 429 with the wait.
-
-    Failures are committed before refusing, so the count survives the refusal (等保: 登录失败处理).
-    Unknown names are counted and locked exactly like real ones, so no answer tells them apart.
+    Failures are committed before refusing, so the counts survive the refusal (等保: 登录失败处理).
+    Unknown names are counted and delayed exactly like real ones, so no answer tells them apart. The
+    account's delay does not apply from its owner's usual address (one that logged in to it before).
     """
     name = username.strip()[:64]
     now = utcnow()
-    throttle = await _throttle(session, name, create=False)
-    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
-        wait = (throttle.locked_until - now).total_seconds()
+    # The name's counter is written first: concurrent attempts on one name then queue behind its lock
+    # (SQLite included, whose readers turning writers would otherwise refuse each other as busy).
+    account = await throttling.row(session, name, create=True)
+    by_address = await throttling.row(session, throttling.address_key(address), create=False) if address else None
+    remembered = await throttling.row(session, throttling.known_key(name, address), create=False) if address else None
+    known = throttling.waiting(remembered, now, free=0) > 0
+    free = settings.lockout_threshold
+    wait = max(
+        throttling.waiting(by_address, now, throttling.ADDRESS_FREE_FAILURES),
+        0.0 if known else throttling.waiting(account, now, free),
+    )
+    if wait > 0:
         raise TooManyRequests(
             "Too many failed logins; try again in {minutes} minutes",
             retry_after=int(wait) + 1,
@@ -120,17 +123,38 @@ async def authenticate(session: AsyncSession, settings: Settings, username: str,
     # Argon2 is deliberately slow: off the event loop, so one login does not stall other requests.
     ok = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        throttle = await _throttle(session, name, create=True)
-        assert throttle is not None
-        throttle.failures += 1
-        if throttle.failures >= settings.lockout_threshold:
-            throttle.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            throttle.failures = 0
+        await _count_failure(session, settings, name, address, now)
         await session.commit()
         raise Unauthorized("Wrong username or password")
-    if throttle is not None:
-        await session.delete(throttle)
+    if account is not None and throttling.waiting(account, now, settings.lockout_threshold) > 0:
+        await audit.record_platform(session, "login.allowed_from_usual_address", actor=address or "", subject=name)
+    elif account is not None:
+        await session.delete(account)
+    if address:
+        remembered = await throttling.row(session, throttling.known_key(name, address), create=True)
+        assert remembered is not None
+        remembered.locked_until = now + timedelta(days=throttling.KNOWN_DAYS)
     return user
+
+
+async def _count_failure(
+    session: AsyncSession, settings: Settings, name: str, address: str | None, now: datetime
+) -> None:
+    cap = settings.lockout_minutes * 60
+    counters = [(name, settings.lockout_threshold, "account")]
+    if address:
+        counters.append((throttling.address_key(address), throttling.ADDRESS_FREE_FAILURES, "address"))
+    for key, free, kind in counters:
+        counter = await throttling.row(session, key, create=True)
+        assert counter is not None
+        if throttling.count_failure(counter, now, free=free, cap_seconds=cap):
+            await audit.record_platform(
+                session,
+                "login.throttled",
+                actor=address or "",
+                subject=name,
+                payload={"by": kind, "failures": counter.failures},
+            )
 
 
 def digest_of(secret: str) -> str:

@@ -60,7 +60,7 @@ def suggestion_view(row: Suggestion) -> SuggestionView:
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
-    """The client's IP address (behind a proxy, uvicorn's ``--proxy-headers`` puts the real one here)."""
+    """The client's IP address (behind a trusted proxy, the real one: ``minsheng.http.proxies``)."""
     return request.client.host if request.client else "unknown"
 
 

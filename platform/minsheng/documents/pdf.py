@@ -12,8 +12,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import multiprocessing
 import os
+import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +85,32 @@ def html_to_pdf(html: str) -> bytes:
     document = weasyprint.HTML(string=html, base_url=str(FRAME_DIR), url_fetcher=fetcher)
     pdf: bytes = document.write_pdf(pdf_identifier=identifier)
     return pdf
+
+
+# WeasyPrint lays out in pure Python: in a thread it would hold the interpreter lock for most of a long
+# render and starve the event loop (every tenant's requests). So it renders in a process of its own,
+# started on first use (spawned: nothing of the server's threads or connections is inherited).
+_pool: ProcessPoolExecutor | None = None
+_pool_guard = threading.Lock()
+
+
+def _renderer() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_guard:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _pool
+
+
+def html_to_pdf_isolated(html: str) -> bytes:
+    """:func:`html_to_pdf` in the rendering process (blocking: call it from a worker thread)."""
+    global _pool
+    pool = _renderer()
+    try:
+        return pool.submit(html_to_pdf, html).result()
+    except BrokenProcessPool:
+        # The process died (out of memory, killed): the next render starts a new one.
+        with _pool_guard:
+            if _pool is pool:
+                _pool = None
+        raise

@@ -20,7 +20,7 @@ from minsheng.documents.docx import docxtpl_to_docx, markdown_to_docx
 from minsheng.documents.kinds import DocumentKind
 from minsheng.documents.markdown import to_html
 from minsheng.documents.office_templates import office_template_of
-from minsheng.documents.pdf import frame_html, html_to_pdf
+from minsheng.documents.pdf import frame_html, html_to_pdf_isolated
 from minsheng.documents.template_resolution import ResolvedTemplate, resolve_template
 from minsheng.documents.wording import issuing_bodies
 from minsheng.plugins.manager import MinshengPluginManager
@@ -85,7 +85,7 @@ def render_bytes(template: ResolvedTemplate, context: dict[str, Any], fmt: str) 
             document_date=context.get("document_date"),
         )
     with _render_lock:
-        return html_to_pdf(_framed(template, pages, context))
+        return html_to_pdf_isolated(_framed(template, pages, context))
 
 
 def _framed(template: ResolvedTemplate, pages: list[dict[str, Any]], context: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from minsheng.errors import DomainError, InvalidFields, TooManyRequests
+from minsheng.http.input_policy import DEEP_MESSAGE
 from minsheng.http.validation import explain_item
 from minsheng.i18n import msgid, negotiate_locale, translate
 from minsheng.plugins.errors import PluginError
@@ -106,6 +107,7 @@ def validation_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
 # The framework's own refusals, said as the pages say them (its English detail is never shown).
 _FRAMEWORK_DETAILS = {
     "CSRF token verification failed": msgid("The form has expired; reload the page and try again"),
+    DEEP_MESSAGE: msgid("The request nests its data too deeply"),
 }
 _STATUS_DETAILS = {
     400: msgid("The request is not valid"),

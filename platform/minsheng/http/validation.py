@@ -112,6 +112,7 @@ _MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]], ..
     (re.compile(r"^Object missing required field `(?P<field>[^`]+)`"), _fixed(msgid("{field} is required"))),
     (re.compile(r"^Object contains unknown field `(?P<field>[^`]+)`"), _fixed(msgid("Unknown field {field}"))),
     (re.compile(r"^Invalid enum value (?P<value>.+?)$"), _fixed(msgid("{value} is not one of the choices"))),
+    (re.compile(r"^Contains a control character"), _fixed(msgid("Must not contain control characters"))),
     (re.compile(r"^Invalid UUID"), _fixed(msgid("Not a valid identifier"))),
     (re.compile(r"^Invalid RFC3339 encoded date$"), _fixed(msgid("Not a valid date (YYYY-MM-DD)"))),
     (re.compile(r"^Invalid RFC3339 encoded (?:datetime|time)"), _fixed(msgid("Not a valid date and time"))),

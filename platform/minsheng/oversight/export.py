@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from minsheng.oversight.figures import Figures, completion_rate, satisfaction_rate, supervision_coverage
 from minsheng.oversight.services import Dashboard
+from minsheng.storage.spreadsheets import cell_text
 
 # Offices pass this sheet on as it is, so the headers are the terms they use.
 FIGURE_HEADERS = (
@@ -38,12 +39,8 @@ FIGURE_HEADERS = (
     "已再次测评",
 )
 LEVEL_WORDS = {"province": "省", "city": "市", "county": "县", "township": "乡镇"}
-# A tenant's or category's name never starts a formula in Excel.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+# Stored text never runs as a formula nor breaks the workbook (storage/spreadsheets.py).
+_safe = cell_text
 
 
 def _rate(value: float | None) -> float | None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.projects.models import Project
+from minsheng.storage.spreadsheets import cell_text
 
 # ASCII name for old clients, the Chinese one (项目库.xlsx) for the rest (RFC 6266).
 EXPORT_DISPOSITION = "attachment; filename=\"projects.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%BA%93.xlsx"
@@ -32,12 +33,8 @@ HEADERS = (
     "项目内容",
 )
 STATUS_WORDS = {"pool": "储备", "accepted": "初审通过", "rejected": "初审未通过"}
-# A cell beginning with one of these is a formula to Excel; a citizen's text must never run as one.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+# Stored text never runs as a formula nor breaks the workbook (storage/spreadsheets.py).
+_safe = cell_text
 
 
 def pool_workbook(

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import hmac
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import structlog
 from litestar import Litestar
 from litestar.config.app import AppConfig
-from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins import InitPluginProtocol
@@ -27,10 +31,14 @@ from minsheng.audit.signing import install_signer, load_signer
 from minsheng.db.migrate import upgrade_async
 from minsheng.db.session import Database
 from minsheng.http.context import run_touch_writer
+from minsheng.http.csrf import csrf_middleware_for
 from minsheng.http.dependencies import provide_db_session, provide_principal
+from minsheng.http.headers import add_security_headers
+from minsheng.http.input_policy import input_policy_middleware
 from minsheng.http.middleware import request_context_middleware
 from minsheng.http.pages import to_login
 from minsheng.http.problems import EXCEPTION_HANDLERS
+from minsheng.http.proxies import parse_networks, proxy_middleware_for
 from minsheng.http.ratelimit import make_rate_limiter
 from minsheng.http.scope import LoginRequired, provide_scope
 from minsheng.http.state import Services
@@ -59,9 +67,24 @@ async def _open_store(settings: Settings) -> ObjectStore:
         return make_object_store(settings)
 
 
-class MetricsController(PrometheusController):
-    path = "/metrics"
-    include_in_schema = False
+def metrics_guard(token: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+    """Only Prometheus, with ``MINSHENG_METRICS_TOKEN`` as its bearer token, reads the per-route counts."""
+    expected = f"Bearer {token}"
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if not hmac.compare_digest(connection.headers.get("authorization", ""), expected):
+            raise NotAuthorizedException()
+
+    return guard
+
+
+def metrics_controller(token: str) -> type[PrometheusController]:
+    class MetricsController(PrometheusController):
+        path = "/metrics"
+        include_in_schema = False
+        guards = [metrics_guard(token)]
+
+    return MetricsController
 
 
 class CorePlugin(InitPluginProtocol):
@@ -79,7 +102,8 @@ class CorePlugin(InitPluginProtocol):
                 *contexts.routes(),
                 health,
                 ready,
-                MetricsController,
+                # Off unless a token is set: the counts name every route (ballots' included).
+                *([metrics_controller(settings.metrics_token)] if settings.metrics_token else []),
                 create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             ]
         )
@@ -91,16 +115,18 @@ class CorePlugin(InitPluginProtocol):
             }
         )
         app_config.exception_handlers.update({**EXCEPTION_HANDLERS, LoginRequired: to_login})
-        app_config.middleware[:0] = [request_context_middleware, prometheus.middleware]
+        # The real client first: every later step (rate limits, logs, cookies) sees it.
+        proxies = proxy_middleware_for(parse_networks(settings.trusted_proxies))
+        # CSRF last: the input policy has refused hostile bodies before it reads a form's token.
+        app_config.middleware[:0] = [
+            proxies,
+            request_context_middleware,
+            prometheus.middleware,
+            input_policy_middleware,
+            csrf_middleware_for(settings.secret_key),
+        ]
+        app_config.before_send.append(add_security_headers)
         app_config.template_config = make_template_config()
-        app_config.csrf_config = CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="minsheng_csrf",
-            header_name="x-csrf-token",
-            cookie_samesite="strict",
-            # Anchored: Litestar matches these as regular expressions anywhere in the path.
-            exclude=["^/api/", "^/health$", "^/ready$", "^/metrics"],
-        )
         app_config.openapi_config = OpenAPIConfig(
             title="Minsheng API",
             version=__version__,

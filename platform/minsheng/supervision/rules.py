@@ -20,6 +20,7 @@ from minsheng.errors import FieldProblem
 from minsheng.i18n import Term
 from minsheng.plugins.registries import SupervisionMethod
 from minsheng.plugins.verdicts import Reason
+from minsheng.secrets_policy import PHONE_HASH, derived_key
 
 #: The ratings a deputy may give (platform/docs/api.md, "satisfaction").
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "abstain")
@@ -149,12 +150,14 @@ def phone_hash(secret_key: str, tenant_id: object, phone: str) -> str:
     """A keyed hash (HMAC-SHA256) of a phone number: equal for the same phone in a tenant, and
     useless without the server's key, so the stored value does not give the number back."""
     message = f"{tenant_id}:{phone}".encode()
-    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+    # This purpose's own key (HKDF), not the app's secret itself.
+    return hmac.new(derived_key(secret_key, PHONE_HASH), message, hashlib.sha256).hexdigest()
 
 
 def code_hash(secret_key: str, verification_id: object, code: str) -> str:
     """A keyed hash of a verification code, bound to its verification."""
-    return hmac.new(secret_key.encode(), f"{verification_id}:{code}".encode(), hashlib.sha256).hexdigest()
+    key = derived_key(secret_key, PHONE_HASH)
+    return hmac.new(key, f"{verification_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def public_counts(ratings: Sequence[str]) -> dict[str, int]:

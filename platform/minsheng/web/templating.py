@@ -147,7 +147,7 @@ def _current_path(context: Context) -> str:
 
 
 def _middleware_csrf_token(context: Context) -> str:
-    """The token of Litestar's CSRF middleware (double-submit cookie) for this request, or ""."""
+    """The request's CSRF token (bound to its session, ``minsheng.http.csrf``), or ""."""
     request = context.get("request")
     if isinstance(request, ASGIConnection):
         token = ScopeState.from_scope(request.scope).csrf_token
@@ -157,14 +157,11 @@ def _middleware_csrf_token(context: Context) -> str:
 
 @pass_context
 def _csrf_value(context: Context) -> str:
-    """The value of the ``_csrf`` field: the ``csrf_token`` context variable, else the signed-in
-    ``user``'s session token (``user.csrf_token``), else the middleware's."""
+    """The value of the ``_csrf`` field: the ``csrf_token`` context variable, else the request's token
+    (bound to its session, ``minsheng.http.csrf``)."""
     token = context.get("csrf_token")
     if isinstance(token, str):
         return token
-    session_token = getattr(context.get("user"), "csrf_token", None)
-    if isinstance(session_token, str):
-        return session_token
     return _middleware_csrf_token(context)
 
 

@@ -22,6 +22,8 @@ import hashlib
 import hmac
 import uuid
 
+from minsheng.secrets_policy import CHECK_IN, derived_key
+
 PERIOD = 30  # seconds between two codes on the hall's screen
 LIFETIME = 180  # seconds a code stays valid after it first appears
 MAC_DIGITS = 12
@@ -33,7 +35,8 @@ def _window(now: float) -> int:
 
 def _mac(secret: str, tenant_id: uuid.UUID, session_id: uuid.UUID, window: int) -> str:
     message = f"checkin|{tenant_id}|{session_id}|{window}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:MAC_DIGITS]
+    key = derived_key(secret, CHECK_IN)  # this purpose's own key, not the app's secret itself
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:MAC_DIGITS]
 
 
 def issue_code(secret: str, tenant_id: uuid.UUID, session_id: uuid.UUID, now: float) -> str:

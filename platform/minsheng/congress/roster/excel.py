@@ -10,7 +10,7 @@ imports back unchanged. Importing the rows is ``importing``'s job.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
@@ -18,6 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from minsheng.accounts import services as accounts
@@ -25,6 +26,7 @@ from minsheng.accounts.passwords import check_password_policy
 from minsheng.errors import DomainError, InvalidInput
 from minsheng.i18n import DISPLAY_TIMEZONE
 from minsheng.plugins.verdicts import Reason
+from minsheng.storage.spreadsheets import cell_text
 
 SHEET_TITLE = "代表名单"
 NAME, USERNAME, PASSWORD, ACTIVE = "姓名", "用户名", "初始密码", "在任"
@@ -40,6 +42,12 @@ YES = {"是", "在任", "yes", "y", "true", "1"}
 NO = {"否", "不在任", "离任", "no", "n", "false", "0"}
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
+# Whatever the file declares (its ``<dimension>``, its row numbers), no more than this is read: lines of
+# the sheet (the heading, the deputies and blank lines between them), columns, and bytes once unpacked
+# (a few KB of zip can unpack to gigabytes). Past any of them the file is refused.
+MAX_LINES = MAX_ROWS + 500
+MAX_COLUMNS = 16
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 NAME_MAX = 100
 
 
@@ -101,14 +109,43 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(content: bytes) -> tuple[list[RosterRow], list[RowProblem]]:
-    """Read and check the sheet's rows on their own (pure): blank rows are skipped."""
+def _unpacked_size(content: bytes) -> int:
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def _lines(content: bytes) -> Iterator[tuple[Any, ...]]:
+    """The first sheet's lines, at most :data:`MAX_LINES` of :data:`MAX_COLUMNS` cells (read-only mode:
+    one line in memory at a time); refused past either cap."""
     try:
+        if _unpacked_size(content) > MAX_UNPACKED_BYTES:
+            raise InvalidInput("The workbook is too large once unpacked")
         book = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InvalidInput("The file is not an Excel workbook (.xlsx)") from exc
     sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
+    if not isinstance(sheet, ReadOnlyWorksheet):
+        raise InvalidInput("The file is not an Excel workbook (.xlsx)")
+    # The declared dimension is not believed: a sheet saying A1:XFD6000 would be padded to 16,384 cells
+    # a line. One column and one line more than allowed are read, to tell a sheet that goes past them.
+    sheet.reset_dimensions()
+    for number, values in enumerate(
+        sheet.iter_rows(max_row=MAX_LINES + 1, max_col=MAX_COLUMNS + 1, values_only=True), start=1
+    ):
+        if number > MAX_LINES:
+            raise InvalidInput(
+                "The sheet has more than {maximum} lines; split it into several files", maximum=MAX_LINES
+            )
+        if len(values) > MAX_COLUMNS and _text(values[MAX_COLUMNS]):
+            raise InvalidInput("The sheet has more than {maximum} columns", maximum=MAX_COLUMNS)
+        yield tuple(values[:MAX_COLUMNS])
+    book.close()
+
+
+def read_rows(content: bytes) -> tuple[list[RosterRow], list[RowProblem]]:
+    """Read and check the sheet's rows on their own (pure, synchronous: call it in a worker thread);
+    blank rows are skipped."""
+    lines = _lines(content)
     heading = [_text(cell).lower() for cell in next(lines, ())]
     columns: dict[str, int] = {}
     for key, names in ALIASES.items():
@@ -169,9 +206,8 @@ def read_rows(content: bytes) -> tuple[list[RosterRow], list[RowProblem]]:
     return rows, problems
 
 
-def _safe(text: str) -> str:
-    # A cell beginning with one of these is a formula to Excel; a name must never run as one.
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+# Stored text never runs as a formula nor breaks the workbook (storage/spreadsheets.py).
+_safe = cell_text
 
 
 def _sheet(book: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]) -> Worksheet:

@@ -17,6 +17,7 @@ one wrong row means nothing is imported. The request checks and hands the rows t
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -96,7 +97,8 @@ def _ordered(problems: list[RowProblem]) -> list[RowProblem]:
 async def checked_rows(session: AsyncSession, tenant_id: uuid.UUID, content: bytes) -> list[RosterRow]:
     """The workbook's rows when every one can be imported; else ``RosterImportRefused`` naming each
     wrong cell (nothing is written either way)."""
-    rows, problems = read_rows(content)
+    # Parsing a workbook is CPU work: in a worker thread, so the event loop keeps serving everyone.
+    rows, problems = await asyncio.to_thread(read_rows, content)
     if not rows and not problems:
         raise InvalidInput("The workbook has no deputies")
     problems += _account_problems(rows, await _accounts(session, tenant_id, rows))
