@@ -358,7 +358,8 @@ def migrated_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 #: What ``create_app`` reads of its settings while building the app; everything else is read when the
 #: app starts (its lifespan), so settings that agree on these can share one app.
-APP_SHAPE = ("secret_key", "debug", "log_json")
+#: (``metrics_token`` and ``trusted_proxies`` shape the app where the settings have them.)
+APP_SHAPE = ("secret_key", "debug", "log_json", "metrics_token", "trusted_proxies")
 _apps: dict[tuple[Any, ...], Litestar] = {}
 
 
@@ -370,7 +371,7 @@ def shared_app(settings: Settings) -> Litestar:
     one test's app never carries another's database, folder or services. Tests run one at a time in a
     process; an app is never started twice at once.
     """
-    key = tuple(getattr(settings, name) for name in APP_SHAPE)
+    key = tuple(repr(getattr(settings, name, None)) for name in APP_SHAPE)
     app = _apps.get(key)
     if app is None:
         app = _apps[key] = create_app(settings)
