@@ -24,6 +24,37 @@ def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
+UPGRADE_HINT = "run `minsheng db upgrade` first"
+
+
+def schema_problem(settings: Settings) -> str | None:
+    """Why the database cannot serve a command yet, in one line (None when it can): not reachable, never
+    migrated, or at an older revision than the code's."""
+    from sqlalchemy.engine import make_url
+
+    from minsheng.db.migrate import head_revision, schema_state
+
+    where = make_url(settings.migration_database_url).render_as_string(hide_password=True)
+    try:
+        state = schema_state(settings.migration_database_url)
+    except Exception as exc:  # any driver's error: said in one line, not a traceback
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        return f"cannot open the database at {where}: {type(exc).__name__}: {first_line}"
+    if not state.migrated:
+        return f"the database at {where} has no tables yet: {UPGRADE_HINT}"
+    head = head_revision()
+    if state.revision is not None and state.revision != head:
+        return f"the database at {where} is at revision {state.revision}, this code needs {head}: {UPGRADE_HINT}"
+    return None
+
+
+def require_schema(settings: Settings) -> None:
+    """Stop with one line when the database cannot serve the command (see :func:`schema_problem`)."""
+    problem = schema_problem(settings)
+    if problem:
+        raise click.ClickException(problem)
+
+
 @click.group()
 def main() -> None:
     """Minsheng: 民生实事项目人大代表票决制 platform."""
@@ -65,7 +96,9 @@ def serve(host: str, port: int, workers: int, forwarded_allow_ips: str | None) -
         except ValueError as exc:
             raise click.ClickException(f"--forwarded-allow-ips: {exc}") from exc
         os.environ["MINSHENG_TRUSTED_PROXIES"] = forwarded_allow_ips  # the worker processes read it too
-    _checked_settings()
+    settings = _checked_settings()
+    if settings.is_postgres:
+        require_schema(settings)
 
     # The app reads the forwarded headers itself (``minsheng.http.proxies``), from its own setting only.
     uvicorn.run(
@@ -89,6 +122,7 @@ def worker() -> None:
     settings = _checked_settings()
     if not settings.redis_url:
         raise click.ClickException("MINSHENG_REDIS_URL is not set; embedded mode runs jobs inside the server")
+    require_schema(settings)
     run_worker(worker_settings(settings))
 
 
@@ -142,8 +176,11 @@ def _on_coordinator(action: Callable[[Any], Awaitable[T]]) -> T:
     """Run ``action`` on a connection of the owner (MINSHENG_MIGRATION_DATABASE_URL), outside a transaction."""
     from minsheng.db.session import make_engine
 
+    settings = Settings.from_env()
+    require_schema(settings)
+
     async def go() -> T:
-        engine = make_engine(Settings.from_env().migration_database_url, pool=False)
+        engine = make_engine(settings.migration_database_url, pool=False)
         try:
             async with engine.connect() as conn:
                 return await action(await conn.execution_options(isolation_level="AUTOCOMMIT"))
@@ -210,12 +247,14 @@ def users_add(username: str, platform_admin: bool, display_name: str) -> None:
     from minsheng.errors import DomainError
     from minsheng.i18n import translate
 
+    settings = Settings.from_env()
+    require_schema(settings)
     password = os.environ.get("MINSHENG_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
 
     async def create() -> None:
-        database = Database(Settings.from_env())
+        database = Database(settings)
         try:
             async with database.session() as session:
                 await accounts.create_user(
@@ -248,8 +287,11 @@ def tenants_apply(file: Path, plan_only: bool) -> None:
     from minsheng.errors import DomainError
     from minsheng.i18n import translate
 
+    settings = Settings.from_env()
+    require_schema(settings)
+
     async def go(progress: Progress) -> list[manifest.Change]:
-        database = Database(Settings.from_env())
+        database = Database(settings)
         task = progress.add_task("applying", total=None)
 
         def advance(done: int, total: int) -> None:
@@ -283,23 +325,32 @@ def plugins() -> None:
 @plugins.command("list")
 def plugins_list() -> None:
     """Installed plugins, the hooks each implements and the tenants that use it."""
-    from minsheng.admin.tenants.plugin_usage import PluginUsage, plugin_usage
+    from minsheng.admin.tenants.plugin_usage import PluginUsage, installed_plugins, plugin_usage
     from minsheng.db.session import Database
     from minsheng.plugins.manager import get_plugin_manager
 
+    settings = Settings.from_env()
+    # The installed plugins need no database; the tenants using them do.
+    problem = schema_problem(settings)
+
     async def go() -> list[PluginUsage]:
-        database = Database(Settings.from_env())
+        database = Database(settings)
         try:
             async with database.session() as session:
                 return await plugin_usage(session, get_plugin_manager())
         finally:
             await database.dispose()
 
-    for usage in run(go):
+    usages = sorted(installed_plugins(get_plugin_manager()).values(), key=lambda u: u.name) if problem else run(go)
+    for usage in usages:
         click.echo(usage.name)
         click.echo("  hooks:   " + ", ".join(usage.hooks))
+        if problem:
+            continue
         shown = ", ".join(usage.tenants[:20]) + (f" … (+{len(usage.tenants) - 20})" if len(usage.tenants) > 20 else "")
         click.echo(f"  tenants: {len(usage.tenants)}" + (f" ({shown})" if usage.tenants else ""))
+    if problem:
+        click.echo(f"tenants using them: not known ({problem})")
 
 
 @main.command()
@@ -346,6 +397,7 @@ def verify(
             result = verify_export(document, points, public_keys)
     elif slug or platform_chain:
         settings = Settings.from_env()
+        require_schema(settings)
         trusted = [*public_keys, public_key_text(load_signer(settings).public)]
         result = run(lambda: verify_database_chain(settings, slug, points, trusted))
     else:
