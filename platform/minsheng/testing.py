@@ -866,6 +866,16 @@ def verify_round_export(document: dict[str, Any]) -> Any:
     return verify(document)
 
 
+def cli_environment(settings: Settings) -> dict[str, str]:
+    """The environment an operator's ``minsheng`` command for the installation of ``settings`` runs with
+    (its database, data directory and secret: on PostgreSQL the CLI refuses a missing secret)."""
+    return {
+        "MINSHENG_DATABASE_URL": settings.database_url,
+        "MINSHENG_DATA_DIR": str(settings.data_dir),
+        "MINSHENG_SECRET_KEY": settings.secret_key,
+    }
+
+
 def run_minsheng(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     """Run the ``minsheng`` command with ``args`` and ``env``: its exit code and output."""
     from click.testing import CliRunner

@@ -6,19 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 
-from click.testing import CliRunner
-
-from minsheng.cli import main
-from minsheng.testing import Api
+from minsheng.testing import Api, cli_environment, run_minsheng
 
 
 def _verify(api: Api, *args: str) -> tuple[int, str]:
-    env = {
-        "MINSHENG_DATABASE_URL": api.services.settings.database_url,
-        "MINSHENG_DATA_DIR": str(api.services.settings.data_dir),
-    }
-    result = CliRunner().invoke(main, ["verify", *args], env=env)
-    return result.exit_code, result.output
+    return run_minsheng(["verify", *args], cli_environment(api.services.settings))
 
 
 async def test_tampering_with_one_event_is_found_at_that_event(api: Api) -> None:

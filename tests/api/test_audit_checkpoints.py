@@ -9,26 +9,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from minsheng.audit import services as audit
 from minsheng.audit.chain import canonical_bytes
 from minsheng.audit.services import sha256_hex
-from minsheng.cli import main
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.tenancy.isolation import rebind_tenant
-from minsheng.testing import Api
+from minsheng.testing import Api, cli_environment, run_minsheng
 
 
 def _verify(api: Api, *args: str) -> tuple[int, str]:
-    env = {
-        "MINSHENG_DATABASE_URL": api.services.settings.database_url,
-        "MINSHENG_DATA_DIR": str(api.services.settings.data_dir),
-    }
-    result = CliRunner().invoke(main, ["verify", *args], env=env)
-    return result.exit_code, result.output
+    return run_minsheng(["verify", *args], cli_environment(api.services.settings))
 
 
 async def _tenant_with_events(api: Api, slug: str, members: int) -> str:

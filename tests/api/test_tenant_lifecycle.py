@@ -5,21 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
-from click.testing import CliRunner
-
-from minsheng.cli import main
-from minsheng.testing import Api
+from minsheng.testing import Api, cli_environment, run_minsheng
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def verify(api: Api, *args: str) -> tuple[int, str]:
-    env = {
-        "MINSHENG_DATABASE_URL": api.services.settings.database_url,
-        "MINSHENG_DATA_DIR": str(api.services.settings.data_dir),
-    }
-    result = CliRunner().invoke(main, ["verify", *args], env=env)
-    return result.exit_code, result.output
+    return run_minsheng(["verify", *args], cli_environment(api.services.settings))
 
 
 async def test_export_delete_import_restores_the_tenant(api: Api) -> None:

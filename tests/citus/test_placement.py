@@ -121,6 +121,7 @@ def cli(settings: Settings, *args: str) -> str:
     env = {
         "MINSHENG_DATABASE_URL": settings.database_url,
         "MINSHENG_MIGRATION_DATABASE_URL": settings.migration_database_url,
+        "MINSHENG_SECRET_KEY": settings.secret_key,
     }
     result = CliRunner().invoke(main, ["db", *args], env=env)
     assert result.exit_code == 0, result.output

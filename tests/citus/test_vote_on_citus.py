@@ -1,6 +1,6 @@
 """The secret vote on a Citus cluster: 300 deputies each send their ballot three times at once, exactly
-one is stored for each; the closed round's export verifies offline; the ballots and participations
-sit on the worker holding the county's shards, and nowhere else."""
+one is stored for each; the closed round's export verifies offline; the sealed ballots and the
+participations sit on the worker holding the county's shards, and nowhere else."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ async def test_three_hundred_deputies_sending_three_times_at_once_leave_one_ball
 
     # Where the rows are: on the worker holding the county's shard of each table, nowhere else.
     tenant = str(hall.tenant_id)
-    for table in ("ballots", "participations"):
+    for table in ("sealed_ballots", "participations"):
         shard, _host, port = await cluster.tenant_shard(table, tenant)
         assert port in {w.port for w in cluster.workers}, "on a worker, not the coordinator"
         for worker in cluster.workers:
@@ -65,5 +65,5 @@ async def test_three_hundred_deputies_sending_three_times_at_once_leave_one_ball
     path.write_text(json.dumps(export.json(), ensure_ascii=False), encoding="utf-8")
     verified = await asyncio.to_thread(CliRunner().invoke, main, ["verify", str(path)])
     assert verified.exit_code == 0, verified.output
-    assert f"receipts: all {DEPUTIES} recomputed" in verified.output
+    assert f"receipts: {DEPUTIES}, apart from the contents" in verified.output
     assert "OK: the round export verifies" in verified.output

@@ -65,6 +65,17 @@ class NotCitusError(RuntimeError):
     """The database is not a Citus coordinator's."""
 
 
+#: The triggers that bump the cache epochs on a single PostgreSQL (migration 0017), as (name, table).
+EPOCH_TRIGGERS = (
+    ("memberships_bump_auth", "memberships"),
+    ("users_bump_auth", "users"),
+    ("auth_sessions_bump_auth", "auth_sessions"),
+    ("tenants_bump_tenants", "tenants"),
+)
+#: The cache epochs of a database whose changes nothing counts: no process may cache its context.
+NO_CACHE_EPOCH = -1
+
+
 def placements() -> dict[str, tuple[str, str]]:
     """Every table of the schema mapped to its kind (distributed, reference, local) and the reason.
 
@@ -119,6 +130,16 @@ def distribution_sql(shard_count: int | None = None) -> str:
         lines.append(f"SET LOCAL citus.shard_count TO {int(shard_count)};")
     lines += ["", "-- Foreign keys between tenant tables come back once both sides are distributed."]
     lines += [f"{DropConstraint(fk).compile(dialect=dialect)};" for fk in between]
+    lines.append("")
+    lines += [
+        "-- The cache epochs' triggers go: Citus distributes no table that has triggers, and one would run",
+        "-- on the workers, where cache_epochs is not. Without them no process can tell that a login or a",
+        "-- tenant it cached has changed, so the counters are set below zero: the app then caches nothing",
+        "-- and reads every request's context from the database (platform/docs/citus.md).",
+    ]
+    lines += [f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table in EPOCH_TRIGGERS]
+    no_cache = f"UPDATE cache_epochs SET auth = {NO_CACHE_EPOCH}, tenants = {NO_CACHE_EPOCH} WHERE id = 1;"  # noqa: S608
+    lines.append(no_cache)
     lines.append("")
     # In the order written above: each after the reference tables it points at.
     for name, reason in REFERENCE_TABLES.items():

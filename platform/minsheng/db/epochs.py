@@ -44,7 +44,16 @@ class EpochCache:
         self.touches: dict[str, Any] = {}
 
     def observe(self, auth: int, tenants: int) -> None:
-        """The counters a request just read: what was cached under others is dropped."""
+        """The counters a request just read: what was cached under others is dropped.
+
+        Counters below zero say that nothing bumps them (a distributed database has no triggers:
+        ``minsheng.db.citus``): then nothing is kept, and every request reads its context afresh.
+        """
+        if auth < 0 or tenants < 0:
+            self.logins.clear()
+            self.tenants.clear()
+            self.auth = self.tenants_epoch = None
+            return
         if auth != self.auth:
             self.logins.clear()
             self.auth = auth

@@ -32,7 +32,9 @@ async def pool_page(
     assert tenant is not None, "the pool is read inside a tenant"
     supporters = (
         select(func.count())
-        .where(_suggestions.c.tenant_id == _projects.c.tenant_id, _suggestions.c.project_id == _projects.c.id)
+        # The tenant by value, not by correlation: Citus routes a statement to one shard only when every
+        # distributed table in it is filtered on the same tenant.
+        .where(_suggestions.c.tenant_id == tenant.id, _suggestions.c.project_id == _projects.c.id)
         .scalar_subquery()
     )
     conditions = [_projects.c.tenant_id == tenant.id, *pool_conditions(where)]

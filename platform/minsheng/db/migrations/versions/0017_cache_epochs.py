@@ -58,8 +58,14 @@ def upgrade() -> None:
         sa.Column("tenants", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cache_epochs")),
     )
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres and _distributed():
+        # Citus distributes no table with triggers (and they would run on the workers): below zero,
+        # the counters tell every process to cache nothing (platform/docs/citus.md).
+        op.execute("INSERT INTO cache_epochs (id, auth, tenants) VALUES (1, -1, -1)")
+        return
     op.execute("INSERT INTO cache_epochs (id, auth, tenants) VALUES (1, 0, 0)")
-    if op.get_bind().dialect.name == "postgresql":
+    if postgres:
         for counter in ("auth", "tenants"):
             op.execute(
                 f"CREATE FUNCTION minsheng_bump_{counter}_epoch() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
@@ -80,9 +86,21 @@ def upgrade() -> None:
             )
 
 
+def _distributed() -> bool:
+    """Whether this is a Citus coordinator whose schema is already distributed."""
+    bind = op.get_bind()
+    if bind.execute(sa.text("SELECT to_regclass('pg_catalog.pg_dist_partition')")).scalar() is None:
+        return False
+    found = bind.execute(
+        sa.text("SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'public.tenants'::regclass")
+    ).scalar()
+    return found is not None
+
+
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
-    for name, table, _events, sqlite_events, _counter in TRIGGERS:
+    # A distributed schema has no such triggers (Citus refuses even their DROP on a reference table).
+    for name, table, _events, sqlite_events, _counter in () if postgres and _distributed() else TRIGGERS:
         if postgres:
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         else:
