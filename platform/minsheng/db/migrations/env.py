@@ -6,7 +6,7 @@ import asyncio
 from typing import Any, Literal
 
 from alembic import context
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -28,6 +28,10 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
     return False
 
 
+def _on_citus(connection: Connection) -> bool:
+    return connection.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'citus'")).first() is not None
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -37,6 +41,10 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql" and _on_citus(connection):
+            # A migration may change distributed and reference tables in one transaction (a column of
+            # ballots, a foreign key to tenants): Citus allows that mix only one shard at a time.
+            connection.execute(text("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'"))
         context.run_migrations()
         app_role = config.get_main_option("app_role")
         if app_role and connection.dialect.name == "postgresql":
