@@ -123,7 +123,9 @@ class Settings:
             migration_database_url=_env("MIGRATION_DATABASE_URL") or database_url,
             redis_url=_env("REDIS_URL"),
             s3=s3,
-            secret_key=_secret_key(data_dir, embedded=_env("DATABASE_URL") is None),
+            # Embedded is SQLite, named or not: one process on one machine, whose own data directory
+            # keeps a secret made for it. PostgreSQL means a deployment: its secret is checked.
+            secret_key=_secret_key(data_dir, embedded=not database_url.startswith("postgresql")),
             seed_demo=_env_bool("SEED_DEMO", _env("DATABASE_URL") is None),
             max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
             session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 30),

@@ -604,6 +604,20 @@ class HeapTuple:
     data: bytes
 
 
+async def without_dead_rows(url: str) -> None:
+    """Rewrite every table of the database at ``url`` (as its owner) without its dead row versions.
+
+    The reset between PostgreSQL tests deletes rows, and the earlier tests' dead versions stay in the
+    heap pages; a test reading those pages (:func:`heap_tuples`) starts from this instead, as from a
+    database of its own."""
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("VACUUM FULL"))
+    finally:
+        await engine.dispose()
+
+
 async def heap_tuples(url: str) -> list[HeapTuple]:
     """Every tuple of every table of the ``public`` schema and of their TOAST tables, read from the raw
     heap pages (``pageinspect``) as the superuser who owns the test database: live and dead row versions

@@ -132,6 +132,8 @@ async def test_the_settings_form_comes_from_the_schema_in_the_offices_words(api:
             "allow_no_margin",
             "public_evaluation",
             "yes_within_seats",
+            "ballot_key_custody",
+            "ballot_key_shares_needed",
             "time_zone",
         )
     ]

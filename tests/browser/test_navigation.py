@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from minsheng.projects.models import Project
+from minsheng.projects.models import CandidateEntry, CandidateList, Project
 from minsheng.tenancy.context import TenantRef, tenant_scope
 from minsheng.testing import PASSWORD, LiveServer
 
@@ -60,12 +60,19 @@ async def test_the_round_form_shows_the_margin_rule_live_as_candidates_are_ticke
     assert made.status_code == 201, made.text
 
     async def screened_in() -> None:
+        """Three screened-in projects on 2026's fixed candidate list, from which a round takes its own."""
         async with live_server.services.database.session() as session:
-            session.add_all(
+            projects = [
                 Project(
                     year=2026, title=f"项目{n}", content="内容", category="health", status="accepted", created_by="t"
                 )
                 for n in range(3)
+            ]
+            fixed = CandidateList(year=2026, planned_seats=2, status="fixed", fixed_by="test")
+            session.add_all([*projects, fixed])
+            await session.flush()
+            session.add_all(
+                CandidateEntry(list_id=fixed.id, project_id=p.id, position=n) for n, p in enumerate(projects)
             )
 
     with tenant_scope(TenantRef(uuid.UUID(tenant["id"]), "county-r")):
@@ -74,8 +81,10 @@ async def test_the_round_form_shows_the_margin_rule_live_as_candidates_are_ticke
     await desktop_page.goto(f"{live_server.url}/t/county-r/congress/new-round")
     await desktop_page.fill("#round-seats", "2")
     boxes = desktop_page.locator("input[name=candidates]")
+    # The form offers the year's fixed list ticked; two of three for two seats leave no margin.
     await boxes.nth(0).check()
     await boxes.nth(1).check()
+    await boxes.nth(2).uncheck()
     await desktop_page.locator('#margin-verdict[data-allowed="false"]').wait_for()
     await boxes.nth(2).check()
     await desktop_page.locator('#margin-verdict[data-allowed="true"]').wait_for()

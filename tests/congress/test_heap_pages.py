@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from minsheng.testing import Api, dump_database, heap_tuples, identity_marks, transactions_holding
+from minsheng.testing import Api, dump_database, heap_tuples, identity_marks, transactions_holding, without_dead_rows
 
 
 @pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -23,6 +23,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 async def test_no_transaction_on_disk_wrote_a_deputy_beside_readable_marks(api: Api, hall) -> None:
+    await without_dead_rows(api.services.settings.migration_database_url)
     await hall.add_deputies(10)
     projects = await hall.add_projects(3)
     round_id = await hall.open_round(projects, 2)

@@ -105,9 +105,10 @@ async def test_every_tenant_table_has_forced_rls_and_a_policy(api: Api) -> None:
     for table in scoped:
         assert state[table] == (True, True, 1), table
     # Every model with a tenant_id column is either guarded or a declared platform table.
-    # invitations: like memberships, read before any tenant is in context; oversight_rollups: guarded
-    # by a subtree policy of its own (tests/oversight/test_rollup_rls.py).
-    platform_tables = {"memberships", "jobs", "invitations", "oversight_rollups"}
+    # invitations and password_links: like memberships, read before any tenant is in context (by a
+    # token's digest); oversight_rollups: guarded by a subtree policy of its own
+    # (tests/oversight/test_rollup_rls.py). Each reason: platform/docs/hardening.md.
+    platform_tables = {"memberships", "jobs", "invitations", "password_links", "oversight_rollups"}
     for table in Base.metadata.sorted_tables:
         if "tenant_id" in table.c and table.name not in platform_tables:
             assert table.name in scoped, table.name

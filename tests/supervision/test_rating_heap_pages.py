@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from minsheng.supervision.rules import RATINGS
-from minsheng.testing import Api, dump_database, heap_tuples, identity_marks, transactions_holding
+from minsheng.testing import Api, dump_database, heap_tuples, identity_marks, transactions_holding, without_dead_rows
 
 
 @pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -24,6 +24,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 async def test_no_transaction_on_disk_wrote_a_deputy_beside_a_readable_rating(api: Api, make_office: Any) -> None:
+    await without_dead_rows(api.services.settings.migration_database_url)
     office = await make_office(deputies=10)
     (project,) = await office.add_projects(1)
     evaluation = await office.open_evaluation(project)

@@ -6,7 +6,7 @@ import asyncio
 
 from minsheng_guomi import sm3_hex
 
-from minsheng.testing import Api, installed_plugins, run_minsheng, verifier_digests
+from minsheng.testing import Api, cli_environment, installed_plugins, run_minsheng, verifier_digests
 
 
 def test_sm3_matches_the_standard_test_vectors() -> None:
@@ -21,11 +21,7 @@ def test_the_plugin_is_installed_and_offers_sm3_to_the_verifier() -> None:
 
 
 def verify(api: Api, slug: str) -> tuple[int, str]:
-    env = {
-        "MINSHENG_DATABASE_URL": api.services.settings.database_url,
-        "MINSHENG_DATA_DIR": str(api.services.settings.data_dir),
-    }
-    return run_minsheng(["verify", "--tenant", slug], env)
+    return run_minsheng(["verify", "--tenant", slug], cli_environment(api.services.settings))
 
 
 async def events(api: Api, slug: str, user: str) -> list[dict]:
