@@ -160,7 +160,7 @@ async def bulk_load(owner_url: str, tenants: int, projects: int) -> dict[str, in
         sessions, rounds = [], []
         for (owner, year), ids in per_owner_year.items():
             session_id, round_id = uuid.uuid4(), uuid.uuid4()
-            sessions.append((owner, session_id, f"{year}年人代会", date(year, 1, 15), "bench", now))
+            sessions.append((owner, session_id, f"{year}年人代会", date(year, 1, 15), year, "bench", now))
             candidates = [
                 {"project_id": str(pid), "chosen": k < 6, "rank": k + 1 if k < 6 else None} for k, pid in enumerate(ids)
             ]
@@ -189,7 +189,8 @@ async def bulk_load(owner_url: str, tenants: int, projects: int) -> dict[str, in
         await conn.copy_records_to_table(
             "congress_sessions",
             records=sessions,
-            columns=["tenant_id", "id", "title", "date", "created_by", "created_at"],
+            # ``year``: the 实施年度 the session decides (here the year of its date).
+            columns=["tenant_id", "id", "title", "date", "year", "created_by", "created_at"],
         )
         await conn.copy_records_to_table(
             "voting_rounds",
