@@ -89,24 +89,29 @@ async def test_a_burst_of_suggestions_costs_one_rollup_after_the_delay(
 
     await make_due(api)
     await place.settle()
-    assert recounts == [town], "twelve changes, one recount"
-    # The runner that recounted deleted the waiting rows; those other runners had claimed meanwhile
-    # (the sweep starts 4 at once) were marked covered and ended without recounting.
+    # One recount takes the burst over. A row a runner was claiming at that very instant is skipped,
+    # not waited for (oversight/coalescing.py), and runs a recount of its own: at most one more per
+    # concurrent runner (the sweep starts 4 at once), never one per change.
+    assert recounts and set(recounts) == {town} and len(recounts) <= 4, recounts
     left = await rollup_rows(api, town)
     assert all(r.status == JobStatus.DONE for r in left)
-    (winner,) = [r.result for r in left if r.result and "taken_over" in r.result]
-    assert winner == {"tenants": 4, "taken_over": 11}
-    covered = [r.result for r in left if r.result and "covered_by" in r.result]
-    assert len(covered) == len(left) - 1 and all(c["tenants"] == 0 for c in covered)
+    results = [r.result or {} for r in left]
+    recounted = [r for r in results if "taken_over" in r]
+    assert len(recounted) == len(recounts) and all(r["tenants"] == 4 for r in recounted)
+    covered = [r for r in results if "covered_by" in r]
+    assert len(covered) + len(recounted) == len(left) and all(c["tenants"] == 0 for c in covered)
+    # Every one of the twelve rows was recounted, taken over (deleted) or covered.
+    assert len(recounted) + sum(r["taken_over"] for r in recounted) >= 12
     for slug in ("town-a", "county-a", "city", "prov"):
         assert (await totals(place, slug))["suggestions"] == 12, slug
     assert (await totals(place, "county-b"))["suggestions"] == 0
 
     # A later change gets a roll-up of its own.
+    earlier = len(recounts)
     await place.suggest("town-a")
     await make_due(api)
     await place.settle()
-    assert recounts == [town, town] and (await totals(place, "prov"))["suggestions"] == 13
+    assert recounts[earlier:] == [town] and (await totals(place, "prov"))["suggestions"] == 13
 
 
 async def test_a_rollup_already_running_is_covered_and_ends_without_recounting(
