@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from pathlib import Path
@@ -131,5 +132,12 @@ async def test_a_deputy_files_an_inspection_with_a_photo_on_the_phone(
     assert "义诊按月开展" in await records.inner_text() and "东村卫生室" in await records.inner_text()
     image = records.locator("img").first
     await image.wait_for()
-    assert await image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The photo loads after the element appears: polled from here (the page's CSP forbids the eval a
+    # wait_for_function predicate needs), for up to 10 s.
+    for _ in range(50):
+        if await image.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        await asyncio.sleep(0.2)
+    else:
+        raise AssertionError("the photo did not load")
     assert await phone_page.evaluate("document.documentElement.scrollWidth") <= 390
