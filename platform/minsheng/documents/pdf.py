@@ -71,6 +71,20 @@ def frame_html(
     )
 
 
+# The fonts of the @font-face rules, loaded once per rendering process: WeasyPrint keys each face by
+# its rule, so the second document does not read and register the CJK files (15 MB each) again.
+_font_config: Any = None
+
+
+def _fonts() -> Any:
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
 def html_to_pdf(html: str) -> bytes:
     """Render ``html`` to PDF; the same HTML always gives the same bytes."""
     import weasyprint  # imported here: it loads Pango, which only rendering processes need
@@ -83,7 +97,7 @@ def html_to_pdf(html: str) -> bytes:
     # also make a document depend on something other than its data.
     fetcher = weasyprint.URLFetcher(allowed_protocols=("file", "data"))
     document = weasyprint.HTML(string=html, base_url=str(FRAME_DIR), url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(pdf_identifier=identifier)
+    pdf: bytes = document.write_pdf(pdf_identifier=identifier, font_config=_fonts())
     return pdf
 
 
