@@ -31,7 +31,7 @@ import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -662,6 +662,21 @@ def identity_marks(*values: Any) -> set[bytes]:
         if isinstance(value, uuid.UUID):
             marks.add(value.bytes)
     return marks
+
+
+async def deputy_identity_marks(url: str, deputy_ids: Iterable[uuid.UUID]) -> set[bytes]:
+    """The marks of the deputies ``deputy_ids`` as a reader of the data files finds them: each deputy's
+    id, their user's id and user name (read from the database at ``url``, every one of them present)."""
+    wanted = set(deputy_ids)
+    rows = (await dump_database(url)).rows
+    deputies = [row for row in rows["deputies"] if uuid.UUID(row["id"]) in wanted]
+    assert len(deputies) == len(wanted), "a deputy asked for is not in the database"
+    users = {row["id"]: row["username"] for row in rows["users"]}
+    return identity_marks(
+        *(uuid.UUID(row["id"]) for row in deputies),
+        *(uuid.UUID(row["user_id"]) for row in deputies),
+        *(users[row["user_id"]] for row in deputies),
+    )
 
 
 def transactions_holding(tuples: list[HeapTuple], marks: set[bytes]) -> set[int]:

@@ -9,11 +9,16 @@ were sealed on arrival and written as plain contents only by the close, which wr
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from minsheng.testing import Api, dump_database, heap_tuples, identity_marks, transactions_holding, without_dead_rows
+from minsheng.testing import (
+    Api,
+    deputy_identity_marks,
+    heap_tuples,
+    identity_marks,
+    transactions_holding,
+    without_dead_rows,
+)
 
 
 @pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -34,15 +39,7 @@ async def test_no_transaction_on_disk_wrote_a_deputy_beside_readable_marks(api: 
     assert closed.status_code == 200 and closed.json()["valid"] == 10
 
     url = api.services.settings.migration_database_url
-    rows = (await dump_database(url)).rows
-    deputies = [row for row in rows["deputies"] if uuid.UUID(row["id"]) in set(hall.deputies)]
-    assert len(deputies) == 10
-    users = {row["id"]: row["username"] for row in rows["users"]}
-    who = identity_marks(
-        *(uuid.UUID(row["id"]) for row in deputies),
-        *(uuid.UUID(row["user_id"]) for row in deputies),
-        *(users[row["user_id"]] for row in deputies),
-    )
+    who = await deputy_identity_marks(url, hall.deputies)
     what = identity_marks(*projects)
 
     tuples = await heap_tuples(url)

@@ -8,13 +8,19 @@ wrote a readable rating: the ratings were sealed on arrival and written in the c
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
 from minsheng.supervision.rules import RATINGS
-from minsheng.testing import Api, dump_database, heap_tuples, identity_marks, transactions_holding, without_dead_rows
+from minsheng.testing import (
+    Api,
+    deputy_identity_marks,
+    heap_tuples,
+    identity_marks,
+    transactions_holding,
+    without_dead_rows,
+)
 
 
 @pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -35,15 +41,7 @@ async def test_no_transaction_on_disk_wrote_a_deputy_beside_a_readable_rating(ap
     assert closed.status_code == 200, closed.text
 
     url = api.services.settings.migration_database_url
-    rows = (await dump_database(url)).rows
-    deputies = [row for row in rows["deputies"] if uuid.UUID(row["id"]) in set(office.deputies)]
-    assert len(deputies) == 10
-    users = {row["id"]: row["username"] for row in rows["users"]}
-    who = identity_marks(
-        *(uuid.UUID(row["id"]) for row in deputies),
-        *(uuid.UUID(row["user_id"]) for row in deputies),
-        *(users[row["user_id"]] for row in deputies),
-    )
+    who = await deputy_identity_marks(url, office.deputies)
     what = identity_marks(*RATINGS)
 
     tuples = await heap_tuples(url)
