@@ -11,6 +11,8 @@ and open rounds through the services, then for 1 and 2 uvicorn workers:
 
 * a warm-up round, then the burst: every deputy of one township votes at once;
 * 20 rounds in 20 townships at once (``--per-tenant`` deputies each);
+* after the burst, the close of its round (the tally, the chain, the documents queued) and
+  ``minsheng verify`` of the round's export, offline, each timed (aim: under 200 ms together);
 * each load sent right after (or before, alternately) to a bare Litestar app defined here, one
   INSERT per request, with the same bodies; ``--repeat`` pairs, each server started fresh.
 
@@ -54,7 +56,6 @@ import json
 import logging
 import os
 import random
-import secrets
 import socket
 import statistics
 import subprocess
@@ -243,7 +244,7 @@ CLIENT_SHARE = 10
 
 
 async def run(args: argparse.Namespace) -> None:
-    from minsheng.congress.seeding import seed_townships
+    from minsheng.congress.seeding import seed_townships, staff_header
     from minsheng.testing import create_postgres_database, drop_postgres_database, make_settings
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -260,16 +261,19 @@ async def run(args: argparse.Namespace) -> None:
                 settings, "bench", args.deputies, args.tenants, args.per_tenant, per_run * len(workers_list)
             )
             print(f"seeded {args.tenants + 1} townships in {time.perf_counter() - started:.1f} s")
-            env = await prepare_bare_table(database.owner_url, database.app_url, tmp)
+            env = await prepare_bare_table(database.owner_url, database.app_url, tmp, settings.secret_key)
             main, others = townships[0], townships[1:]
+            global CLERK
+            CLERK = await staff_header(settings, main.slug, "bench-clerk", ["tenant_admin", "presidium"])
             for index, workers in enumerate(workers_list):
                 await measure(env, workers, main, others, index * per_run, args)
     finally:
         await drop_postgres_database(base_url, database)
 
 
-async def prepare_bare_table(owner_url: str, app_url: str, data_dir: str) -> dict[str, str]:
-    """Create the bare app's table; answer the environment of both servers."""
+async def prepare_bare_table(owner_url: str, app_url: str, data_dir: str, secret_key: str) -> dict[str, str]:
+    """Create the bare app's table; answer the environment of both servers (the secret key the rounds
+    were opened under: their keys are wrapped with a key derived from it)."""
     engine = create_async_engine(owner_url)
     async with engine.begin() as conn:
         await conn.execute(text("CREATE TABLE bench_bare (id uuid PRIMARY KEY, content jsonb NOT NULL)"))
@@ -279,7 +283,7 @@ async def prepare_bare_table(owner_url: str, app_url: str, data_dir: str) -> dic
         "MINSHENG_DATABASE_URL": app_url,
         "MINSHENG_MIGRATION_DATABASE_URL": owner_url,
         "MINSHENG_DATA_DIR": data_dir,
-        "MINSHENG_SECRET_KEY": secrets.token_hex(16),
+        "MINSHENG_SECRET_KEY": secret_key,
         "MINSHENG_SEED_DEMO": "0",
         "MINSHENG_LOG_JSON": "1",
         BARE_URL_ENV: app_url,
@@ -318,10 +322,57 @@ async def platform_run(
         await fire(http, "warm-up", ballots(base, main, main.rounds[warm_round]))
         burst = ballots(base, main, main.rounds[number])
         burst_figures = await fire(http, f"burst: {len(main.headers)} deputies, one round", burst)
+        CLOSES.append(await close_and_verify(http, base, main, main.rounds[number]))
         many = [request for t in others for request in ballots(base, t, t.rounds[number])]
         random.Random(number).shuffle(many)
         spread = await fire(http, f"{len(others)} rounds in {len(others)} tenants at once", many)
     return burst_figures, spread, burst, many
+
+
+#: A clerk of the burst's township (tenant admin and presidium): closes and exports its rounds.
+CLERK: dict[str, str] = {}
+
+
+@dataclass
+class Close:
+    """One round of the burst closed over HTTP, exported, and verified offline."""
+
+    ballots: int
+    close_ms: float
+    export_ms: float
+    verify_ms: float
+
+    def line(self) -> str:
+        return (
+            f"close of the burst's round ({self.ballots} ballots) {self.close_ms:6.1f} ms,"
+            f" export {self.export_ms:6.1f} ms, verify {self.verify_ms:6.1f} ms:"
+            f" close + verify {self.close_ms + self.verify_ms:6.1f} ms (aim 200 ms)"
+        )
+
+
+CLOSES: list[Close] = []
+
+
+async def close_and_verify(http: Clients, base: str, township: Township, round_id: str) -> Close:
+    """Close ``round_id``, fetch its export and run ``minsheng verify``'s check of it in this process."""
+    from minsheng.congress.voting.verify import verify_round_export
+
+    client = http.pick()
+    rounds = f"{base}/api/v1/t/{township.slug}/rounds/{round_id}"
+    started = time.perf_counter()
+    closed = await client.post(f"{rounds}/close", headers=CLERK)
+    close_ms = (time.perf_counter() - started) * 1000
+    assert closed.status_code == 200, closed.text
+    started = time.perf_counter()
+    exported = await client.get(f"{rounds}/export", headers=CLERK)
+    export_ms = (time.perf_counter() - started) * 1000
+    assert exported.status_code == 200, exported.text
+    document = exported.json()
+    started = time.perf_counter()
+    verdict = verify_round_export(document)
+    verify_ms = (time.perf_counter() - started) * 1000
+    assert verdict.ok, verdict.summary
+    return Close(closed.json()["valid"] + closed.json().get("invalid", 0), close_ms, export_ms, verify_ms)
 
 
 async def bare_run(
@@ -365,6 +416,12 @@ async def measure(
     for found in (*bursts, *spreads):
         print(found.ours.line())
         print(found.bare.line())
+    for close in CLOSES:
+        print(close.line())
+    if CLOSES:
+        together = statistics.median(c.close_ms + c.verify_ms for c in CLOSES)
+        print(f"median of {len(CLOSES)}: close + verify of a burst's round {together:.0f} ms (aim 200 ms)")
+    CLOSES.clear()
     elapsed = statistics.median(p.ours.elapsed for p in bursts)
     p99 = statistics.median(p.ours.quantile(0.99) for p in bursts)
     print(f"median of {args.repeat}: burst accepted within {elapsed:.3f} s (aim 0.5 s); p99 {p99:.0f} ms (aim 250 ms)")
