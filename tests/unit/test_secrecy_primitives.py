@@ -9,7 +9,8 @@ import pytest
 
 from minsheng.secrecy import shares
 from minsheng.secrecy.custody import KeyDestroyed, PlatformCustody
-from minsheng.secrecy.sealing import RoundKeys, SealBroken, open_sealed, seal
+from minsheng.secrecy.keeping import open_all
+from minsheng.secrecy.sealing import RoundKeys, SealBroken, open_many, open_sealed, seal
 from minsheng.storage.local import LocalObjectStore
 
 
@@ -23,6 +24,18 @@ def test_a_sealed_choice_opens_with_its_round_key_only() -> None:
         open_sealed(other.private, sealed)
     with pytest.raises(SealBroken):
         open_sealed(keys.private, sealed[:-1] + bytes([sealed[-1] ^ 1]))
+
+
+def test_a_round_opens_all_its_boxes_in_order_or_none_when_one_is_foreign() -> None:
+    keys, other = RoundKeys.generate(), RoundKeys.generate()
+    contents = [[str(n)] for n in range(50)]
+    boxes = [seal(keys.public, content) for content in contents]
+    assert open_many(keys.private, boxes) == contents
+    # The close's shuffle: the same contents, whatever the order.
+    assert sorted(open_all(keys.private, boxes)) == sorted(contents)
+    with pytest.raises(SealBroken):
+        open_many(keys.private, [*boxes, seal(other.public, ["x"])])
+    assert open_many(keys.private, []) == []
 
 
 def test_two_seals_of_one_content_differ() -> None:

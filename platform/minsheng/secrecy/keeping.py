@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.db.after_commit import after_commit
 from minsheng.secrecy.custody import PlatformCustody
-from minsheng.secrecy.sealing import RoundKeys, open_sealed
+from minsheng.secrecy.sealing import RoundKeys, open_many
 from minsheng.settings import Settings
 from minsheng.storage import make_object_store
 
@@ -64,7 +64,7 @@ async def new_subject_key(tenant_id: uuid.UUID, subject_id: uuid.UUID) -> bytes:
 def open_all(private: bytes, sealed: Iterable[bytes]) -> list[Any]:
     """Every sealed choice opened, in a random order (the system's CSPRNG): the order they were
     stored in, or read in, says nothing about the order of the plain contents written from them."""
-    opened = [open_sealed(private, box) for box in sealed]
+    opened = open_many(private, sealed)
     secrets.SystemRandom().shuffle(opened)
     return opened
 
