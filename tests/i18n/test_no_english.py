@@ -25,12 +25,11 @@ from sqlalchemy import select
 
 from minsheng.accounts import services as accounts
 from minsheng.accounts.models import Membership, User
-from minsheng.app import create_app
 from minsheng.collection.rules import CODE_ALPHABET, CODE_LENGTH
 from minsheng.demo import script
 from minsheng.settings import Settings
 from minsheng.tenancy import services as tenancy
-from minsheng.testing import PASSWORD, running
+from minsheng.testing import PASSWORD, running, shared_app
 
 TOWNSHIP = script.TOWNSHIP
 COUNTY = "baofeng"
@@ -160,7 +159,7 @@ def demo_settings(settings: Settings) -> Settings:
 
 
 async def test_every_page_reads_in_chinese_for_every_role_and_for_citizens(demo_settings: Settings) -> None:
-    app = create_app(demo_settings)
+    app = shared_app(demo_settings)
     async with running(app):
         transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
 
