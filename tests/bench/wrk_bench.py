@@ -15,13 +15,16 @@ with ``taskset``, and ``wrk`` (Debian's, one thread, ``--connections``) pinned t
 * ``suggestions``: ``POST /api/v1/t/{county}/suggestions``, a new ``X-Forwarded-For`` every 4 requests
   (the limiter stays in the path: 5 a minute per address; uvicorn trusts the header from 127.0.0.1);
 * ``staff list``: ``GET /api/v1/t/{township}/projects?per_page=20`` with the clerk's token;
+* ``dashboard``: ``GET /api/v1/t/{province}/oversight``, the province's dashboard (its roll-up rows,
+  the tree below it), with a province clerk's token (``bench_province.py`` measures it over 3,000
+  tenants; here it is the request's own cost beside the bare constant answer);
 
 then the bare app (``bare_app`` below: one INSERT through an asyncpg pool, and a constant JSON
 answer), started the same way, under the same load, right before or after (alternating). It prints
 per run: requests/s of 2xx answers, p50/p99 latency, the server's CPU milliseconds per request (utime
 + stime of its process from ``/proc/<pid>/stat``) and PostgreSQL's (all ``postgres`` processes: other
 databases' work on the machine counts too), and the medians of the same-run ratios: ballots and
-suggestions to the bare INSERT, the staff list to the bare constant answer.
+suggestions to the bare INSERT, the staff list and the dashboard to the bare constant answer.
 
 Figures depend on the machine (two cores here, shared with other work): nothing asserts a timing.
 Both servers get the same uvicorn (with ``httptools``/``uvloop`` when installed) and the same pinning.
@@ -251,6 +254,7 @@ async def seed(args: argparse.Namespace, database: Any, tmp: Path) -> dict[str, 
     started = time.perf_counter()
     (township,) = await seed_townships(settings, "wrk", args.deputies, 0, 0, args.rounds)
     clerk = await staff_header(settings, township.slug, "wrk-clerk", ["clerk"])
+    province_clerk = await staff_header(settings, "wrk-prov", "wrk-province-clerk", ["clerk"])
     print(f"seeded {args.deputies} deputies x {args.rounds} rounds in {time.perf_counter() - started:.0f} s")
     chosen = random.Random(7)
     ballots = []
@@ -265,11 +269,13 @@ async def seed(args: argparse.Namespace, database: Any, tmp: Path) -> dict[str, 
         ("POST", "/api/v1/t/wrk-county/suggestions", "-", address(n), suggestion) for n in range(args.suggestions)
     ]
     staff = [("GET", f"/api/v1/t/{township.slug}/projects?per_page=20", clerk["Authorization"], "-", "-")]
+    dashboard = [("GET", "/api/v1/t/wrk-prov/oversight", province_clerk["Authorization"], "-", "-")]
     insert = [("POST", "/insert", "-", "-", suggestion)]
     return {
         "ballots": write_lines(tmp / "ballots.tsv", ballots),
         "suggestions": write_lines(tmp / "suggestions.tsv", suggestions),
         "staff list": write_lines(tmp / "staff.tsv", staff),
+        "dashboard": write_lines(tmp / "dashboard.tsv", dashboard),
         "bare insert": write_lines(tmp / "insert.tsv", insert),
         "bare constant": write_lines(tmp / "constant.tsv", [("GET", "/constant", "-", "-", "-")]),
     }
@@ -295,8 +301,13 @@ def plain_dsn(url: str) -> str:
 # --- The measurement ----------------------------------------------------------------------------
 
 
-PRODUCT = ("ballots", "suggestions", "staff list")
-BARE_OF = {"ballots": "bare insert", "suggestions": "bare insert", "staff list": "bare constant"}
+PRODUCT = ("ballots", "suggestions", "staff list", "dashboard")
+BARE_OF = {
+    "ballots": "bare insert",
+    "suggestions": "bare insert",
+    "staff list": "bare constant",
+    "dashboard": "bare constant",
+}
 
 
 def product_pass(env: dict[str, str], files: dict[str, Path], offsets: dict[str, int], args: Any) -> list[Run]:
