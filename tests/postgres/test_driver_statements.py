@@ -100,4 +100,6 @@ async def test_a_statement_whose_results_need_processing_is_refused(api: Api) ->
             await connection.execute(text("SELECT 1"))
             with pytest.raises(ValueError, match="created_at"):
                 await refused.one_or_none(connection, {"p": uuid.uuid4()})
+            with pytest.raises(ValueError, match="budget"):
+                await DriverStatement(select(Project.budget)).one_or_none(connection, {})
         await session.rollback()

@@ -41,7 +41,11 @@ class _Compiled:
         names = []
         for column in getattr(compiled, "_result_columns", ()):
             # Results needing SQLAlchemy's processing after asyncpg's (UtcDateTime, Numeric as float): refused.
-            if column.type._cached_result_processor(dialect, None) is not None:
+            try:
+                processed = column.type._cached_result_processor(dialect, None) is not None
+            except Exception:  # a processor chosen by the column's database type (numbers): not known here
+                processed = True
+            if processed:
                 raise ValueError(f"a driver statement's column {column.keyname} needs type processing")
             names.append(column.keyname)
         self.sql = str(compiled)
