@@ -1,7 +1,7 @@
 """A statement sent by asyncpg itself (``minsheng.db.driver``) runs in the request's transaction, under its
 tenant's row-level security, is seen by the engine's statement listeners, and fails as SQLAlchemy's
-errors do; before the transaction begins it goes through SQLAlchemy, and a statement whose results
-need SQLAlchemy's processing (a time stored in UTC) is refused."""
+errors do, and its results get SQLAlchemy's type processing; before the transaction begins it goes
+through SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, event, func, insert, select, text
+from sqlalchemy import Numeric, bindparam, cast, event, func, insert, literal_column, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from minsheng.db.driver import DriverStatement
@@ -91,15 +91,20 @@ async def test_a_driver_statement_runs_in_the_transaction_under_its_tenant(api: 
         await session.rollback()
 
 
-async def test_a_statement_whose_results_need_processing_is_refused(api: Api) -> None:
-    refused = DriverStatement(select(Project.created_at).where(Project.id == bindparam("p")))
+async def test_results_get_sqlalchemys_processing_and_in_lists_are_refused(api: Api) -> None:
+    # asyncpg reads numeric as Decimal; a Numeric(asdecimal=False) column is a float through SQLAlchemy.
+    amount = cast(literal_column("12.50"), Numeric(14, 2, asdecimal=False)).label("amount")
+    processed = DriverStatement(select(amount, literal_column("NULL::numeric").label("nothing")))
+    in_list = DriverStatement(select(Project.id).where(Project.id.in_(bindparam("ids", expanding=True))))
     tenant = TenantRef(uuid.UUID((await api.create_tenant("prov-c", "province"))["id"]), "prov-c")
     async with api.services.database.sessionmaker() as session:
-        with tenant_scope(tenant):
+        with tenant_scope(tenant), cursors(api) as seen:
             connection = await session.connection()
-            await connection.execute(text("SELECT 1"))
-            with pytest.raises(ValueError, match="created_at"):
-                await refused.one_or_none(connection, {"p": uuid.uuid4()})
-            with pytest.raises(ValueError, match="budget"):
-                await DriverStatement(select(Project.budget)).one_or_none(connection, {})
+            through_sqlalchemy = await processed.one_or_none(connection, {})  # opens the transaction
+            by_driver = await processed.one_or_none(connection, {})
+            assert seen[-1][0] is None, "the second went by asyncpg"
+            assert tuple(by_driver) == tuple(through_sqlalchemy) == (12.5, None)
+            assert isinstance(by_driver.amount, float)
+            with pytest.raises(ValueError, match="IN lists"):
+                await in_list.all(connection, {"ids": [uuid.uuid4()]})
         await session.rollback()

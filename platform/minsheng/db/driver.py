@@ -12,9 +12,9 @@ coordinator, no transaction yet) goes through SQLAlchemy as before.
 Nothing else is given up: the engine's ``before_cursor_execute`` and ``after_cursor_execute``
 listeners still see the statement (the pinned statement counts of the ballot path,
 ``tests/congress/test_ballot_queries.py``), and asyncpg's errors come back as SQLAlchemy's
-(``IntegrityError`` for a violated key, as callers expect). Only statements that need no SQLAlchemy
-result processing qualify (a type decorator's result or a number read as float does not), which
-:class:`DriverStatement` checks when it compiles; parameters get SQLAlchemy's bind processing.
+(``IntegrityError`` for a violated key, as callers expect). Parameters and results get the type
+processing SQLAlchemy gives them (results by the types PostgreSQL describes, learnt once per
+statement). Statements with expanding ``IN`` lists or tuple parameters are refused when compiled.
 """
 
 from __future__ import annotations
@@ -38,16 +38,7 @@ class _Compiled:
 
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
         compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=dialect))
-        names = []
-        for column in getattr(compiled, "_result_columns", ()):
-            # Results needing SQLAlchemy's processing after asyncpg's (UtcDateTime, Numeric as float): refused.
-            try:
-                processed = column.type._cached_result_processor(dialect, None) is not None
-            except Exception:  # a processor chosen by the column's database type (numbers): not known here
-                processed = True
-            if processed:
-                raise ValueError(f"a driver statement's column {column.keyname} needs type processing")
-            names.append(column.keyname)
+        self.dialect = dialect
         self.sql = str(compiled)
         if "POSTCOMPILE" in self.sql:  # an IN list rendered per call: not one SQL text
             raise ValueError("a driver statement's parameters must not be expanding (IN lists)")
@@ -61,12 +52,33 @@ class _Compiled:
         # Values written into the statement itself (``values(kind="x")``) are parameters too.
         known = (compiled.construct_params(_check=False) or {}).items()
         self.defaults = {name: value for name, value in known if value is not None}
-        self.row = namedtuple("Row", names, rename=True) if names else None
+        self.columns = list(getattr(compiled, "_result_columns", ()))
+        self.row = namedtuple("Row", [c.keyname for c in self.columns], rename=True) if self.columns else None
+        #: Each column's result processing, chosen as SQLAlchemy chooses it: by the column's type and
+        #: the type the database describes (``None``: not read yet; an empty list: nothing to do).
+        self.results: list[Callable[[Any], Any] | None] | None = None
 
     def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
         processors = self.processors
         params = {**self.defaults, **params} if self.defaults else params
         return tuple(processors[name](params[name]) if name in processors else params[name] for name in self.order)
+
+    async def read_results(self, driver: asyncpg.Connection) -> None:
+        """Learn the columns' database types once (one Describe), and so their processing."""
+        if self.results is not None or not self.columns:
+            return
+        attributes = (await driver.prepare(self.sql)).get_attributes()
+        found = [
+            column.type._cached_result_processor(self.dialect, attribute.type.oid)
+            for column, attribute in zip(self.columns, attributes, strict=True)
+        ]
+        self.results = found if any(found) else []
+
+    def make_row(self, record: Any) -> Any:
+        assert self.row is not None
+        if not self.results:
+            return self.row(*record)
+        return self.row(*(v if p is None else p(v) for p, v in zip(self.results, record, strict=True)))
 
 
 class DriverStatement:
@@ -93,10 +105,16 @@ class DriverStatement:
         if driver is None:
             return (await connection.execute(self.statement, params)).one_or_none()
         compiled = self._for(connection.dialect)
-        record = await self._send(connection, driver, compiled, params, fetch=True)
-        if record is None or compiled.row is None:
-            return None
-        return compiled.row(*record)
+        record = await self._send(connection, driver, compiled, params, "one")
+        return None if record is None else compiled.make_row(record)
+
+    async def all(self, connection: AsyncConnection, params: Mapping[str, Any]) -> list[Any]:
+        """The statement's rows (attributes by column name)."""
+        driver = await self._driver(connection)
+        if driver is None:
+            return list((await connection.execute(self.statement, params)).all())
+        compiled = self._for(connection.dialect)
+        return [compiled.make_row(record) for record in await self._send(connection, driver, compiled, params, "all")]
 
     async def execute(self, connection: AsyncConnection, params: Mapping[str, Any]) -> None:
         """Send the statement (a write), its rows unread."""
@@ -104,7 +122,7 @@ class DriverStatement:
         if driver is None:
             await connection.execute(self.statement, params)
             return
-        await self._send(connection, driver, self._for(connection.dialect), params, fetch=False)
+        await self._send(connection, driver, self._for(connection.dialect), params, "none")
 
     async def _send(
         self,
@@ -112,8 +130,7 @@ class DriverStatement:
         driver: asyncpg.Connection,
         compiled: _Compiled,
         params: Mapping[str, Any],
-        *,
-        fetch: bool,
+        rows: str,
     ) -> Any:
         values = compiled.values(params)
         sync = connection.sync_connection
@@ -123,9 +140,11 @@ class DriverStatement:
             for listener in dispatch.before_cursor_execute:
                 listener(sync, None, compiled.sql, values, None, False)
         try:
-            found = (
-                await driver.fetchrow(compiled.sql, *values) if fetch else await driver.execute(compiled.sql, *values)
-            )
+            if rows == "none":
+                found: Any = await driver.execute(compiled.sql, *values)
+            else:
+                await compiled.read_results(driver)
+                found = await (driver.fetchrow if rows == "one" else driver.fetch)(compiled.sql, *values)
         except asyncpg.IntegrityConstraintViolationError as error:
             raise exc.IntegrityError(compiled.sql, values, error) from error
         except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.collection.models import Suggestion
+from minsheng.db.driver import DriverStatement
 from minsheng.projects.models import Project
 from minsheng.projects.services import PoolFilter, pool_conditions_named, pool_filter_values
 from minsheng.tenancy.context import current_tenant
@@ -25,9 +26,10 @@ _suggestions = Suggestion.__table__
 
 
 @functools.cache
-def _page_statement(filters: frozenset[str]) -> tuple[Select[Any], Select[Any]]:
+def _page_statement(filters: frozenset[str]) -> tuple[DriverStatement, Select[Any]]:
     """The page's statement and the count's for one set of filters, built once, every value bound by
-    name: building them took longer than running them."""
+    name: building them took longer than running them. The page goes by asyncpg itself inside the
+    request's transaction (``minsheng.db.driver``)."""
     # The tenant by value, not by correlation: Citus routes a statement to one shard only when every
     # distributed table in it is filtered on the same tenant.
     tenant_id = bindparam("tenant_id", type_=_projects.c.tenant_id.type)
@@ -44,12 +46,10 @@ def _page_statement(filters: frozenset[str]) -> tuple[Select[Any], Select[Any]]:
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
     )
-    return page, select(func.count()).select_from(_projects).where(*conditions)
+    return DriverStatement(page), select(func.count()).select_from(_projects).where(*conditions)
 
 
-async def pool_page(
-    session: AsyncSession, where: PoolFilter, *, page: int, per_page: int
-) -> tuple[list[Row[Any]], int]:
+async def pool_page(session: AsyncSession, where: PoolFilter, *, page: int, per_page: int) -> tuple[list[Any], int]:
     """The ``page``-th ``per_page`` projects matching ``where``, newest first, each with ``supporters``;
     and how many match in all."""
     tenant = current_tenant()
@@ -58,7 +58,7 @@ async def pool_page(
     query, count = _page_statement(frozenset(values))
     params = {**values, "tenant_id": tenant.id, "offset": (page - 1) * per_page, "limit": per_page}
     connection = await session.connection()
-    rows = list((await connection.execute(query, params)).all())
+    rows = await query.all(connection, params)
     if rows:
         return rows, int(rows[0].total)
     if page == 1:
