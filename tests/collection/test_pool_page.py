@@ -28,6 +28,9 @@ async def test_a_page_carries_total_and_supporters_and_only_its_tenant(api: Api,
     assert rest == {"items": [rest["items"][0]], "total": 3}
     assert (rest["items"][0]["id"], rest["items"][0]["supporters"]) == (first["id"], 2)
     assert rest["items"][0]["title"] == "第一个项目" and rest["items"][0]["category"] == "roads_transport"
+    # Each field as the project's own page (read through the ORM) gives it: times, money, JSON alike.
+    detail = (await api.client.get(f"{url}/{first['id']}", headers=town.staff)).json()
+    assert {name: detail[name] for name in rest["items"][0]} == rest["items"][0]
 
     past = (await api.client.get(url, params={"per_page": 2, "page": 5}, headers=town.staff)).json()
     assert past == {"items": [], "total": 3}

@@ -58,3 +58,26 @@ async def test_deleting_and_importing_a_township_refresh_the_figures_above_it(pr
     assert imported.status_code == 201, imported.text
     await province.settle()
     assert {slug: await totals(province, slug) for slug in ("county-a", "city", "prov")} == before
+
+
+async def test_statements_on_counted_rows_enqueue_the_rollup_as_flushes_do(province: Any) -> None:
+    """A suggestion goes in by a Core INSERT and is declined by a conditional UPDATE: no ORM object is
+    flushed for it, and each of the two transactions still enqueues the tenant's roll-up, once."""
+    api = province.api
+    before = await rollups(province, "town-a")
+    await province.suggest("town-a", "村口的路灯坏了三盏，晚上看不清路")
+    assert await rollups(province, "town-a") == before + 1
+    inbox = await api.client.get("/api/v1/t/town-a/suggestions?status=received", headers=province.staff["town-a"])
+    assert inbox.status_code == 200, inbox.text
+    suggestion_id = inbox.json()["items"][0]["id"]
+    reason = {"reason": "已列入明年的路灯维护计划"}
+    declined = await api.client.post(
+        f"/api/v1/t/town-a/suggestions/{suggestion_id}/decline", json=reason, headers=province.staff["town-a"]
+    )
+    assert declined.status_code == 200, declined.text
+    assert await rollups(province, "town-a") == before + 2
+    # Reading changes nothing counted: no roll-up.
+    assert (
+        await api.client.get(f"/api/v1/t/town-a/suggestions/{suggestion_id}/similar", headers=province.staff["town-a"])
+    ).status_code == 200
+    assert await rollups(province, "town-a") == before + 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from minsheng.http.input_policy import (
@@ -42,6 +44,33 @@ def test_text_in_a_body_may_hold_tabs_line_breaks_and_any_script(allowed: str) -
 @pytest.mark.parametrize("refused", ["\x00", "\x08", "\x0b", "\x1f", "\x7f", "\x80", "\x9f", "\ud800", "\ufffe"])
 def test_control_characters_in_a_body_are_refused_naming_the_field(refused: str) -> None:
     assert json_problem({"rows": [{"content": "ok"}, {"content": f"a{refused}"}]}) == Problem("body", "rows.1.content")
+
+
+def decoded_problem(body: bytes) -> Problem | None:
+    """The policy's answer with the body always decoded: what ``body_problem`` must agree with."""
+    try:
+        return json_problem(json.loads(body))
+    except ValueError:
+        return None  # not JSON: left to the handler's decoder
+
+
+@pytest.mark.parametrize("refused", ["\x00", "\x08", "\x0b", "\x1f", "\x7f", "\x80", "\x9f", "\ud800", "\ufffe"])
+def test_a_json_body_is_judged_alike_whether_its_text_is_decoded_or_not(refused: str) -> None:
+    # Bodies with no backslash and few brackets pass without being decoded; anything else is decoded.
+    bodies = [
+        '{"content": "建议修桥", "n": [1, 2]}'.encode(),
+        b'{"content": "a\\nb\\tc"}',
+        json.dumps({"content": f"a{refused}b"}).encode(),  # escaped: "\u0000", "\b" ...
+        f'{{"content": "a{refused}b"}}'.encode("utf-8", "surrogatepass"),  # raw
+        f'{{"a{refused}": 1}}'.encode("utf-8", "surrogatepass"),
+        json.dumps({"content": "[" * (MAX_JSON_DEPTH + 5)}).encode(),  # brackets in a string are no nesting
+    ]
+    for body in bodies:
+        assert body_problem(body, "application/json") == decoded_problem(body), body
+    assert body_problem(bodies[0], "application/json") is None
+    assert body_problem(bodies[2], "application/json") == Problem("body", "content")
+    with pytest.raises(TooDeep):
+        body_problem(json.dumps(nested(MAX_JSON_DEPTH + 1)).encode(), "application/json")
 
 
 def test_a_parameter_refuses_tabs_and_line_breaks_too() -> None:

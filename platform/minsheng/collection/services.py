@@ -14,14 +14,16 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng import clock
 from minsheng.audit import services as audit
 from minsheng.collection import rules, similarity
 from minsheng.collection.models import Channel, Suggestion, SuggestionStatus
+from minsheng.db.base import new_id, utcnow
 from minsheng.db.listing import page_of
 from minsheng.db.lookup import one_or_not_found
 from minsheng.errors import Conflict, FieldProblem, InvalidFields, NotFound, TooManyRequests
@@ -31,6 +33,8 @@ from minsheng.plugins.tenant_hooks import TenantHooks
 from minsheng.plugins.verdicts import Reason
 from minsheng.settings import Settings
 from minsheng.storage import ObjectStore, UploadRefused, check_upload
+from minsheng.tenancy.context import current_tenant
+from minsheng.tenancy.isolation import TenantIsolationError
 
 CODE_ATTEMPTS = 5
 
@@ -59,35 +63,63 @@ async def check_submission_rate(limiter: RateLimiter, settings: Settings, client
         )
 
 
-async def _insert_with_code(
-    session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, year: int
-) -> Suggestion:
-    # A collision of two random 50-bit codes is very unlikely but possible: the unique constraint
-    # decides, and the insert is retried with a new code inside a savepoint.
-    for attempt in range(CODE_ATTEMPTS):
-        suggestion = Suggestion(
-            code=rules.new_tracking_code(),
-            year=year,
-            content=draft.content,
-            category=draft.category,
-            place=draft.place,
-            channel=origin.channel.value,
-            meeting=origin.meeting,
-            contact_name=draft.contact_name,
-            contact_phone=draft.contact_phone,
-            attachments=[],
-            status=SuggestionStatus.RECEIVED.value,
-            entered_by=origin.entered_by,
-        )
-        try:
-            async with session.begin_nested():
-                session.add(suggestion)
-        except IntegrityError:
-            if attempt == CODE_ATTEMPTS - 1:
-                raise
-            continue
-        return suggestion
-    raise AssertionError("unreachable")
+_suggestions = Suggestion.__table__
+#: A new suggestion's row, bound by name: the statement is built once per dialect.
+_NEW_ROW: dict[str, Any] = {
+    name: bindparam(name)
+    for name in (
+        *("tenant_id", "id", "code", "year", "content", "category", "place", "channel", "meeting"),
+        *("contact_name", "contact_phone", "attachments", "status", "entered_by", "created_at"),
+    )
+}
+
+
+def _insert_new(insert: Any) -> Any:
+    # A taken code inserts nothing and aborts nothing: no savepoint is needed to try another.
+    return insert(_suggestions).values(_NEW_ROW).on_conflict_do_nothing().returning(_suggestions.c.id)
+
+
+_INSERT = {"postgresql": _insert_new(postgresql_insert), "sqlite": _insert_new(sqlite_insert)}
+
+
+@dataclass(frozen=True)
+class Received:
+    """A stored suggestion: its id and the tracking code its author keeps."""
+
+    id: uuid.UUID
+    code: str
+
+
+async def _insert_with_code(session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, year: int) -> Received:
+    """One Core INSERT (no ORM object, no flush), sent through the session so that the roll-up follows
+    (``minsheng.oversight.tracking``). A collision of two random 50-bit codes is very unlikely but
+    possible: the unique constraint decides, and the insert is tried again with a new code."""
+    tenant = current_tenant()
+    if tenant is None:
+        raise TenantIsolationError("no tenant in context for a suggestion")
+    statement = _INSERT[session.get_bind().dialect.name]
+    row = {
+        "tenant_id": tenant.id,
+        "year": year,
+        "content": draft.content,
+        "category": draft.category,
+        "place": draft.place,
+        "channel": origin.channel.value,
+        "meeting": origin.meeting,
+        "contact_name": draft.contact_name,
+        "contact_phone": draft.contact_phone,
+        "attachments": [],
+        "status": SuggestionStatus.RECEIVED.value,
+        "entered_by": origin.entered_by,
+        "created_at": utcnow(),
+    }
+    for _attempt in range(CODE_ATTEMPTS):
+        code = rules.new_tracking_code()
+        suggestion_id = new_id()
+        stored = (await session.execute(statement, {**row, "id": suggestion_id, "code": code})).first()
+        if stored is not None:
+            return Received(suggestion_id, code)
+    raise RuntimeError(f"no free tracking code after {CODE_ATTEMPTS} attempts")
 
 
 def _year(hooks: TenantHooks) -> int:
@@ -95,7 +127,7 @@ def _year(hooks: TenantHooks) -> int:
     return rules.collection_year(tz=clock.zone_of(hooks.tenant))
 
 
-async def submit(session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, hooks: TenantHooks) -> Suggestion:
+async def submit(session: AsyncSession, draft: rules.SuggestionDraft, origin: Origin, hooks: TenantHooks) -> Received:
     """Store one suggestion with a new tracking code; 422 naming every wrong field (platform/docs/domain.md:
     collection). Its category must be one of the tenant's (``hooks``)."""
     cleaned = rules.clean_draft(draft)
@@ -127,7 +159,7 @@ async def submit_with_photos(
     photos: Sequence[Photo],
     *,
     max_bytes: int,
-) -> Suggestion:
+) -> Received:
     """A suggestion with up to ``MAX_PHOTOS`` photos: every photo passes the upload checks (type read
     from the content, size) and the suggestion its own, before anything is stored."""
     if len(photos) > MAX_PHOTOS:
@@ -153,8 +185,13 @@ async def submit_with_photos(
         )
         for photo in photos
     ]
-    suggestion.attachments = [str(row.id) for row in stored]
-    await session.flush()
+    if stored:
+        await session.execute(
+            update(Suggestion)
+            .where(Suggestion.id == suggestion.id)
+            .values(attachments=[str(row.id) for row in stored])
+            .execution_options(synchronize_session=False)
+        )
     return suggestion
 
 
@@ -175,7 +212,10 @@ async def enter_batch(
             "{rows} of {total} rows are not valid; nothing was saved", problems=problems, rows=rows, total=len(drafts)
         )
     year = _year(hooks)
-    stored = [await _insert_with_code(session, draft, origin, year) for draft in cleaned]
+    received = [await _insert_with_code(session, draft, origin, year) for draft in cleaned]
+    loaded = await session.scalars(select(Suggestion).where(Suggestion.id.in_([r.id for r in received])))
+    by_id = {row.id: row for row in loaded}
+    stored = [by_id[r.id] for r in received]
     await audit.record(
         session,
         "suggestions.entered",

@@ -23,6 +23,7 @@ from sqlalchemy import Insert, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from minsheng.db.driver import DriverStatement
 from minsheng.errors import Conflict
 
 
@@ -52,12 +53,14 @@ class SecretInsert:
         self.participation = participation
         self.secret = secret
         self.both = secret.add_cte(participation.cte("participation"))
+        # A ballot's insert is the hot path's write: sent by the driver itself (``minsheng.db.driver``).
+        self._both = DriverStatement(self.both)
 
     async def write(self, connection: AsyncConnection, params: Mapping[str, Any], *, repeated: Conflict) -> None:
         """Execute the inserts with ``params``; ``repeated`` (409) when the person already chose."""
         try:
             if connection.dialect.name == "postgresql":
-                await connection.execute(self.both, params)
+                await self._both.execute(connection, params)
                 return
             await connection.execute(self.participation, params)
             await connection.execute(self.secret, params)

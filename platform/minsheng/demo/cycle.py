@@ -19,7 +19,7 @@ from minsheng.accounts.models import User
 from minsheng.accounts.services import Principal
 from minsheng.collection import rules as collection_rules
 from minsheng.collection import services as collection
-from minsheng.collection.models import Channel, Suggestion
+from minsheng.collection.models import Channel
 from minsheng.collection.rules import china_day
 from minsheng.congress.hall import agenda, sessions
 from minsheng.congress.models import Deputy, VotingMethod, VotingRound
@@ -61,22 +61,22 @@ async def collect(session: AsyncSession, year: Year) -> dict[str, list[uuid.UUID
     """~30 suggestions: online and by QR code from citizens, the rest entered from meetings and letters."""
     hooks = await current_tenant_hooks(session)
     by_project: dict[str, list[uuid.UUID]] = defaultdict(list)
-    declined: list[tuple[Suggestion, str]] = []
+    declined: list[tuple[uuid.UUID, str]] = []
     paper: dict[str, list[script.DemoSuggestion]] = defaultdict(list)
     for item in script.SUGGESTIONS:
         if item.channel not in PUBLIC_CHANNELS:
             paper[item.channel].append(item)
             continue
-        row = await collection.submit(session, _draft(item), collection.Origin(Channel(item.channel)), hooks)
-        _sort(row, item, by_project, declined)
+        received = await collection.submit(session, _draft(item), collection.Origin(Channel(item.channel)), hooks)
+        _sort(received.id, item, by_project, declined)
     for channel, items in paper.items():
         origin = collection.Origin(Channel(channel), meeting=script.MEETINGS[channel], entered_by=script.ADMIN)
         rows = await collection.enter_batch(session, [_draft(i) for i in items], origin, hooks)
         for row, item in zip(rows, items, strict=True):
-            _sort(row, item, by_project, declined)
+            _sort(row.id, item, by_project, declined)
     await session.flush()
-    for row, reason in declined:
-        await collection.decline(session, row.id, reason, actor=script.ADMIN)
+    for suggestion_id, reason in declined:
+        await collection.decline(session, suggestion_id, reason, actor=script.ADMIN)
     return by_project
 
 
@@ -85,15 +85,15 @@ def _draft(item: script.DemoSuggestion) -> collection_rules.SuggestionDraft:
 
 
 def _sort(
-    row: Suggestion,
+    suggestion_id: uuid.UUID,
     item: script.DemoSuggestion,
     by_project: dict[str, list[uuid.UUID]],
-    declined: list[tuple[Suggestion, str]],
+    declined: list[tuple[uuid.UUID, str]],
 ) -> None:
     if item.project:
-        by_project[item.project].append(row.id)
+        by_project[item.project].append(suggestion_id)
     elif item.declined:
-        declined.append((row, item.declined))
+        declined.append((suggestion_id, item.declined))
 
 
 async def pool_and_screen(session: AsyncSession, year: Year, by_project: dict[str, list[uuid.UUID]]) -> None:

@@ -27,18 +27,26 @@ HSTS = "max-age=31536000; includeSubDomains"
 NO_CSP_PREFIX = "/api/v1/schema"
 
 
-def security_headers(path: str, scheme: str) -> list[tuple[bytes, bytes]]:
-    """The headers an answer to ``path`` over ``scheme`` carries (pure)."""
+def _headers(csp: bool, https: bool) -> tuple[tuple[bytes, bytes], ...]:
     headers = [
         (b"x-frame-options", b"DENY"),
         (b"referrer-policy", b"same-origin"),
         (b"x-content-type-options", b"nosniff"),
     ]
-    if not path.startswith(NO_CSP_PREFIX):
+    if csp:
         headers.append((b"content-security-policy", CSP.encode()))
-    if scheme == "https":
+    if https:
         headers.append((b"strict-transport-security", HSTS.encode()))
-    return headers
+    return tuple(headers)
+
+
+# Four answers in all, made once rather than on every response: (with CSP, over https) -> headers.
+_BY_KIND = {(csp, https): _headers(csp, https) for csp in (False, True) for https in (False, True)}
+
+
+def security_headers(path: str, scheme: str) -> list[tuple[bytes, bytes]]:
+    """The headers an answer to ``path`` over ``scheme`` carries (pure)."""
+    return list(_BY_KIND[(not path.startswith(NO_CSP_PREFIX), scheme == "https")])
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:
@@ -46,8 +54,7 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start" or scope["type"] != "http":
         return
     extra = security_headers(scope.get("path", ""), scope.get("scheme", "http"))
-    present = {name.lower() for name, _ in message.get("headers", [])}
-    message["headers"] = [
-        *message.get("headers", []),
-        *((name, value) for name, value in extra if name not in present),
-    ]
+    headers = list(message.get("headers", []))
+    present = {name.lower() for name, _ in headers}
+    headers.extend(header for header in extra if header[0] not in present)
+    message["headers"] = headers

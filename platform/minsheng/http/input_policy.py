@@ -129,6 +129,19 @@ def multipart_problem(body: bytes, boundary: bytes) -> Problem | None:
     return None
 
 
+def _plainly_clean(body: bytes) -> bool:
+    """Whether a JSON body passes without being decoded (most do): with no backslash, every string in
+    it is a stretch of the text as sent, so text free of refused characters has no string holding one;
+    and it cannot nest deeper than it has brackets."""
+    if b"\\" in body or body.count(b"{") + body.count(b"[") > MAX_JSON_DEPTH:
+        return False
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return TEXT_REFUSED.search(text) is None
+
+
 def body_problem(body: bytes, content_type: str) -> Problem | None:
     """The body's first refused field by its content type (JSON is tried for any other type)."""
     kind, _, options = content_type.partition(";")
@@ -140,6 +153,8 @@ def body_problem(body: bytes, content_type: str) -> Problem | None:
         boundary = re.search(r'boundary="?([^";]+)"?', options)
         return multipart_problem(body, boundary.group(1).encode("latin-1")) if boundary else None
     if body.lstrip()[:1] not in (b"{", b"["):
+        return None
+    if _plainly_clean(body):
         return None
     try:
         decoded = json.loads(body)

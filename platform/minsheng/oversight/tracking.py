@@ -1,7 +1,8 @@
 """A change in a tenant enqueues its roll-up, in the transaction of the change (the outbox).
 
-Listens to every ORM flush: when rows the oversight figures count are added, changed or deleted,
-one ``oversight.rollup`` job per tenant and transaction goes into the outbox. If the change rolls
+Listens to every ORM flush, and to every INSERT, UPDATE or DELETE statement sent through a session
+(a hot path's Core insert, a conditional UPDATE): when rows the oversight figures count are added,
+changed or deleted, one ``oversight.rollup`` job per tenant and transaction goes into the outbox. If the change rolls
 back, so does the job; if it commits, the figures follow (or when Redis is back).
 
 Bursts are coalesced: the job is due ``Settings.rollup_delay_seconds`` after the change (3 s by
@@ -21,7 +22,7 @@ from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from minsheng.collection.models import Suggestion
 from minsheng.congress.models import VotingRound
@@ -93,16 +94,36 @@ def changed_tenants(objects: Any) -> set[uuid.UUID]:
     return found
 
 
-@event.listens_for(Session, "before_flush")
-def _enqueue_rollups(session: Session, _context: Any, _instances: Any) -> None:
-    # "dirty" also lists rows an attribute was merely assigned to; only real changes count.
-    modified = (obj for obj in session.dirty if session.is_modified(obj, include_collections=False))
-    tenants = changed_tenants(chain(session.new, modified, session.deleted))
+def _mark(session: Session, tenants: set[uuid.UUID]) -> None:
     marked: set[uuid.UUID] = session.info.setdefault(_MARKED, set())
     for tenant_id in sorted(tenants - marked, key=str):
         # enqueue() only adds a row and notes its id in session.info, which the async session shares.
         enqueue_rollup(cast(AsyncSession, session), tenant_id)
         marked.add(tenant_id)
+
+
+@event.listens_for(Session, "before_flush")
+def _enqueue_rollups(session: Session, _context: Any, _instances: Any) -> None:
+    # "dirty" also lists rows an attribute was merely assigned to; only real changes count.
+    modified = (obj for obj in session.dirty if session.is_modified(obj, include_collections=False))
+    _mark(session, changed_tenants(chain(session.new, modified, session.deleted)))
+
+
+def _watched_table_names() -> frozenset[str]:
+    return frozenset(model.__table__.name for model in WATCHED)  # type: ignore[attr-defined]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _enqueue_rollups_of_statements(state: ORMExecuteState) -> None:
+    # Statements name no rows: the tenant in context is the one changed (RLS and the ORM's own
+    # criteria keep a statement to it). A statement that changed nothing costs a roll-up that finds
+    # nothing new, which is harmless.
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    tenant = current_tenant()
+    if tenant is not None and getattr(table, "name", None) in _watched_table_names():
+        _mark(state.session, {tenant.id})
 
 
 @event.listens_for(Session, "after_commit")

@@ -10,7 +10,6 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, QueryParameter
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minsheng.http.openapi import problems
@@ -48,8 +47,8 @@ def _money(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 2)))
 
 
-def project_view(row: Project | Row[Any], supporters: int) -> ProjectView:
-    """The API's view of a project: an ORM row or a Core row of ``projects`` (``pool_page.py``)."""
+def project_view(row: Any, supporters: int) -> ProjectView:
+    """The API's view of a project: an ORM row, or a row of ``projects`` (``pool_page.py``)."""
     return ProjectView(
         **{name: getattr(row, name) for name in ProjectView.__struct_fields__ if name not in ("budget", "supporters")},
         budget=float(row.budget) if row.budget is not None else None,

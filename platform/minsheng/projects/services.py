@@ -12,13 +12,13 @@ its fields change only through an approved adjustment (调整) naming it (:func:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -276,20 +276,41 @@ async def pool(
     return await page_of(session, query, Project.created_at.desc(), Project.id, page=page, per_page=per_page)
 
 
-def pool_conditions(where: PoolFilter) -> list[ColumnElement[bool]]:
-    """The pool filter as conditions on ``projects`` (for the ORM and for Core: ``pool_page.py``)."""
-    conditions: list[ColumnElement[bool]] = []
+def pool_filter_values(where: PoolFilter) -> dict[str, Any]:
+    """The filters ``where`` sets, as the values of :func:`pool_conditions_named`'s parameters."""
+    values: dict[str, Any] = {}
     if where.status:
-        conditions.append(Project.status == where.status)
+        values["status"] = where.status
     if where.category:
-        conditions.append(Project.category == where.category)
+        values["category"] = where.category
     if where.year:
-        conditions.append(Project.year == where.year)
+        values["year"] = where.year
     if where.q and where.q.strip():
         text = where.q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{text}%"
+        values["pattern"] = f"%{text}%"
+    return values
+
+
+def pool_conditions_named(names: Iterable[str]) -> list[ColumnElement[bool]]:
+    """The pool filter's conditions on ``projects`` for the filters ``names``, their values bound by
+    name: one statement per set of filters can be built once (``pool_page.py``)."""
+    conditions: list[ColumnElement[bool]] = []
+    if "status" in names:
+        conditions.append(Project.status == bindparam("status"))
+    if "category" in names:
+        conditions.append(Project.category == bindparam("category"))
+    if "year" in names:
+        conditions.append(Project.year == bindparam("year"))
+    if "pattern" in names:
+        pattern: BindParameter[str] = bindparam("pattern")
         conditions.append(or_(Project.title.ilike(pattern, escape="\\"), Project.content.ilike(pattern, escape="\\")))
     return conditions
+
+
+def pool_conditions(where: PoolFilter) -> list[ColumnElement[bool]]:
+    """The pool filter as conditions on ``projects``, its values in them (for the ORM)."""
+    values = pool_filter_values(where)
+    return [condition.params(values) for condition in pool_conditions_named(values)]
 
 
 async def supporters(session: AsyncSession, project_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:

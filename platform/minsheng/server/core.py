@@ -117,11 +117,14 @@ class CorePlugin(InitPluginProtocol):
         app_config.exception_handlers.update({**EXCEPTION_HANDLERS, LoginRequired: to_login})
         # The real client first: every later step (rate limits, logs, cookies) sees it.
         proxies = proxy_middleware_for(parse_networks(settings.trusted_proxies))
+        # Counting requests only when someone may read the counts: without a token /metrics does
+        # not exist, and the counting is work on every request (labels, timers, a wrapped send).
+        counting = [prometheus.middleware] if settings.metrics_token else []
         # CSRF last: the input policy has refused hostile bodies before it reads a form's token.
         app_config.middleware[:0] = [
             proxies,
             request_context_middleware,
-            prometheus.middleware,
+            *counting,
             input_policy_middleware,
             csrf_middleware_for(settings.secret_key),
         ]

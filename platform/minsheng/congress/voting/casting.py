@@ -37,6 +37,7 @@ from minsheng.congress.models import (
 from minsheng.congress.roster import services as roster
 from minsheng.congress.voting import rounds
 from minsheng.congress.voting.rules import BallotKeyProblem, canonical_ballot, electronic_ballot, new_receipt
+from minsheng.db.driver import DriverStatement
 from minsheng.db.idempotency import Idempotency
 from minsheng.db.secrecy import SecretInsert
 from minsheng.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -120,6 +121,7 @@ _VOTER = (
     .where(_ROUND.c.tenant_id == bindparam("tenant_id"), _ROUND.c.id == bindparam("round_id"))
     .with_for_update(of=_ROUND, read=True, key_share=True)
 )
+_VOTER_LOOKUP = DriverStatement(_VOTER)
 
 _PARTICIPATION_VALUES: dict[str, Any] = {
     "tenant_id": bindparam("t"),
@@ -194,7 +196,7 @@ async def cast_ballot(
     assert tenant is not None
     connection = await session.connection()
     params = {"tenant_id": tenant.id, "round_id": round_id, "user_id": principal.user_id}
-    voter = (await connection.execute(_VOTER, params)).one_or_none()
+    voter = await _VOTER_LOOKUP.one_or_none(connection, params)
     if voter is None or voter.deputy_id is None:
         if voter is None and await roster.deputy_of_user(session, principal.user_id) is not None:
             raise NotFound("No voting round {round} in this tenant", round=str(round_id))
