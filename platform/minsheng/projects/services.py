@@ -272,7 +272,9 @@ async def pool(
     session: AsyncSession, where: PoolFilter, *, page: int, per_page: int | None
 ) -> tuple[list[Project], int]:
     """The project pool, filtered, newest first (``per_page`` None: every match, for exports)."""
-    query = select(Project).where(*pool_conditions(where))
+    values = pool_filter_values(where)
+    # The values are given to the whole statement: SQLAlchemy 2.1 takes params() on statements only.
+    query = select(Project).where(*pool_conditions_named(values)).params(values)
     return await page_of(session, query, Project.created_at.desc(), Project.id, page=page, per_page=per_page)
 
 
@@ -305,12 +307,6 @@ def pool_conditions_named(names: Iterable[str]) -> list[ColumnElement[bool]]:
         pattern: BindParameter[str] = bindparam("pattern")
         conditions.append(or_(Project.title.ilike(pattern, escape="\\"), Project.content.ilike(pattern, escape="\\")))
     return conditions
-
-
-def pool_conditions(where: PoolFilter) -> list[ColumnElement[bool]]:
-    """The pool filter as conditions on ``projects``, its values in them (for the ORM)."""
-    values = pool_filter_values(where)
-    return [condition.params(values) for condition in pool_conditions_named(values)]
 
 
 async def supporters(session: AsyncSession, project_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
