@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hmac
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -173,6 +174,7 @@ class CorePlugin(InitPluginProtocol):
         # API tokens' last_seen_at, refreshed in batches beside the requests (http/context.py).
         touch_writer = asyncio.create_task(run_touch_writer(database))
         log.info("started", database=settings.database_url.split("@")[-1], jobs=type(dispatcher).__name__)
+        _freeze_startup_objects()
         try:
             yield
         finally:
@@ -182,3 +184,21 @@ class CorePlugin(InitPluginProtocol):
             await dispatcher.stop()
             await rate_limiter.close()
             await asyncio.shield(database.dispose())
+
+
+_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """Move what start-up built (route handlers, models, templates, plugins: hundreds of thousands of
+    objects that live as long as the process) out of the garbage collector's sight, once per process.
+
+    Otherwise every full collection walks all of them: about 200 ms on a warm server, paid by whichever
+    request triggered it, which set the p99 of every hot path. Requests' own garbage is still collected.
+    """
+    global _frozen
+    if _frozen:
+        return
+    _frozen = True
+    gc.collect()
+    gc.freeze()
