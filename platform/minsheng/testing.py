@@ -905,6 +905,18 @@ def cli_environment(settings: Settings) -> dict[str, str]:
     }
 
 
+def server_environment(settings: Settings) -> dict[str, str]:
+    """The environment of a server process (``uvicorn minsheng.app:create_app``) for the installation of
+    ``settings``: the CLI's, the owner's URL migrations use, no demo and JSON logs. The same secret as
+    ``settings``: rounds opened under it keep keys wrapped with a key derived from it."""
+    return {
+        **cli_environment(settings),
+        "MINSHENG_MIGRATION_DATABASE_URL": settings.migration_database_url,
+        "MINSHENG_SEED_DEMO": "0",
+        "MINSHENG_LOG_JSON": "1",
+    }
+
+
 def run_minsheng(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     """Run the ``minsheng`` command with ``args`` and ``env``: its exit code and output."""
     from click.testing import CliRunner

@@ -75,6 +75,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 if TYPE_CHECKING:
     from minsheng.congress.seeding import Township
+    from minsheng.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -261,7 +262,7 @@ async def run(args: argparse.Namespace) -> None:
                 settings, "bench", args.deputies, args.tenants, args.per_tenant, per_run * len(workers_list)
             )
             print(f"seeded {args.tenants + 1} townships in {time.perf_counter() - started:.1f} s")
-            env = await prepare_bare_table(database.owner_url, database.app_url, tmp, settings.secret_key)
+            env = await prepare_bare_table(settings)
             main, others = townships[0], townships[1:]
             global CLERK
             CLERK = await staff_header(settings, main.slug, "bench-clerk", ["tenant_admin", "presidium"])
@@ -271,23 +272,17 @@ async def run(args: argparse.Namespace) -> None:
         await drop_postgres_database(base_url, database)
 
 
-async def prepare_bare_table(owner_url: str, app_url: str, data_dir: str, secret_key: str) -> dict[str, str]:
-    """Create the bare app's table; answer the environment of both servers (the secret key the rounds
-    were opened under: their keys are wrapped with a key derived from it)."""
-    engine = create_async_engine(owner_url)
+async def prepare_bare_table(settings: Settings) -> dict[str, str]:
+    """Create the bare app's table; answer the environment of both servers."""
+    from minsheng.testing import server_environment
+
+    app_url = settings.database_url
+    engine = create_async_engine(settings.migration_database_url)
     async with engine.begin() as conn:
         await conn.execute(text("CREATE TABLE bench_bare (id uuid PRIMARY KEY, content jsonb NOT NULL)"))
         await conn.execute(text(f"GRANT SELECT, INSERT ON bench_bare TO {make_app_role(app_url)}"))
     await engine.dispose()
-    return {
-        "MINSHENG_DATABASE_URL": app_url,
-        "MINSHENG_MIGRATION_DATABASE_URL": owner_url,
-        "MINSHENG_DATA_DIR": data_dir,
-        "MINSHENG_SECRET_KEY": secret_key,
-        "MINSHENG_SEED_DEMO": "0",
-        "MINSHENG_LOG_JSON": "1",
-        BARE_URL_ENV: app_url,
-    }
+    return {**server_environment(settings), BARE_URL_ENV: app_url}
 
 
 def make_app_role(app_url: str) -> str:

@@ -29,7 +29,6 @@ import collections
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import signal
 import statistics
@@ -269,7 +268,7 @@ def summarize(raw: Path, top: int = 60) -> str:
 
 
 async def run(args: argparse.Namespace) -> None:
-    from minsheng.testing import create_postgres_database, drop_postgres_database
+    from minsheng.testing import create_postgres_database, drop_postgres_database, make_settings, server_environment
 
     base_url = os.environ.get("MINSHENG_TEST_DATABASE_URL", DEFAULT_URL)
     database = await create_postgres_database(base_url)
@@ -277,14 +276,10 @@ async def run(args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             files = await seed(args, database, tmp)
-            env = {
-                "MINSHENG_DATABASE_URL": database.app_url,
-                "MINSHENG_MIGRATION_DATABASE_URL": database.owner_url,
-                "MINSHENG_DATA_DIR": str(tmp),
-                "MINSHENG_SECRET_KEY": secrets.token_hex(16),
-                "MINSHENG_SEED_DEMO": "0",
-                "MINSHENG_LOG_JSON": "1",
-            }
+            # The settings ``seed`` made: the server runs on the same database, folder and secret.
+            env = server_environment(
+                make_settings(tmp, database_url=database.app_url, migration_database_url=database.owner_url)
+            )
             cursor = dict.fromkeys(PATHS, 0)
             platforms = args.platform or [None]
             rounds: dict[str | None, list[dict[str, Figure]]] = {platform: [] for platform in platforms}

@@ -335,7 +335,7 @@ def bare_pass(env: dict[str, str], files: dict[str, Path], args: Any) -> list[Ru
 
 
 async def run(args: argparse.Namespace) -> None:
-    from minsheng.testing import create_postgres_database, drop_postgres_database
+    from minsheng.testing import create_postgres_database, drop_postgres_database, make_settings, server_environment
 
     ensure_wrk()
     base_url = os.environ.get("MINSHENG_TEST_DATABASE_URL", DEFAULT_URL)
@@ -345,15 +345,9 @@ async def run(args: argparse.Namespace) -> None:
             tmp = Path(tmp_name)
             files = await seed(args, database, tmp)
             await prepare_bare_table(database.owner_url, database.app_url)
-            env = {
-                "MINSHENG_DATABASE_URL": database.app_url,
-                "MINSHENG_MIGRATION_DATABASE_URL": database.owner_url,
-                "MINSHENG_DATA_DIR": str(tmp),
-                "MINSHENG_SECRET_KEY": secrets.token_hex(16),
-                "MINSHENG_SEED_DEMO": "0",
-                "MINSHENG_LOG_JSON": "1",
-                BARE_DSN_ENV: plain_dsn(database.app_url),
-            }
+            # The settings ``seed`` made: the server runs on the same database, folder and secret.
+            settings = make_settings(tmp, database_url=database.app_url, migration_database_url=database.owner_url)
+            env = {**server_environment(settings), BARE_DSN_ENV: plain_dsn(database.app_url)}
             measure(env, files, args)
     finally:
         await drop_postgres_database(base_url, database)

@@ -34,7 +34,7 @@ from minsheng.congress.voting.verify import verify_round_export
 from minsheng.secrecy.custody import KeyDestroyed, wrapping_key
 from minsheng.secrecy.keeping import custody_for
 from minsheng.secrecy.sealing import SealBroken, open_sealed
-from minsheng.testing import PG_URL, clone_postgres_database, drop_postgres_database, make_settings
+from minsheng.testing import PG_URL, clone_postgres_database, drop_postgres_database, make_settings, server_environment
 
 pytestmark = pytest.mark.postgres
 
@@ -131,15 +131,8 @@ async def test_a_killed_server_keeps_every_ballot_it_answered(tmp_path: Path) ->
         township = (await seed_townships(settings, "kill", DEPUTIES, 0, 0, 1))[0]
         clerk = await staff_header(settings, township.slug, "clerk-kill", ["tenant_admin", "presidium"])
         env = {k: v for k, v in os.environ.items() if not k.startswith("MINSHENG_")}
-        env.update(
-            MINSHENG_DATABASE_URL=database.app_url,
-            MINSHENG_MIGRATION_DATABASE_URL=database.owner_url,
-            # The data folder the rounds were opened with: its object store keeps their keys.
-            MINSHENG_DATA_DIR=str(settings.data_dir),
-            MINSHENG_SECRET_KEY=settings.secret_key,
-            MINSHENG_SEED_DEMO="0",
-            MINSHENG_LOG_JSON="1",
-        )
+        # The data folder and secret the rounds were opened with: its object store keeps their keys.
+        env.update(server_environment(settings))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         round_id = township.rounds[0]
