@@ -23,11 +23,11 @@ async def test_a_cross_session_pair_is_refused_with_403(api: Api) -> None:
         assert (await api.page_login(victim, "victim")).status_code == 303
         session = victim.cookies["minsheng_session"]
         foreign = _token(await attacker.get("/login"))  # the attacker's own, anonymous pair
-        forged = await attacker.post(
-            "/logout",
-            data={"_csrf_token": foreign},
-            cookies={"minsheng_session": session, "minsheng_csrf": attacker.cookies["minsheng_csrf"]},
-        )
+        # The victim's session cookie beside the attacker's own CSRF cookie and token.
+        attacker.cookies.set("minsheng_session", session, domain="testserver.local")
+        assert attacker.cookies["minsheng_csrf"]
+        forged = await attacker.post("/logout", data={"_csrf_token": foreign})
+        assert f"minsheng_session={session}" in forged.request.headers["cookie"]
         assert forged.status_code == 403, forged.text
         assert (await victim.get("/home")).status_code == 200  # still signed in
         for missing in ({}, {"_csrf_token": "0" * 64}):
