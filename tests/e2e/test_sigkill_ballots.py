@@ -48,16 +48,24 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """``minsheng serve`` on ``port``; killed outright when the block ends, if still running."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "minsheng.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def serving(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """``minsheng serve`` on ``port``, its output appended to ``log``; killed outright when the block
+    ends, if still running. A failure inside the block shows the server's errors (an answer 500 names
+    only an incident id)."""
+    with log.open("ab") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "minsheng.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=output,
+        )
     try:
         yield server
+    except AssertionError as failure:
+        errors = [line for line in log.read_text(errors="replace").splitlines() if '"level": "info"' not in line]
+        raise AssertionError(
+            f"{failure}\nthe server's log, but for its info lines:\n" + "\n".join(errors[-60:])
+        ) from None
     finally:
         if server.poll() is None:
             server.kill()
@@ -143,14 +151,14 @@ async def test_a_killed_server_keeps_every_ballot_it_answered(tmp_path: Path) ->
             # Deputy i approves candidates i, i+1, i+2 (of 15), so the tally depends on which ballots count.
             return {"selected": [candidates[(index + k) % len(candidates)] for k in range(3)]}
 
-        with serving(env, port) as server:
+        with serving(env, port, tmp_path / "server.log") as server:
             await wait_ready(base, server)
             accepted = await burst_then_kill(url, township.headers, ballot, server)
             assert server.wait(timeout=10) == -signal.SIGKILL
         unanswered = [index for index in range(DEPUTIES) if index not in accepted]
         assert unanswered, "every ballot was answered before the kill: nothing was interrupted"
 
-        with serving(env, port) as server:
+        with serving(env, port, tmp_path / "server.log") as server:
             await wait_ready(base, server)
             async with httpx.AsyncClient(timeout=30) as client:
                 retried = {}
